@@ -1,0 +1,207 @@
+"""Typed records passed between the stages: files → articles → facts → index → answers.
+
+Every fact carries citations; a citation is one verbatim sentence of one article with its offsets,
+so a renderer can quote it and a reader can check it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AgreementStatus = Literal["signed", "adopted", "planned", "under negotiation"]
+EntityKind = Literal["person", "organization"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# ---------------------------------------------------------------- articles
+
+
+class Sentence(Frozen):
+    """One sentence (or bullet) of an article's cleaned text; `text == article.text[start:end]`."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+class Article(Frozen):
+    """A seed file read and cleaned of page chrome."""
+
+    id: str  # the file name without `.txt`: stable across reloads
+    file: str
+    outlet: str
+    date: dt.date
+    title: str
+    url: str | None = None
+    text: str  # cleaned text; sentences index into it
+    sentences: tuple[Sentence, ...] = ()
+    content_hash: str = ""  # of the cleaned text: tells a changed article from an unchanged one
+    warnings: tuple[str, ...] = ()
+
+
+class Citation(Frozen):
+    """Where a fact was read: the whole sentence, verbatim, with its source."""
+
+    article: str
+    outlet: str
+    date: dt.date
+    url: str | None = None
+    sentence: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, article: Article, sentence: Sentence) -> Citation:
+        return cls(
+            article=article.id,
+            outlet=article.outlet,
+            date=article.date,
+            url=article.url,
+            sentence=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+        )
+
+
+# ---------------------------------------------------------------- facts
+
+
+class Person(BaseModel):
+    key: str  # short stable slug, safe for callback data and deep links
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    role: str | None = None
+    organization: str | None = None
+    citations: list[Citation] = Field(default_factory=list)  # every sentence that mentions them
+
+
+class Organization(BaseModel):
+    key: str
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Agreement(BaseModel):
+    key: str
+    title: str
+    type: str  # agreement | memorandum | roadmap | declaration | contract | programme | ...
+    parties: list[str] = Field(default_factory=list)
+    status: AgreementStatus = "signed"
+    sectors: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Figure(BaseModel):
+    value: str  # as written: "$6 billion", "20%", "1,000 MW", "tens of thousands"
+    unit: str  # money | percent | MW | count | year | ...
+    about: str  # what it measures, in the sentence's own words
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class SectorHit(Frozen):
+    sector: str  # a taxonomy key
+    citation: Citation
+
+
+class Mention(Frozen):
+    """An entity named in a sentence (any alias); feeds `/who` and organisation pages."""
+
+    entity: str  # Person.key or Organization.key
+    citation: Citation
+
+
+class Facts(BaseModel):
+    """Everything extracted from a corpus, entities resolved across articles."""
+
+    articles: list[Article] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    sector_hits: list[SectorHit] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Skipped(Frozen):
+    file: str
+    reason: str
+
+
+# ---------------------------------------------------------------- answers (index/query → chat/render)
+
+
+class EntityRef(Frozen):
+    key: str
+    kind: EntityKind
+    name: str
+    detail: str | None = None  # role or description, to tell two candidates apart
+
+
+class WhoAnswer(BaseModel):
+    """`found`: one entity; `ambiguous`: several equally good; `suggest`: near misses; `none`: nothing close."""
+
+    status: Literal["found", "ambiguous", "suggest", "none"]
+    query: str
+    person: Person | None = None
+    organization: Organization | None = None
+    people: list[Person] = Field(default_factory=list)  # an organisation's people
+    agreements: list[Agreement] = Field(default_factory=list)  # agreements naming the entity
+    citations: list[Citation] = Field(default_factory=list)  # what the articles say about it
+    candidates: list[EntityRef] = Field(default_factory=list)  # choices, suggestions or known names
+
+
+class SectorInfo(Frozen):
+    key: str
+    name: str
+    parent: str | None = None
+    count: int = 0  # distinct sentences tagged with it or its sub-sectors
+
+
+class SectorAnswer(BaseModel):
+    status: Literal["found", "unknown", "list"]
+    query: str = ""
+    sector: SectorInfo | None = None
+    subsectors: list[SectorInfo] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)  # tagged sentences not already shown as agreements
+    known: list[SectorInfo] = Field(default_factory=list)  # for `list` and `unknown`
+
+
+class SearchHit(Frozen):
+    citation: Citation
+    terms: tuple[str, ...] = ()  # the matched words, for bolding
+
+
+class SearchAnswer(BaseModel):
+    query: str
+    hits: list[SearchHit] = Field(default_factory=list)
+
+
+class Source(Frozen):
+    article: str
+    outlet: str
+    date: dt.date
+    title: str
+    url: str | None = None
+    facts: int = 0
+
+
+class Stats(Frozen):
+    articles: int = 0
+    outlets: tuple[str, ...] = ()
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    sentences: int = 0
+    people: int = 0
+    organizations: int = 0
+    agreements: int = 0
+    figures: int = 0
