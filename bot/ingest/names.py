@@ -1,0 +1,63 @@
+"""Folding names and words for matching: case, diacritics (Tô Lâm = To Lam), Cyrillic (Патрушев = Patrushev)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from bot.ingest import lexicon
+
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+
+
+@cache
+def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
+    table = lexicon.load("cyrillic.json")
+    return table["letters"], table["initial"]
+
+
+def transliterate(text: str) -> str:
+    """Russian Cyrillic letters to Latin; other characters pass through."""
+    letters, initial = _cyrillic()
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        low = char.lower()
+        if low in letters:
+            at_word_start = not previous.isalpha()
+            out.append(initial[low] if at_word_start and low in initial else letters[low])
+        else:
+            out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def strip_marks(text: str) -> str:
+    text = "".join(_SPECIAL.get(c, c) for c in text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+_PUNCT = re.compile(r"[‘’`´]")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def fold(text: str, keep_punct: bool = False) -> str:
+    """Lower-case ASCII-ish form: `Tô Lâm` → `to lam`, `Патрушев` → `patrushev`.
+
+    With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
+    punctuation becomes single spaces (for comparing names).
+    """
+    folded = strip_marks(transliterate(text)).lower()
+    folded = _PUNCT.sub("'", folded)
+    if keep_punct:
+        return folded
+    folded = _POSSESSIVE.sub("", folded).replace("'", "")
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A short key for callback data and deep links (`A-Za-z0-9_-` only)."""
+    return fold(text).replace(" ", "-")[:limit].strip("-") or "x"
