@@ -1,55 +1,524 @@
-"""The read API over one index file (aiosqlite). Returns pydantic answers with citations; never formats text."""
+"""The read API over one index file (aiosqlite). Returns pydantic answers with citations; never formats text.
+
+The file is opened read-only. Small, hot tables (articles' metadata, entities and their folded aliases,
+agreements' metadata, sector counts) are loaded once at `open`, so a query is a few indexed look-ups plus one
+batched load of the cited sentences.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
+from rapidfuzz import fuzz, process
+
+from bot.index.build import SCHEMA_VERSION
+from bot.ingest.lexicon import taxonomy
+from bot.ingest.names import fold
 from bot.models import (
     Agreement,
+    Citation,
+    EntityRef,
     Figure,
+    Organization,
+    Person,
     SearchAnswer,
+    SearchHit,
     SectorAnswer,
+    SectorInfo,
     Source,
     Stats,
     WhoAnswer,
 )
 
+STATUS_ORDER = {"signed": 0, "adopted": 1, "under negotiation": 2, "planned": 3}
+CITATION_LIMIT = 200  # sentences per answer (who, sector), oldest first
+AGREEMENT_LIMIT = 200  # agreements per who/sector answer
+FOUND_SCORE = 88  # a fuzzy match this good, and clearly ahead of the next, is an answer
+CLEAR_LEAD = 6
+SUGGEST_SCORE = 70
+TOKEN_SCORE = 75  # a query word this close to a known name word counts as that word
+KNOWN_NAMES = 5
+_WORD = re.compile(r"\w+")
+_IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
+_CHUNK = 500
+
+
+class IndexUnavailable(Exception):
+    """There is no index file at the path, or it was written by another schema version."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Article:
+    id: str
+    outlet: str
+    date: dt.date
+    title: str
+    url: str | None
+    facts: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    key: str
+    kind: str
+    name: str
+    role: str | None
+    organization: str | None
+    description: str | None
+    mentions: int
+    aliases: tuple[str, ...]
+
+    def ref(self) -> EntityRef:
+        if self.kind == "person":
+            detail = ", ".join(part for part in (self.role, self.organization) if part) or None
+        else:
+            detail = self.description
+        return EntityRef(key=self.key, kind=self.kind, name=self.name, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class _Agreement:
+    id: int
+    key: str
+    title: str
+    type: str
+    status: str
+    order: tuple[int, int]
+    parties: tuple[str, ...]
+    parties_folded: str
+    title_folded: str
+    sectors: tuple[str, ...]
+
 
 class Index:
     """An open, read-only index. Open with `await Index.open(path)`; close with `await index.close()`."""
 
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self._db = db
+        self.path = path
+
     @classmethod
-    async def open(cls, path: Path) -> "Index":
-        raise NotImplementedError
+    async def open(cls, path: Path) -> Index:
+        """Open the index file read-only; raises IndexUnavailable if it is missing or of another schema version."""
+        path = Path(path)
+        if not path.is_file():
+            raise IndexUnavailable(f"no index at {path}")
+        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        index = cls(db, path)
+        try:
+            await index._load()
+        except BaseException:
+            await db.close()
+            raise
+        return index
 
     async def close(self) -> None:
-        raise NotImplementedError
+        await self._db.close()
+
+    async def __aenter__(self) -> Index:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------ loading
+
+    async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
+        async with self._db.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _load(self) -> None:
+        version = (await self._rows("PRAGMA user_version"))[0][0]
+        if version != SCHEMA_VERSION:
+            raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
+
+        self._articles = {
+            row[0]: _Article(row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5])
+            for row in await self._rows("SELECT id, outlet, date, title, url, facts FROM articles ORDER BY date, id")
+        }
+
+        aliases: dict[str, list[str]] = defaultdict(list)
+        self._exact: dict[str, set[str]] = defaultdict(set)
+        for entity, alias, folded in await self._rows("SELECT entity, alias, folded FROM aliases ORDER BY entity, ord"):
+            aliases[entity].append(alias)
+            self._exact[folded].add(entity)
+        self._entities: dict[str, _Entity] = {}
+        self._people_of: dict[str, list[str]] = defaultdict(list)
+        for key, kind, name, role, organization, org_key, description, mentions in await self._rows(
+            "SELECT key, kind, name, role, organization, org_key, description, mentions FROM entities ORDER BY ord"
+        ):
+            self._entities[key] = _Entity(
+                key, kind, name, role, organization, description, mentions, tuple(aliases.get(key, ()))
+            )
+            if org_key and kind == "person":
+                self._people_of[org_key].append(key)
+        # Folded aliases for fuzzy matching: each distinct string once, with its words' postings.
+        self._alias_list: list[str] = list(self._exact)
+        self._alias_words: list[frozenset[str]] = [frozenset(alias.split()) for alias in self._alias_list]
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        for number, words in enumerate(self._alias_words):
+            for word in words:
+                self._postings[word].add(number)
+        self._vocabulary: list[str] = list(self._postings)
+        self._most_mentioned = [
+            e.key for e in sorted(self._entities.values(), key=lambda e: (-e.mentions, e.name))[:KNOWN_NAMES]
+        ]
+
+        parties: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for agreement, party, folded in await self._rows(
+            "SELECT agreement, party, folded FROM agreement_parties ORDER BY agreement, ord"
+        ):
+            parties[agreement].append((party, folded))
+        sectors: dict[int, list[str]] = defaultdict(list)
+        self._agreements_in: dict[str, list[int]] = defaultdict(list)
+        for agreement, sector in await self._rows("SELECT agreement, sector FROM agreement_sectors ORDER BY agreement, ord"):
+            sectors[agreement].append(sector)
+            self._agreements_in[sector].append(agreement)
+        self._agreements: dict[int, _Agreement] = {}
+        for number, key, title, type_, status, first in await self._rows(
+            "SELECT id, key, title, type, status, first_sentence FROM agreements"
+        ):
+            own = parties.get(number, [])
+            self._agreements[number] = _Agreement(
+                number, key, title, type_, status, (STATUS_ORDER.get(status, len(STATUS_ORDER)), first or 0),
+                tuple(p for p, _ in own), " | ".join(f for _, f in own), fold(title), tuple(sectors.get(number, ())),
+            )
+
+        self._sectors: dict[str, SectorInfo] = {
+            key: SectorInfo(key=key, name=name, parent=parent, count=count)
+            for key, name, parent, count in await self._rows("SELECT key, name, parent, count FROM sectors ORDER BY ord")
+        }
+
+        counts = dict(
+            await self._rows(
+                "SELECT 'sentences', count(*) FROM sentences UNION ALL SELECT 'figures', count(*) FROM figures"
+            )
+        )
+        dates = [a.date for a in self._articles.values()]
+        self._stats = Stats(
+            articles=len(self._articles),
+            outlets=tuple(sorted({a.outlet for a in self._articles.values()})),
+            first_date=min(dates, default=None),
+            last_date=max(dates, default=None),
+            sentences=counts["sentences"],
+            people=sum(1 for e in self._entities.values() if e.kind == "person"),
+            organizations=sum(1 for e in self._entities.values() if e.kind == "organization"),
+            agreements=len(self._agreements),
+            figures=counts["figures"],
+        )
+
+    # ------------------------------------------------------------ shared loaders
+
+    async def _citation_map(self, sentence_ids: Iterable[int]) -> dict[int, Citation]:
+        """Sentence id → its citation, loaded in batches."""
+        ids = list(dict.fromkeys(sentence_ids))
+        loaded: dict[int, Citation] = {}
+        for first in range(0, len(ids), _CHUNK):
+            chunk = ids[first : first + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for number, article_id, text, start, end in await self._rows(
+                f'SELECT id, article, text, start, "end" FROM sentences WHERE id IN ({marks})', chunk
+            ):
+                article = self._articles[article_id]
+                loaded[number] = Citation.model_construct(
+                    article=article_id, outlet=article.outlet, date=article.date, url=article.url,
+                    sentence=text, start=start, end=end,
+                )
+        return loaded
+
+    async def _citations(self, sentence_ids: Iterable[int]) -> list[Citation]:
+        """Citations for sentence ids, in the order given."""
+        ids = list(dict.fromkeys(sentence_ids))
+        loaded = await self._citation_map(ids)
+        return [loaded[number] for number in ids if number in loaded]
+
+    async def _cited_sentences(self, table: str, column: str, ids: list[int]) -> dict[int, list[int]]:
+        """Owner id → its citation sentence ids, for agreements or figures (table/column are ours, not input)."""
+        cited: dict[int, list[int]] = defaultdict(list)
+        for first in range(0, len(ids), _CHUNK):
+            chunk = ids[first : first + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for owner, sentence in await self._rows(
+                f"SELECT {column}, sentence FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, ord", chunk
+            ):
+                cited[owner].append(sentence)
+        return cited
+
+    def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
+        return sorted(set(agreement_ids), key=lambda number: self._agreements[number].order)
+
+    async def _agreement_models(
+        self, agreement_ids: Iterable[int], limit: int | None = None
+    ) -> tuple[list[Agreement], set[int]]:
+        """Agreements in answer order with their citations, and the sentence ids those citations are."""
+        ids = self._ordered(agreement_ids)[:limit]
+        cited = await self._cited_sentences("agreement_citations", "agreement", ids)
+        shown = {s for number in ids for s in cited[number]}
+        citations = await self._citation_map(shown)
+        models = []
+        for number in ids:
+            row = self._agreements[number]
+            models.append(
+                Agreement(
+                    key=row.key, title=row.title, type=row.type, parties=list(row.parties), status=row.status,
+                    sectors=list(row.sectors), citations=[citations[s] for s in cited[number] if s in citations],
+                )
+            )
+        return models, shown
+
+    # ------------------------------------------------------------ answers
 
     async def stats(self) -> Stats:
-        raise NotImplementedError
+        return self._stats
 
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none."""
-        raise NotImplementedError
+        query = fold(name)
+        if not query:
+            return self._none(name)
+        exact = self._exact.get(query)
+        if exact:
+            return await self._decide(name, exact)
+        words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
+        containing = self._aliases_containing(words)
+        if containing:
+            return await self._decide(name, containing)
+        contained = self._aliases_within(words)
+        if contained:
+            return await self._decide(name, contained)
+        scores = self._fuzzy(query, words)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], -self._entities[item[0]].mentions))
+        if ranked:
+            best_key, best = ranked[0]
+            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+            if best >= FOUND_SCORE and best - runner_up >= CLEAR_LEAD:
+                return await self._found(best_key, name)
+            if best >= SUGGEST_SCORE:
+                candidates = [self._entities[key].ref() for key, score in ranked[:3] if score >= SUGGEST_SCORE]
+                return WhoAnswer(status="suggest", query=name, candidates=candidates)
+        return self._none(name)
 
     async def entity(self, key: str) -> WhoAnswer:
         """The `found` answer for an entity key (buttons and deep links carry keys); `none` if unknown."""
-        raise NotImplementedError
+        if key not in self._entities:
+            return self._none(key)
+        return await self._found(key, key)
+
+    def _none(self, query: str) -> WhoAnswer:
+        return WhoAnswer(
+            status="none", query=query, candidates=[self._entities[key].ref() for key in self._most_mentioned]
+        )
+
+    async def _decide(self, query: str, keys: Iterable[str]) -> WhoAnswer:
+        keys = sorted(set(keys), key=lambda key: (-self._entities[key].mentions, self._entities[key].name))
+        if len(keys) == 1:
+            return await self._found(keys[0], query)
+        return WhoAnswer(status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys])
+
+    def _aliases_containing(self, words: list[str]) -> set[str]:
+        """Entities with one alias holding every query word, in any order (`sergei kudryashov` ⊂ `kudryashov sergei ivanovich`)."""
+        found: set[int] | None = None
+        for word in words:
+            postings = self._postings.get(word)
+            if not postings:
+                return set()
+            found = set(postings) if found is None else found & postings
+            if not found:
+                return set()
+        return {key for number in found or () for key in self._exact[self._alias_list[number]]}
+
+    def _aliases_within(self, words: list[str]) -> set[str]:
+        """Entities whose longest alias lies wholly within the query (`President Putin` → `putin`) covering half of it."""
+        hits: dict[int, int] = defaultdict(int)
+        for word in set(words):
+            for number in self._postings.get(word, ()):
+                hits[number] += 1
+        covered = [number for number, count in hits.items() if count == len(self._alias_words[number])]
+        if not covered:
+            return set()
+        longest = max(len(self._alias_words[number]) for number in covered)
+        if longest * 2 < len(set(words)):
+            return set()
+        return {
+            key
+            for number in covered
+            if len(self._alias_words[number]) == longest
+            for key in self._exact[self._alias_list[number]]
+        }
+
+    def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
+        """Entity → best similarity (0–100) of the query to one of its aliases, whole or word by word."""
+        scores: dict[str, float] = {}
+
+        def note(number: int, score: float) -> None:
+            for key in self._exact[self._alias_list[number]]:
+                scores[key] = max(scores.get(key, 0.0), score)
+
+        for _alias, score, number in process.extract(
+            query, self._alias_list, scorer=fuzz.ratio, processor=None, score_cutoff=SUGGEST_SCORE, limit=10
+        ):
+            note(number, score)
+        # Word by word: each query word may be a typo of a word of one alias (`sergei kudrashov`).
+        totals: dict[int, float] | None = None
+        for word in words:
+            best: dict[int, float] = {}
+            options = (
+                [(word, 100.0)]
+                if len(word) < 4
+                else [
+                    (match, score)
+                    for match, score, _ in process.extract(
+                        word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_SCORE, limit=5
+                    )
+                ]
+            )
+            for match, score in options:
+                for number in self._postings.get(match, ()):
+                    best[number] = max(best.get(number, 0.0), score)
+            totals = best if totals is None else {n: totals[n] + s for n, s in best.items() if n in totals}
+            if not totals:
+                break
+        for number, total in (totals or {}).items():
+            note(number, total / len(words))
+        return scores
+
+    async def _found(self, key: str, query: str) -> WhoAnswer:
+        entity = self._entities[key]
+        sentence_ids = [
+            row[0]
+            for row in await self._rows(
+                "SELECT sentence FROM mentions WHERE entity = ? ORDER BY sentence LIMIT ?", (key, CITATION_LIMIT)
+            )
+        ]
+        citations = await self._citations(sentence_ids)
+        agreement_ids = [
+            row[0]
+            for row in await self._rows(
+                "SELECT agreement FROM agreement_parties WHERE entity = ? "
+                "UNION SELECT ac.agreement FROM mentions m JOIN agreement_citations ac ON ac.sentence = m.sentence "
+                "WHERE m.entity = ?",
+                (key, key),
+            )
+        ]
+        agreements, _shown = await self._agreement_models(agreement_ids, AGREEMENT_LIMIT)
+        if entity.kind == "person":
+            person = self._person(entity, citations)
+            return WhoAnswer(status="found", query=query, person=person, agreements=agreements, citations=citations)
+        organization = Organization(
+            key=entity.key, name=entity.name, aliases=list(entity.aliases), description=entity.description,
+            citations=citations,
+        )
+        people = [self._person(self._entities[k], []) for k in self._people_of.get(key, ())]
+        return WhoAnswer(
+            status="found", query=query, organization=organization, people=people, agreements=agreements,
+            citations=citations,
+        )
+
+    @staticmethod
+    def _person(entity: _Entity, citations: list[Citation]) -> Person:
+        return Person(
+            key=entity.key, name=entity.name, aliases=list(entity.aliases), role=entity.role,
+            organization=entity.organization, citations=citations,
+        )
 
     async def sector(self, name: str | None) -> SectorAnswer:
         """No name: `list` with counts. A name or synonym: `found` with sub-sectors' facts. Else `unknown`."""
-        raise NotImplementedError
+        known = sorted((s for s in self._sectors.values() if s.count > 0), key=lambda s: (-s.count, s.name))
+        if name is None or not name.strip():
+            return SectorAnswer(status="list", known=known)
+        key = taxonomy().resolve(name)
+        if key is None or key not in self._sectors:
+            return SectorAnswer(status="unknown", query=name, known=known)
+        family = taxonomy().family(key)
+        agreements, shown = await self._agreement_models(
+            (number for sector in family for number in self._agreements_in.get(sector, ())), AGREEMENT_LIMIT
+        )
+        rows = await self._rows(
+            "SELECT sentence FROM sector_tags WHERE sector = ? ORDER BY sentence LIMIT ?",
+            (key, CITATION_LIMIT + len(shown)),
+        )
+        sentence_ids = [row[0] for row in rows if row[0] not in shown][:CITATION_LIMIT]
+        return SectorAnswer(
+            status="found",
+            query=name,
+            sector=self._sectors[key],
+            subsectors=[self._sectors[k] for k in family[1:] if k in self._sectors],
+            agreements=agreements,
+            citations=await self._citations(sentence_ids),
+        )
 
-    async def agreements(self, filter_text: str | None = None) -> list[Agreement]:
-        """All agreements, or those matching a sector, a party or words of the title/sentence."""
-        raise NotImplementedError
+    async def agreements(self, filter_text: str | None = None, limit: int | None = None) -> list[Agreement]:
+        """All agreements, or those matching a sector, a party or words of the title/sentence.
+
+        Ordered by status (signed, adopted, under negotiation, planned), then date. `limit` caps the list.
+        """
+        if filter_text is None or not fold(filter_text):
+            return (await self._agreement_models(self._agreements, limit))[0]
+        folded = fold(filter_text)
+        matches: set[int] = set()
+        sector = taxonomy().resolve(filter_text)
+        if sector:
+            for key in taxonomy().family(sector):
+                matches.update(self._agreements_in.get(key, ()))
+        words = folded.split()
+        for number, row in self._agreements.items():
+            if folded in row.parties_folded or all(word in row.title_folded for word in words):
+                matches.add(number)
+        expression = _match_expression(filter_text)
+        if expression:
+            matches.update(
+                row[0]
+                for row in await self._rows(
+                    "SELECT DISTINCT ac.agreement FROM agreement_citations ac "
+                    "WHERE ac.sentence IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)",
+                    (expression,),
+                )
+            )
+        return (await self._agreement_models(matches, limit))[0]
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
-        """FTS5 over sentences, ranked by bm25."""
-        raise NotImplementedError
+        """FTS5 over sentences, ranked by bm25; every word must occur (diacritics and case ignored)."""
+        expression = _match_expression(text)
+        if not expression or limit <= 0:
+            return SearchAnswer(query=text)
+        rows = await self._rows(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit)
+        )
+        terms = tuple(dict.fromkeys(_WORD.findall(text)))
+        citations = await self._citations(row[0] for row in rows)
+        return SearchAnswer(query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations])
 
     async def sources(self) -> list[Source]:
-        raise NotImplementedError
+        """Every article, newest first; `facts` counts the distinct entities, agreements and figures cited
+        from it plus its sector-tagged sentences."""
+        return [
+            Source(article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts)
+            for a in sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+        ]
 
     async def figures(self) -> list[Figure]:
-        raise NotImplementedError
+        """Every figure with its citations, in the order of their first citation."""
+        rows = await self._rows("SELECT id, value, unit, about FROM figures ORDER BY id")
+        cited = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
+        citations = await self._citation_map(s for row in rows for s in cited[row[0]])
+        figures = [
+            Figure(
+                value=value, unit=unit, about=about,
+                citations=[citations[s] for s in cited[number] if s in citations],
+            )
+            for number, value, unit, about in rows
+        ]
+        return sorted(figures, key=lambda f: (f.citations[0].date, f.citations[0].article, f.citations[0].start)
+                      if f.citations else (dt.date.max, "", 0))
+
+
+def _match_expression(text: str) -> str:
+    """An FTS5 query in which every word of `text` is a quoted token (AND); empty if `text` has no words."""
+    words = [word for raw in _WORD.findall(text) for word in fold(raw).split()]
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)

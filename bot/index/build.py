@@ -1,0 +1,431 @@
+"""Facts → a new SQLite index file beside the old one, validated, then swapped in with `os.replace`.
+
+Readers that still hold the old file keep reading it; a build that fails leaves it in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from bot.ingest.lexicon import taxonomy
+from bot.ingest.names import fold
+from bot.models import Citation, Facts, Skipped
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+Progress = Callable[[int, int, str], None]
+
+
+class BuildError(Exception):
+    """The index could not be built; the old index file (if any) is untouched."""
+
+    def __init__(self, message: str, skipped: Iterable[Skipped] = ()) -> None:
+        super().__init__(message)
+        self.skipped = list(skipped)
+
+
+class BuildReport(BaseModel):
+    """What one build indexed, what it skipped and why, and what changed since the previous index."""
+
+    db_path: Path | None = None
+    articles: int = 0
+    sentences: int = 0
+    people: int = 0
+    organizations: int = 0
+    agreements: int = 0
+    figures: int = 0
+    sector_tags: int = 0
+    skipped: list[Skipped] = Field(default_factory=list)
+    warnings: list[Skipped] = Field(default_factory=list)  # indexed, but with a remark (e.g. no headline)
+    added: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary_lines(self) -> list[str]:
+        where = f" into {self.db_path}" if self.db_path else ""
+        lines = [
+            f"Indexed {self.articles} article{_s(self.articles)} ({self.sentences} sentences){where} in {self.seconds:.2f} s",
+            f"People: {self.people}, organisations: {self.organizations}, agreements: {self.agreements}, "
+            f"figures: {self.figures}, sector tags: {self.sector_tags}",
+            f"Since the previous index: {len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed",
+        ]
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} file{_s(len(self.skipped))}:")
+            lines.extend(f"  {item.file}: {item.reason}" for item in self.skipped)
+        else:
+            lines.append("Skipped: none")
+        if self.warnings:
+            lines.append(f"Warnings ({len(self.warnings)}):")
+            lines.extend(f"  {item.file}: {item.reason}" for item in self.warnings)
+        return lines
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def schema_sql() -> str:
+    return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- building
+
+
+def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None) -> BuildReport:
+    """Ingest every seed file and swap a new index in; raises BuildError (old index kept) if no article was read.
+
+    `bot.ingest.pipeline.SeedsError` (missing folder) propagates unchanged.
+    """
+    from bot.ingest.pipeline import ingest_folder  # the ingest layer is only needed when building
+
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    ingested = ingest_folder(Path(seeds_dir), progress)
+    facts: Facts = ingested.facts
+    skipped = list(ingested.skipped)
+    if not facts.articles:
+        raise BuildError(f"no article could be read from {seeds_dir}; the index was not changed", skipped)
+    previous = article_hashes(db_path)
+    write_index(facts, db_path)
+    current = {article.id: article.content_hash for article in facts.articles}
+    return BuildReport(
+        db_path=db_path,
+        articles=len(facts.articles),
+        sentences=_count(db_path, "sentences"),
+        people=len({p.key for p in facts.people}),
+        organizations=len({o.key for o in facts.organizations}),
+        agreements=len(facts.agreements),
+        figures=len(facts.figures),
+        sector_tags=len({(hit.sector, hit.citation.article, hit.citation.start) for hit in facts.sector_hits}),
+        skipped=skipped,
+        warnings=list(getattr(ingested, "warnings", [])),
+        added=sorted(set(current) - set(previous)),
+        changed=sorted(key for key in current if key in previous and previous[key] != current[key]),
+        removed=sorted(set(previous) - set(current)),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def article_hashes(db_path: Path) -> dict[str, str]:
+    """Article id → content hash of an existing index; empty when there is none or it cannot be read."""
+    if not Path(db_path).is_file():
+        return {}
+    try:
+        con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return dict(con.execute("SELECT id, content_hash FROM articles"))
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _count(db_path: Path, table: str) -> int:
+    con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table is one of ours, not input
+    finally:
+        con.close()
+
+
+def write_index(facts: Facts, db_path: Path) -> None:
+    """Write `facts` to a temporary file beside `db_path`, validate it, then `os.replace` it over `db_path`.
+
+    Raises BuildError on invalid facts or a failed validation; the temporary file is removed and the old
+    index is left as it was.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    temp.unlink(missing_ok=True)
+    try:
+        rows = _Rows.of(facts)
+        _write(rows, temp)
+        _validate(temp, rows)
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, db_path)
+    except sqlite3.Error as error:
+        temp.unlink(missing_ok=True)
+        raise BuildError(f"writing the index failed: {error}") from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class _Rows:
+    """Every row of the new index, computed in memory so the write is a handful of executemany calls."""
+
+    articles: list[tuple] = field(default_factory=list)
+    sentences: list[tuple] = field(default_factory=list)
+    fts: list[tuple] = field(default_factory=list)
+    entities: list[tuple] = field(default_factory=list)
+    aliases: list[tuple] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    entity_citations: list[tuple] = field(default_factory=list)
+    agreements: list[tuple] = field(default_factory=list)
+    agreement_parties: list[tuple] = field(default_factory=list)
+    agreement_sectors: list[tuple] = field(default_factory=list)
+    agreement_citations: list[tuple] = field(default_factory=list)
+    sectors: list[tuple] = field(default_factory=list)
+    sector_tags: list[tuple] = field(default_factory=list)
+    figures: list[tuple] = field(default_factory=list)
+    figure_citations: list[tuple] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, facts: Facts) -> _Rows:
+        rows = cls()
+        articles = {}
+        for article in facts.articles:
+            if article.id in articles:
+                raise BuildError(f"two articles share the id {article.id!r}")
+            articles[article.id] = article
+
+        # Sentence spans: the articles' own, plus any span a citation points at that is not one of them.
+        spans: dict[str, dict[tuple[int, int], tuple[int, str]]] = {}
+        for article in facts.articles:
+            own = spans[article.id] = {}
+            for sentence in article.sentences:
+                if article.text[sentence.start : sentence.end] != sentence.text:
+                    raise BuildError(
+                        f"{article.file}: sentence {sentence.index} is not the text at {sentence.start}:{sentence.end}"
+                    )
+                own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text))
+        extra_index = defaultdict(lambda: 1_000_000)
+        for citation in _all_citations(facts):
+            article = articles.get(citation.article)
+            if article is None:
+                raise BuildError(f"a citation points at an unknown article {citation.article!r}")
+            own = spans[article.id]
+            if (citation.start, citation.end) not in own:
+                if article.text[citation.start : citation.end] != citation.sentence:
+                    raise BuildError(
+                        f"{article.file}: cited sentence is not the text at {citation.start}:{citation.end}: "
+                        f"{citation.sentence[:60]!r}"
+                    )
+                extra_index[article.id] += 1
+                own[(citation.start, citation.end)] = (extra_index[article.id], citation.sentence)
+
+        sentence_id: dict[tuple[str, int, int], int] = {}
+        next_id = 0
+        for ord_, article in enumerate(facts.articles):
+            rows.articles.append(
+                [article.id, ord_, article.file, article.outlet, article.date.isoformat(), article.title,
+                 article.url, article.content_hash, 0, article.text]
+            )
+        for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
+            for (start, end), (index, text) in sorted(spans[article.id].items()):
+                next_id += 1
+                sentence_id[(article.id, start, end)] = next_id
+                rows.sentences.append((next_id, article.id, index, text, start, end))
+                rows.fts.append((next_id, text if text.isascii() else fold(text, keep_punct=True)))
+
+        def sid(citation: Citation) -> int:
+            return sentence_id[(citation.article, citation.start, citation.end)]
+
+        article_of = {row[0]: row[1] for row in rows.sentences}
+        facts_in: dict[str, set[tuple[str, object]]] = defaultdict(set)
+
+        # Entities, merged by key (an extractor slip must not fail the whole build).
+        entities: dict[str, dict] = {}
+        for kind, items in (("person", facts.people), ("organization", facts.organizations)):
+            for item in items:
+                entry = entities.get(item.key)
+                if entry is None:
+                    entry = entities[item.key] = {
+                        "kind": kind, "name": item.name, "role": getattr(item, "role", None),
+                        "organization": getattr(item, "organization", None),
+                        "description": getattr(item, "description", None),
+                        "aliases": [], "citations": [],
+                    }
+                else:
+                    log.warning("entity key %r appears twice; merging", item.key)
+                for alias in (item.name, *item.aliases):
+                    if alias not in entry["aliases"]:
+                        entry["aliases"].append(alias)
+                entry["citations"].extend(sid(c) for c in item.citations)
+
+        alias_keys: dict[str, set[str]] = defaultdict(set)
+        org_alias_keys: dict[str, set[str]] = defaultdict(set)
+        for key, entry in entities.items():
+            for ord_, alias in enumerate(entry["aliases"]):
+                folded = fold(alias)
+                if not folded:
+                    continue
+                rows.aliases.append((key, ord_, alias, folded))
+                alias_keys[folded].add(key)
+                if entry["kind"] == "organization":
+                    org_alias_keys[folded].add(key)
+
+        mentioned: dict[str, set[int]] = defaultdict(set)
+        for key, entry in entities.items():
+            mentioned[key].update(entry["citations"])
+            for ord_, sentence in enumerate(dict.fromkeys(entry["citations"])):
+                rows.entity_citations.append((key, sentence, ord_))
+        for mention in facts.mentions:
+            if mention.entity in entities:
+                mentioned[mention.entity].add(sid(mention.citation))
+        for key, sentences in mentioned.items():
+            for sentence in sentences:
+                rows.mentions.append((key, sentence))
+                facts_in[article_of[sentence]].add(("entity", key))
+
+        for ord_, (key, entry) in enumerate(entities.items()):
+            org_key = _resolve(entry["organization"], org_alias_keys) if entry["organization"] else None
+            rows.entities.append(
+                (key, ord_, entry["kind"], entry["name"], entry["role"], entry["organization"], org_key,
+                 entry["description"], len(mentioned.get(key, ())))
+            )
+
+        for number, agreement in enumerate(facts.agreements, start=1):
+            cited = list(dict.fromkeys(sid(c) for c in agreement.citations))
+            rows.agreements.append(
+                (number, agreement.key, agreement.title, agreement.type, agreement.status, min(cited, default=None))
+            )
+            for ord_, party in enumerate(agreement.parties):
+                rows.agreement_parties.append((number, ord_, party, fold(party), _resolve(party, alias_keys)))
+            for ord_, sector in enumerate(dict.fromkeys(agreement.sectors)):
+                rows.agreement_sectors.append((number, ord_, sector))
+            for ord_, sentence in enumerate(cited):
+                rows.agreement_citations.append((number, ord_, sentence))
+                facts_in[article_of[sentence]].add(("agreement", number))
+
+        for number, figure in enumerate(facts.figures, start=1):
+            rows.figures.append((number, figure.value, figure.unit, figure.about))
+            for ord_, sentence in enumerate(dict.fromkeys(sid(c) for c in figure.citations)):
+                rows.figure_citations.append((number, ord_, sentence))
+                facts_in[article_of[sentence]].add(("figure", number))
+
+        # Sector tags: direct ones, then each ancestor's derived ones.
+        sectors = taxonomy().sectors
+        tags: dict[tuple[str, int], int] = {}
+        extra_sectors: list[str] = []
+        for hit in facts.sector_hits:
+            sentence = sid(hit.citation)
+            tags[(hit.sector, sentence)] = 1
+            facts_in[article_of[sentence]].add(("sector", sentence))
+            if hit.sector not in sectors and hit.sector not in extra_sectors:
+                extra_sectors.append(hit.sector)
+            parent = sectors[hit.sector].parent if hit.sector in sectors else None
+            while parent:
+                tags.setdefault((parent, sentence), 0)
+                parent = sectors[parent].parent if parent in sectors else None
+        rows.sector_tags = [(sector, sentence, direct) for (sector, sentence), direct in tags.items()]
+        counts: dict[str, int] = defaultdict(int)
+        for sector, _sentence in tags:
+            counts[sector] += 1
+        for agreement_sector in {row[2] for row in rows.agreement_sectors}:
+            if agreement_sector not in sectors and agreement_sector not in extra_sectors:
+                extra_sectors.append(agreement_sector)
+        for ord_, sector in enumerate(sectors.values()):
+            rows.sectors.append((sector.key, ord_, sector.name, sector.parent, counts[sector.key]))
+        for ord_, key in enumerate(extra_sectors, start=len(sectors)):
+            rows.sectors.append((key, ord_, key, None, counts[key]))
+
+        for row in rows.articles:
+            row[8] = len(facts_in[row[0]])
+        rows.articles = [tuple(row) for row in rows.articles]
+        return rows
+
+
+def _all_citations(facts: Facts) -> Iterable[Citation]:
+    for group in (facts.people, facts.organizations, facts.agreements, facts.figures):
+        for item in group:
+            yield from item.citations
+    for hit in facts.sector_hits:
+        yield hit.citation
+    for mention in facts.mentions:
+        yield mention.citation
+
+
+def _resolve(text: str, alias_keys: dict[str, set[str]]) -> str | None:
+    """The one entity whose alias is `text`, or the longest run of its words (`Russia's Andes Power` → Andes Power)."""
+    words = fold(text).split()
+    for size in range(len(words), 0, -1):
+        for first in range(len(words) - size + 1):
+            phrase = " ".join(words[first : first + size])
+            if len(phrase) < 3:
+                continue
+            keys = alias_keys.get(phrase)
+            if keys and len(keys) == 1:
+                return next(iter(keys))
+    return None
+
+
+_INSERTS = {
+    "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts, text) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
+    "fts": "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
+    "entities": "INSERT INTO entities (key, ord, kind, name, role, organization, org_key, description, mentions) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "aliases": "INSERT INTO aliases (entity, ord, alias, folded) VALUES (?, ?, ?, ?)",
+    "mentions": "INSERT OR IGNORE INTO mentions (entity, sentence) VALUES (?, ?)",
+    "entity_citations": "INSERT INTO entity_citations (entity, sentence, ord) VALUES (?, ?, ?)",
+    "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence) VALUES (?, ?, ?, ?, ?, ?)",
+    "agreement_parties": "INSERT INTO agreement_parties (agreement, ord, party, folded, entity) VALUES (?, ?, ?, ?, ?)",
+    "agreement_sectors": "INSERT INTO agreement_sectors (agreement, ord, sector) VALUES (?, ?, ?)",
+    "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",
+    "sectors": "INSERT INTO sectors (key, ord, name, parent, count) VALUES (?, ?, ?, ?, ?)",
+    "sector_tags": "INSERT INTO sector_tags (sector, sentence, direct) VALUES (?, ?, ?)",
+    "figures": "INSERT INTO figures (id, value, unit, about) VALUES (?, ?, ?, ?)",
+    "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
+}
+
+
+def _write(rows: _Rows, path: Path) -> None:
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        # A half-written temporary file is thrown away, so it needs neither a journal nor syncs until the end.
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA cache_size = -65536")
+        con.executescript(schema_sql())
+        con.execute("BEGIN")
+        for table, sql in _INSERTS.items():
+            con.executemany(sql, getattr(rows, table))
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        con.execute("COMMIT")
+        con.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
+    finally:
+        con.close()
+
+
+def _validate(path: Path, rows: _Rows) -> None:
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise BuildError(f"the new index has schema version {version}, expected {SCHEMA_VERSION}")
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        sentences = con.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        if articles == 0 or sentences == 0:
+            raise BuildError(f"the new index is empty ({articles} articles, {sentences} sentences)")
+        if (articles, sentences) != (len(rows.articles), len(rows.sentences)):
+            raise BuildError("the new index lost rows while writing")
+        # Offsets were checked against each article's text in memory; spot-check what landed on disk too.
+        bad = con.execute(
+            'SELECT s.id FROM sentences s JOIN articles a ON a.id = s.article '
+            'WHERE s.id IN (SELECT min(id) FROM sentences GROUP BY article) '
+            'AND substr(a.text, s.start + 1, s."end" - s.start) != s.text LIMIT 1'
+        ).fetchone()
+        if bad:
+            raise BuildError(f"sentence {bad[0]} of the new index is not the text at its offsets")
+        result = con.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise BuildError(f"the new index failed its integrity check: {result}")
+    finally:
+        con.close()

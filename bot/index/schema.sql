@@ -1,0 +1,139 @@
+-- citebot index, schema version 1 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
+-- article id, position), so ordering by sentence id is chronological order.
+
+CREATE TABLE articles (
+    id           TEXT PRIMARY KEY,
+    ord          INTEGER NOT NULL,          -- order the ingest produced them (for export)
+    file         TEXT NOT NULL,
+    outlet       TEXT NOT NULL,
+    date         TEXT NOT NULL,             -- YYYY-MM-DD
+    title        TEXT NOT NULL,
+    url          TEXT,
+    content_hash TEXT NOT NULL,
+    facts        INTEGER NOT NULL DEFAULT 0, -- distinct entities + agreements + figures + sector-tagged sentences cited in it
+    text         TEXT NOT NULL
+);
+
+CREATE TABLE sentences (
+    id      INTEGER PRIMARY KEY,
+    article TEXT NOT NULL REFERENCES articles(id),
+    idx     INTEGER NOT NULL,
+    text    TEXT NOT NULL,                  -- == articles.text[start:end] (checked before the swap)
+    start   INTEGER NOT NULL,
+    "end"   INTEGER NOT NULL
+);
+CREATE INDEX sentences_article ON sentences(article, start);
+
+-- Contentless: holds only the index. Rows are sentence ids; the text indexed is the sentence folded
+-- (diacritics, Cyrillic transliterated) when it is not plain ASCII, so `to lam` finds `Tô Lâm` and `Путин` finds `Putin`.
+CREATE VIRTUAL TABLE sentences_fts USING fts5(
+    text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE entities (
+    key          TEXT PRIMARY KEY,
+    ord          INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('person', 'organization')),
+    name         TEXT NOT NULL,
+    role         TEXT,
+    organization TEXT,                      -- as the article words it
+    org_key      TEXT,                      -- that organisation resolved to an entity, when it is one
+    description  TEXT,
+    mentions     INTEGER NOT NULL DEFAULT 0 -- distinct sentences naming it (for ranking suggestions)
+);
+CREATE INDEX entities_org_key ON entities(org_key);
+
+CREATE TABLE aliases (
+    entity TEXT NOT NULL REFERENCES entities(key),
+    ord    INTEGER NOT NULL,                -- the name first, then the aliases as extracted
+    alias  TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    PRIMARY KEY (entity, ord)
+) WITHOUT ROWID;
+CREATE INDEX aliases_folded ON aliases(folded);
+
+-- Every sentence naming an entity: the extractor's mentions plus the entity's own citations.
+CREATE TABLE mentions (
+    entity   TEXT NOT NULL,
+    sentence INTEGER NOT NULL,
+    PRIMARY KEY (entity, sentence)
+) WITHOUT ROWID;
+CREATE INDEX mentions_sentence ON mentions(sentence);
+
+-- The entity's own citations as the extractor gave them (what `export` prints).
+CREATE TABLE entity_citations (          -- key columns first: SQLite 3.40's integrity_check needs that here
+    entity   TEXT NOT NULL,
+    ord      INTEGER NOT NULL,
+    sentence INTEGER NOT NULL,
+    PRIMARY KEY (entity, ord)
+) WITHOUT ROWID;
+
+CREATE TABLE agreements (
+    id             INTEGER PRIMARY KEY,
+    key            TEXT NOT NULL,
+    title          TEXT NOT NULL,
+    type           TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    first_sentence INTEGER                  -- earliest citation: orders agreements by date
+);
+CREATE INDEX agreements_key ON agreements(key);
+
+CREATE TABLE agreement_parties (
+    agreement INTEGER NOT NULL REFERENCES agreements(id),
+    ord       INTEGER NOT NULL,
+    party     TEXT NOT NULL,
+    folded    TEXT NOT NULL,
+    entity    TEXT,                         -- the party resolved to an entity, when it is one
+    PRIMARY KEY (agreement, ord)
+) WITHOUT ROWID;
+CREATE INDEX agreement_parties_entity ON agreement_parties(entity);
+
+CREATE TABLE agreement_sectors (
+    agreement INTEGER NOT NULL,
+    ord       INTEGER NOT NULL,
+    sector    TEXT NOT NULL,
+    PRIMARY KEY (agreement, ord)
+) WITHOUT ROWID;
+CREATE INDEX agreement_sectors_sector ON agreement_sectors(sector);
+
+CREATE TABLE agreement_citations (
+    agreement INTEGER NOT NULL,
+    ord       INTEGER NOT NULL,
+    sentence  INTEGER NOT NULL,
+    PRIMARY KEY (agreement, ord)
+) WITHOUT ROWID;
+CREATE INDEX agreement_citations_sentence ON agreement_citations(sentence);
+
+CREATE TABLE sectors (
+    key    TEXT PRIMARY KEY,
+    ord    INTEGER NOT NULL,
+    name   TEXT NOT NULL,
+    parent TEXT,
+    count  INTEGER NOT NULL DEFAULT 0       -- distinct sentences tagged with it or a descendant
+);
+
+-- A sentence tagged with a sector (direct = 1) and, derived, with each of its ancestors (direct = 0),
+-- so a parent's facts are one index range scan in chronological order.
+CREATE TABLE sector_tags (
+    sector   TEXT NOT NULL,
+    sentence INTEGER NOT NULL,
+    direct   INTEGER NOT NULL,
+    PRIMARY KEY (sector, sentence)
+) WITHOUT ROWID;
+CREATE INDEX sector_tags_sentence ON sector_tags(sentence);
+
+CREATE TABLE figures (
+    id    INTEGER PRIMARY KEY,
+    value TEXT NOT NULL,
+    unit  TEXT NOT NULL,
+    about TEXT NOT NULL
+);
+
+CREATE TABLE figure_citations (
+    figure   INTEGER NOT NULL,
+    ord      INTEGER NOT NULL,
+    sentence INTEGER NOT NULL,
+    PRIMARY KEY (figure, ord)
+) WITHOUT ROWID;
+CREATE INDEX figure_citations_sentence ON figure_citations(sentence);
