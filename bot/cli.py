@@ -1,0 +1,206 @@
+"""The `citebot` command: run | index | export | console (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sqlite3
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="citebot", description="A Telegram bot that answers from news articles with cited sentences."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot against Telegram (polling, or a webhook when WEBHOOK_URL is set)")
+    index = commands.add_parser("index", help="(re)build the index from the seed folder, atomically")
+    index.add_argument("--seeds", type=Path, help="folder of article files (default: SEEDS_DIR)")
+    index.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
+    export = commands.add_parser("export", help="print the whole index as one JSON document")
+    export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
+    console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
+    console.add_argument("--seeds", type=Path, help="folder of article files (default: SEEDS_DIR)")
+    console.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
+    console.add_argument("--json", action="store_true", help="one JSON object per input line")
+    console.add_argument("--user-id", type=int, help="who is talking")
+    console.add_argument("--chat-id", type=int, help="in which chat")
+    console.add_argument("--admin", action="store_true", help="make that user one of ADMIN_IDS")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"citebot: bad settings: {error.errors()[0].get('loc')} {error.errors()[0].get('msg')}", file=sys.stderr)
+        return 2
+    overrides = {}
+    if getattr(args, "seeds", None):
+        overrides["seeds_dir"] = args.seeds
+    if getattr(args, "db", None):
+        overrides["db_path"] = args.db
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+    if args.command == "run":
+        from bot.chat.runner import run  # the chat layer is only needed to serve
+
+        return run(settings) or 0
+    if args.command == "console":
+        from bot.chat.console import main as console_main
+
+        return console_main(args, settings) or 0
+    if args.command == "index":
+        return _index(settings)
+    if args.command == "export":
+        return _export(settings)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
+    """Build the index and print its summary; on failure one line (plus skipped files) on stderr. Exit code."""
+    from bot.index.build import BuildError, build_index
+    from bot.ingest.pipeline import SeedsError
+
+    try:
+        report = build_index(settings.seeds_dir, settings.db_path)
+    except SeedsError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        for item in error.skipped:
+            print(f"  skipped {item.file}: {item.reason}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"citebot: cannot write the index {settings.db_path}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for line in report.summary_lines():
+        print(line, file=summary_to or sys.stdout)
+    return 0 if report.articles else 1
+
+
+def _index(settings: Settings) -> int:
+    return _build(settings)
+
+
+def _export(settings: Settings) -> int:
+    from bot.index.build import SCHEMA_VERSION
+
+    db_path = Path(settings.db_path)
+    if _schema_version(db_path) != SCHEMA_VERSION:
+        code = _build(settings, summary_to=sys.stderr)  # stdout carries only the JSON document
+        if code:
+            return code
+    document = export_document(db_path)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _schema_version(db_path: Path) -> int | None:
+    if not db_path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def export_document(db_path: Path) -> dict[str, Any]:
+    """The whole index as the JSON document of INTERFACES.md (plain dicts, dates as YYYY-MM-DD)."""
+    con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return _document(con)
+    finally:
+        con.close()
+
+
+def _document(con: sqlite3.Connection) -> dict[str, Any]:
+    citation: dict[int, dict[str, Any]] = {
+        number: {"article": article, "outlet": outlet, "date": date, "url": url, "sentence": text, "start": start, "end": end}
+        for number, article, outlet, date, url, text, start, end in con.execute(
+            'SELECT s.id, s.article, a.outlet, a.date, a.url, s.text, s.start, s."end" '
+            "FROM sentences s JOIN articles a ON a.id = s.article"
+        )
+    }
+
+    def grouped(sql: str) -> dict[Any, list[Any]]:
+        groups: dict[Any, list[Any]] = defaultdict(list)
+        for owner, value in con.execute(sql):
+            groups[owner].append(value)
+        return groups
+
+    aliases = grouped("SELECT entity, alias FROM aliases ORDER BY entity, ord")
+    entity_cited = grouped("SELECT entity, sentence FROM entity_citations ORDER BY entity, ord")
+    people, organizations = [], []
+    for key, kind, name, role, organization in con.execute(
+        "SELECT key, kind, name, role, organization FROM entities ORDER BY ord"
+    ):
+        cited = [citation[s] for s in entity_cited.get(key, ())]
+        if kind == "person":
+            people.append(
+                {"name": name, "aliases": aliases.get(key, []), "role": role, "organization": organization,
+                 "citations": cited}
+            )
+        else:
+            organizations.append({"name": name, "aliases": aliases.get(key, []), "citations": cited})
+
+    parties = grouped("SELECT agreement, party FROM agreement_parties ORDER BY agreement, ord")
+    sectors_of = grouped("SELECT agreement, sector FROM agreement_sectors ORDER BY agreement, ord")
+    agreement_cited = grouped("SELECT agreement, sentence FROM agreement_citations ORDER BY agreement, ord")
+    agreements = [
+        {"title": title, "type": type_, "parties": parties.get(number, []), "status": status,
+         "sectors": sectors_of.get(number, []), "citations": [citation[s] for s in agreement_cited.get(number, ())]}
+        for number, title, type_, status in con.execute("SELECT id, title, type, status FROM agreements ORDER BY id")
+    ]
+
+    tagged = grouped("SELECT sector, sentence FROM sector_tags ORDER BY sector, sentence")
+    sectors = {
+        name: [citation[s] for s in tagged[key]]
+        for key, name in con.execute("SELECT key, name FROM sectors WHERE count > 0 ORDER BY ord")
+    }
+
+    figure_cited = grouped("SELECT figure, sentence FROM figure_citations ORDER BY figure, ord")
+    figures = [
+        {"value": value, "unit": unit, "about": about, "citations": [citation[s] for s in figure_cited.get(number, ())]}
+        for number, value, unit, about in con.execute("SELECT id, value, unit, about FROM figures ORDER BY id")
+    ]
+
+    articles = [
+        {"id": id_, "file": file, "outlet": outlet, "date": date, "title": title, "url": url, "text": text}
+        for id_, file, outlet, date, title, url, text in con.execute(
+            "SELECT id, file, outlet, date, title, url, text FROM articles ORDER BY ord"
+        )
+    ]
+    return {
+        "articles": articles,
+        "people": people,
+        "organizations": organizations,
+        "agreements": agreements,
+        "sectors": sectors,
+        "figures": figures,
+    }
