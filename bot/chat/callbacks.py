@@ -1,0 +1,109 @@
+"""Stateless callback data (≤ 64 bytes) and deep-link payloads: everything a button needs is in its data.
+
+Formats:
+    p:<view>:<page>:<arg>   a page of a paginated answer (view codes below; arg may be empty or contain ':')
+    w:<key>                 open a person or organisation by entity key
+    s:<key>                 open a sector by taxonomy key
+    n                       the page indicator; does nothing
+Because nothing is kept in memory, a button still works after a restart and on any replica.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CALLBACK_BYTES = 64
+MAX_DEEP_LINK = 64
+
+VIEWS = {
+    "w": "who",  # arg: entity key
+    "s": "sector",  # arg: sector key, empty for the sector list
+    "a": "agreements",  # arg: filter text
+    "q": "search",  # arg: search text
+    "src": "sources",
+    "f": "figures",
+}
+NOOP = "n"
+
+
+@dataclass(frozen=True)
+class PageRef:
+    view: str  # a key of VIEWS
+    arg: str
+    page: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Open:
+    kind: str  # "w" | "s"
+    key: str
+
+
+def page_data(view: str, arg: str, page: int) -> str:
+    data = f"p:{view}:{page}:{arg}"
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
+def open_data(kind: str, key: str) -> str | None:
+    """`w:<key>` / `s:<key>`, or None when the key cannot fit (then the caller shows no button)."""
+    data = f"{kind}:{key}"
+    return data if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES else None
+
+
+def fit_arg(view: str, text: str) -> str:
+    """The free-text argument as it will travel in page buttons: whitespace-normalised, cut on a word
+    boundary so that `p:<view>:<3-digit page>:<arg>` fits in 64 bytes. Handlers query with this same text on
+    every page, so page 1 and page 5 always come from the same query."""
+    text = " ".join(text.split())
+    budget = MAX_CALLBACK_BYTES - len(f"p:{view}:999:".encode())
+    if len(text.encode("utf-8")) <= budget:
+        return text
+    cut = text.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.strip()
+
+
+def parse(data: str | None) -> PageRef | Open | str | None:
+    """A PageRef, an Open, NOOP, or None for data this bot never produced (stale, forged, garbage)."""
+    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        return None
+    if data == NOOP:
+        return NOOP
+    match = re.fullmatch(r"p:([a-z]+):([0-9]{1,3}):(.*)", data, flags=re.S)
+    if match and match.group(1) in VIEWS and int(match.group(2)) >= 1:
+        return PageRef(match.group(1), match.group(3), int(match.group(2)))
+    match = re.fullmatch(r"([ws]):([A-Za-z0-9_.-]{1,62})", data)
+    if match:
+        return Open(match.group(1), match.group(2))
+    return None
+
+
+# ---------------------------------------------------------------- deep links (t.me/<bot>?start=<payload>)
+
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def deep_link_payload(kind: str, key_or_text: str) -> str | None:
+    """`who_<key>`, `sector_<key>`, `search_<words-joined-by-dashes>`; None when it cannot fit or is invalid."""
+    if kind == "search":
+        key_or_text = "-".join(re.findall(r"[A-Za-z0-9]+", key_or_text))
+    payload = f"{kind}_{key_or_text}"
+    return payload if _PAYLOAD.fullmatch(payload) else None
+
+
+def parse_deep_link(payload: str) -> tuple[str, str] | None:
+    """("who", key) | ("sector", key) | ("search", text) | ("help", "") or None."""
+    if not _PAYLOAD.fullmatch(payload or ""):
+        return None
+    if payload == "help":
+        return ("help", "")
+    kind, _, rest = payload.partition("_")
+    if kind in ("who", "sector") and rest:
+        return (kind, rest)
+    if kind == "search" and rest:
+        return ("search", " ".join(re.split(r"[-_]+", rest)).strip())
+    return None

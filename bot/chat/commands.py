@@ -1,0 +1,53 @@
+"""The command table: one source for `/help`, the `setMyCommands` menus and the handler registry."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from telegram import BotCommand
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # ≤ 32 chars of a-z0-9_
+    args: str  # how the argument is written in /help, "" when none
+    description: str  # menu text (3–256 chars)
+    admin: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("who", "<name>", "A person or organisation, with what the articles say"),
+    Command("sector", "[name]", "Facts of a sector (energy, nuclear, education…); no name lists them"),
+    Command("agreements", "[filter]", "Documents signed, adopted, planned or under negotiation"),
+    Command("search", "<words>", "Full-text search over every sentence"),
+    Command("figures", "", "The numbers in the articles and what they measure"),
+    Command("sources", "", "The indexed articles: outlet, date, link"),
+    Command("help", "", "What this bot can do"),
+    Command("start", "", "Introduction and examples"),
+    Command("reload", "", "Rebuild the index from the seed folder (admins)", admin=True),
+)
+
+PUBLIC = tuple(c for c in COMMANDS if not c.admin)
+ADMIN = tuple(c for c in COMMANDS if c.admin)
+
+
+def bot_commands(include_admin: bool = False) -> list[BotCommand]:
+    chosen = COMMANDS if include_admin else PUBLIC
+    return [BotCommand(c.name, c.description) for c in chosen]
+
+
+def help_text(is_admin: bool = False, bot_username: str | None = None) -> str:
+    """HTML for /help, generated from COMMANDS so it cannot drift from the command menu."""
+    lines = ["<b>citebot</b> answers from news articles and quotes the exact sentence behind every fact.", ""]
+    for command in COMMANDS if is_admin else PUBLIC:
+        usage = f"/{command.name}" + (f" {html.escape(command.args)}" if command.args else "")
+        lines.append(f"{usage} — {html.escape(command.description)}")
+    lines += [
+        "",
+        "Names work in any spelling: with or without accents, in Cyrillic, surname only, with typos.",
+        "In a private chat, any plain text is a search.",
+    ]
+    if bot_username:
+        lines.append(f"In any chat, type @{html.escape(bot_username)} and a few words to share a cited quote.")
+    return "\n".join(lines)

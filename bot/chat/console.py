@@ -1,0 +1,132 @@
+"""`citebot console`: the real bot fed from standard input, the network replaced by the offline transport.
+
+Every line goes through the same Application, handlers and rendering as in Telegram (INTERFACES.md):
+plain lines are messages, `{"press": "TEXT"}` presses a button, any other JSON object is a whole Update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+import sys
+from typing import Any, TextIO
+
+from bot.chat.app import build_application
+from bot.chat.offline import DEFAULT_USER_ID, ApiCall, Conversation, OfflineRequest, running
+from bot.config import Settings
+
+GREETING = (
+    "citebot console — type what you would send the bot, e.g. /who Patrushev, /sector energy, /help.\n"
+    'Press a button with {"press": "▶"}. Ctrl-D quits.'
+)
+SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"}
+
+
+def main(args: Any, settings: Settings) -> int:
+    """Run the console over stdin/stdout; `args` has seeds, db, json, user_id, chat_id, admin (any may be None)."""
+    settings = _apply_args(args, settings)
+    user_id = getattr(args, "user_id", None) or DEFAULT_USER_ID
+    chat_id = getattr(args, "chat_id", None)
+    try:
+        return asyncio.run(_run(settings, user_id, chat_id, bool(getattr(args, "json", False)), sys.stdin, sys.stdout))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _apply_args(args: Any, settings: Settings) -> Settings:
+    changes: dict[str, Any] = {}
+    if getattr(args, "seeds", None):
+        changes["seeds_dir"] = args.seeds
+    if getattr(args, "db", None):
+        changes["db_path"] = args.db
+    if getattr(args, "admin", False):
+        changes["admin_ids"] = frozenset(settings.admin_ids) | {getattr(args, "user_id", None) or DEFAULT_USER_ID}
+    return settings.model_copy(update=changes) if changes else settings
+
+
+async def _run(settings: Settings, user_id: int, chat_id: int | None, as_json: bool, stdin: TextIO, stdout: TextIO) -> int:
+    request = OfflineRequest()
+    application = build_application(settings, request)
+    async with running(application):
+        conversation = Conversation(application, request, user_id=user_id, chat_id=chat_id)
+        interactive = stdin.isatty() and not as_json
+        if interactive:
+            print(GREETING, file=stdout, flush=True)
+        while True:
+            if interactive:
+                print("› ", end="", file=stdout, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            calls, problem = await _handle(conversation, line)
+            if as_json:
+                record: dict[str, Any] = {"input": line, "replies": [c.as_reply() for c in calls]}
+                if problem:
+                    record["error"] = problem
+                print(json.dumps(record, ensure_ascii=False), file=stdout, flush=True)
+            else:
+                if problem:
+                    print(f"(!) {problem}", file=stdout)
+                for call in calls:
+                    shown = readable(call)
+                    if shown:
+                        print(shown, file=stdout)
+                print(file=stdout, flush=True)
+    return 0
+
+
+async def _handle(conversation: Conversation, line: str) -> tuple[list[ApiCall], str | None]:
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            return [], f"not valid JSON: {error}"
+        if not isinstance(data, dict):
+            return [], "a JSON line must be an object"
+        if "press" in data:
+            try:
+                return await conversation.press(str(data["press"])), None
+            except LookupError as error:
+                return [], str(error)
+        if "update_id" not in data:
+            return [], 'a JSON line is either {"press": "TEXT"} or a whole Telegram Update (with update_id)'
+        return await conversation.feed(data), None
+    return await conversation.send(line), None
+
+
+def readable(call: ApiCall) -> str:
+    """What a person would read for one API call; empty for calls they would not see."""
+    if call.method not in SHOWN_METHODS:
+        return ""
+    if call.method == "answerCallbackQuery":
+        return f"(notice) {call.text}" if call.text else ""
+    if call.method == "answerInlineQuery":
+        results = call.params.get("results") or []
+        lines = [f"(inline: {len(results)} result{'s' if len(results) != 1 else ''})"]
+        for number, result in enumerate(results, 1):
+            lines.append(f"  {number}. {result.get('title', '')} — {result.get('description', '')}")
+        return "\n".join(lines)
+    prefix = "(edited)\n" if call.method == "editMessageText" else ""
+    text = html_to_readable(call.text or "") if call.parse_mode == "HTML" else (call.text or "")
+    keyboard = "\n".join(
+        " ".join(f"[{button.get('text', '')}]" for button in row)
+        for row in (call.reply_markup or {}).get("inline_keyboard", [])
+    )
+    return prefix + text + (f"\n{keyboard}" if keyboard else "")
+
+
+def html_to_readable(text: str) -> str:
+    """Telegram HTML as plain text: quotes indented, links followed by their address."""
+
+    def blockquote(match: re.Match[str]) -> str:
+        return "\n".join("  │ " + line for line in match.group(1).split("\n"))
+
+    text = re.sub(r"<blockquote[^>]*>(.*?)</blockquote>", blockquote, text, flags=re.S)
+    text = re.sub(r'<a href="([^"]*)">(.*?)</a>', lambda m: f"{m.group(2)} ({m.group(1)})", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text)

@@ -1,0 +1,511 @@
+"""One small async function per command: parse → query the index → render → reply.
+
+Handlers never format text themselves (render.py does) and never touch SQL (the Index does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import functools
+import hashlib
+import html
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.chat import callbacks, commands, render
+from bot.chat.offline import track_background
+from bot.chat.render import Button, Screen
+from bot.chat.state import IndexHolder, holder_of
+from bot.config import Settings
+from bot.index.query import Index
+from bot.models import WhoAnswer
+
+log = logging.getLogger(__name__)
+
+SETTINGS = "settings"  # bot_data key
+TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
+PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
+INLINE_RESULTS = 10
+SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+T = TypeVar("T")
+_sent_chars: contextvars.ContextVar[list[int]] = contextvars.ContextVar("sent_chars")
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+def logged(command: str) -> Callable[[SLOW], SLOW]:
+    """One INFO line per handled update: who, which command, how long, how much was sent (never the text)."""
+
+    def wrap(handler: SLOW) -> SLOW:
+        @functools.wraps(handler)
+        async def inner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            started = time.perf_counter()
+            size = [0]
+            token = _sent_chars.set(size)
+            outcome = "ok"
+            try:
+                await handler(update, context)
+            except Exception:
+                outcome = "error"
+                raise
+            finally:
+                _sent_chars.reset(token)
+                user = update.effective_user
+                log.info(
+                    "update=%s user=%s command=%s latency_ms=%.0f sent_chars=%d outcome=%s",
+                    update.update_id, user.id if user else None, command,
+                    (time.perf_counter() - started) * 1000, size[0], outcome,
+                )
+
+        return inner
+
+    return wrap
+
+
+def _count_sent(text: str) -> None:
+    with contextlib.suppress(LookupError):
+        _sent_chars.get()[0] += len(text)
+
+
+def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data[SETTINGS]
+
+
+def holder(context: ContextTypes.DEFAULT_TYPE) -> IndexHolder:
+    return holder_of(context.bot_data)
+
+
+async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
+    """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" meanwhile (once)."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
+    chat = update.effective_chat
+    if not done and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+    return await task
+
+
+async def reply_screen(update: Update, screen: Screen, page: int = 1) -> Message | None:
+    message = update.effective_message
+    if message is None:
+        return None
+    text = screen.page(page)
+    _count_sent(text)
+    return await message.reply_text(text, reply_markup=screen.markup(page))
+
+
+async def reply_text(update: Update, text: str) -> None:
+    message = update.effective_message
+    if message is not None:
+        _count_sent(text)
+        await message.reply_text(text)
+
+
+async def edit_screen(update: Update, screen: Screen, page: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    text = screen.page(page)
+    _count_sent(text)
+    try:
+        await query.edit_message_text(text, reply_markup=screen.markup(page))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def known_entities(index: Index) -> list[Any]:
+    """The best-known people and organisations, for buttons when a name is missing or unknown."""
+    return list((await index.who("")).candidates)
+
+
+# ---------------------------------------------------------------- what each view shows
+
+
+async def who_screen(index: Index, answer: WhoAnswer) -> Screen:
+    """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
+    screen = render.who(answer)
+    if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
+        by_key = await index.entity(screen.arg)
+        if by_key.status == "found":
+            screen = render.who(by_key)
+    return screen
+
+
+async def _who_by_name(index: Index, name: str) -> Screen:
+    return await who_screen(index, await index.who(name))
+
+
+async def view_screen(index: Index, view: str, arg: str) -> Screen | None:
+    """Re-create a paginated answer from its callback data alone; None when it no longer exists."""
+    if view == "w":
+        answer = await index.entity(arg)
+        return render.who(answer) if answer.status == "found" else None
+    if view == "s":
+        sector = await index.sector(arg or None)
+        return render.sector(sector) if sector.status != "unknown" else None
+    if view == "a":
+        return render.agreements(await index.agreements(arg or None), arg or None)
+    if view == "q":
+        return render.search(await index.search(arg), arg)
+    if view == "src":
+        return render.sources(await index.sources())
+    if view == "f":
+        return render.figures(await index.figures())
+    return None
+
+
+# ---------------------------------------------------------------- commands
+
+
+@logged("start")
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Who the bot is and three examples; `/start who_<key>` etc. open that answer directly."""
+    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+    async with holder(context).use() as index:
+        if payload is not None:
+            kind, value = payload
+            if kind == "help":
+                await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+                return
+            if kind == "who":
+                answer = await index.entity(value)
+                if answer.status == "found":
+                    await reply_screen(update, await who_screen(index, answer))
+                    return
+            elif kind == "sector":
+                sector = await index.sector(value)
+                if sector.status == "found":
+                    await reply_screen(update, render.sector(sector))
+                    return
+            elif kind == "search":
+                arg = callbacks.fit_arg("q", value)
+                await reply_screen(update, render.search(await index.search(arg), arg))
+                return
+        stats = await index.stats()
+        examples = await _examples(index)
+    screen = render.start(stats, examples, context.bot.first_name or "citebot")
+    if context.args and payload is None or (payload and payload[0] in ("who", "sector")):
+        screen.pages[0] = "That link points to something I no longer hold.\n\n" + screen.pages[0]
+    await reply_screen(update, screen)
+
+
+async def _examples(index: Index) -> list[Button]:
+    """Three tappable examples taken from the index itself: a well-known name, the biggest sector, agreements."""
+    examples: list[Button] = []
+    for ref in (await known_entities(index))[:1]:
+        data = callbacks.open_data("w", ref.key)
+        if data:
+            examples.append(Button(f"👤 Who is {ref.name}?", data))
+    listed = await index.sector(None)
+    for info in listed.known[:1]:
+        data = callbacks.open_data("s", info.key)
+        if data:
+            examples.append(Button(f"🏭 Sector: {info.name}", data))
+    examples.append(Button("📄 All agreements", callbacks.page_data("a", "", 1)))
+    return examples
+
+
+@logged("help")
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+
+
+@logged("who")
+async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    name = " ".join(context.args or [])
+    async with holder(context).use() as index:
+        if not name.strip():
+            await reply_screen(update, render.usage_who(await known_entities(index)))
+            return
+        screen = await slow(update, context, _who_by_name(index, name))
+    await reply_screen(update, screen)
+
+
+@logged("sector")
+async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    name = " ".join(context.args or [])
+    async with holder(context).use() as index:
+        answer = await slow(update, context, index.sector(name or None))
+    await reply_screen(update, render.sector(answer))
+
+
+@logged("agreements")
+async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    filter_text = callbacks.fit_arg("a", " ".join(context.args or [])) or None
+    async with holder(context).use() as index:
+        items = await slow(update, context, index.agreements(filter_text))
+    await reply_screen(update, render.agreements(items, filter_text))
+
+
+@logged("search")
+async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
+                                 "In a private chat you can also just type the words.")
+        return
+    await _search(update, context, text, suggest=False)
+
+
+@logged("text")
+async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text in a private chat is a search; a name or sector it matches gets a button as well."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.strip():
+        return
+    await _search(update, context, message.text, suggest=True)
+
+
+async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
+    arg = callbacks.fit_arg("q", text)
+    async with holder(context).use() as index:
+        screen = render.search(await slow(update, context, index.search(arg)), arg)
+        if suggest:
+            shortcuts: list[Button] = []
+            answer = await index.who(arg)
+            if answer.status == "found" and (entity := answer.person or answer.organization):
+                data = callbacks.open_data("w", entity.key)
+                if data:
+                    shortcuts.append(Button(f"👤 {entity.name}" if answer.person else f"🏢 {entity.name}", data))
+            found = await index.sector(arg)
+            if found.status == "found" and found.sector:
+                data = callbacks.open_data("s", found.sector.key)
+                if data:
+                    shortcuts.append(Button(f"🏭 {found.sector.name}", data))
+            if shortcuts:
+                screen.rows.insert(0, shortcuts)
+    await reply_screen(update, screen)
+
+
+@logged("sources")
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async with holder(context).use() as index:
+        items = await index.sources()
+    await reply_screen(update, render.sources(items))
+
+
+@logged("figures")
+async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async with holder(context).use() as index:
+        items = await index.figures()
+    await reply_screen(update, render.figures(items))
+
+
+@logged("unknown")
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    word = (message.text or "").split()[0] if message and message.text else "/?"
+    await reply_text(update, render.unknown_command(word[:40]))
+
+
+# ---------------------------------------------------------------- buttons
+
+
+@logged("button")
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every press is answered; data this bot did not make (stale, forged) gets a polite note, not an error."""
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = callbacks.parse(query.data)
+    if parsed is None:
+        log.info("unrecognised callback data from user %s", query.from_user.id if query.from_user else None)
+        await query.answer("Sorry, that button no longer works. Please send the command again.")
+        return
+    if parsed == callbacks.NOOP:
+        await query.answer()
+        return
+    async with holder(context).use() as index:
+        if isinstance(parsed, callbacks.Open):
+            if parsed.kind == "w":
+                answer = await index.entity(parsed.key)
+                screen = await who_screen(index, answer) if answer.status == "found" else None
+            else:
+                found = await index.sector(parsed.key)
+                screen = render.sector(found) if found.status == "found" else None
+            if screen is None:
+                await query.answer("That entry is no longer in the index. Try /who or /sector again.")
+                return
+            await query.answer()
+            await reply_screen(update, screen)
+            return
+        assert isinstance(parsed, callbacks.PageRef)
+        screen = await view_screen(index, parsed.view, parsed.arg)
+    if screen is None:
+        await query.answer("That answer is no longer in the index. Please send the command again.")
+        return
+    page = parsed.page
+    if page > len(screen.pages):
+        page = len(screen.pages)
+        await query.answer(f"The answer has changed since; showing page {page} of {page}.")
+    else:
+        await query.answer()
+    if query.message is not None or query.inline_message_id is not None:
+        await edit_screen(update, screen, page)
+
+
+# ---------------------------------------------------------------- inline mode
+
+
+@logged("inline")
+async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot words`: up to ten cited snippets — the entity, matching agreements, then matching sentences."""
+    inline_query = update.inline_query
+    if inline_query is None:
+        return
+    text = " ".join(inline_query.query.split())
+    help_button = InlineQueryResultsButton(text="How to use citebot", start_parameter="help")
+    if not text:
+        await inline_query.answer([], button=help_button, cache_time=300)
+        return
+    results: list[InlineQueryResultArticle] = []
+    ids: set[str] = set()
+
+    def add(result_id: str, title: str, description: str, message: str) -> None:
+        if len(result_id.encode()) > 64:
+            result_id = hashlib.sha1(result_id.encode()).hexdigest()
+        if result_id in ids or len(results) >= INLINE_RESULTS:
+            return
+        ids.add(result_id)
+        content = render.split_html(message, render.LIMIT)[0] if len(message) > render.LIMIT else message
+        _count_sent(content)
+        results.append(
+            InlineQueryResultArticle(
+                id=result_id,
+                title=title[:200],
+                description=description[:200],
+                input_message_content=InputTextMessageContent(content, parse_mode=ParseMode.HTML),
+            )
+        )
+
+    async with holder(context).use() as index:
+        answer = await index.who(text)
+        entity = answer.person or answer.organization if answer.status == "found" else None
+        if entity is not None:
+            detail = (answer.person.role if answer.person else answer.organization.description if answer.organization else None) or ""
+            first = answer.citations[0] if answer.citations else None
+            message = f"<b>{render.esc(entity.name)}</b>" + (f" — {render.esc(detail)}" if detail else "")
+            if first is not None:
+                message += "\n" + render.quotes([first])
+            add(f"w:{entity.key}", entity.name, detail or (first.sentence if first else ""), message)
+        for agreement in await index.agreements(text, limit=3):
+            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.agreement_block(agreement))
+        hits = await index.search(text, limit=INLINE_RESULTS)
+        for hit in hits.hits:
+            citation = hit.citation
+            add(
+                f"q:{citation.article}:{citation.start}",
+                citation.sentence[:120],
+                f"{citation.outlet}, {citation.date.isoformat()}",
+                render.quotes([citation], hit.terms or text.split()),
+            )
+    await inline_query.answer(results, button=help_button, cache_time=60, is_personal=False)
+
+
+# ---------------------------------------------------------------- /reload (admins)
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings_of(context).admin_ids
+
+
+@logged("reload")
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Rebuild the index in a thread while the old one keeps answering; swap it in only if the build succeeds."""
+    user = update.effective_user
+    if not _is_admin(update, context):  # the handler filter already checks; this is the second lock
+        await reload_refused(update, context)
+        return
+    index_holder = holder(context)
+    if index_holder.reload_lock.locked():
+        await reply_text(update, "A reload is already running; its progress message will show the result.")
+        return
+    log.info("reload started by admin %s", user.id if user else None)
+    settings = settings_of(context)
+    message = update.effective_message
+    assert message is not None
+    progress_message = await message.reply_text(f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…")
+    task = context.application.create_task(
+        _rebuild(context.application, progress_message, settings, index_holder), update=update
+    )
+    track_background(context.application, update.update_id, task)
+
+
+async def reload_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    log.warning("refused /reload from non-admin user %s", user.id if user else None)
+    await reply_text(update, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")
+
+
+async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
+    from bot.index.build import BuildError, build_index
+
+    async with index_holder.reload_lock:
+        loop = asyncio.get_running_loop()
+        state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
+
+        def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
+            loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
+
+        shown = progress_message.text_html or ""
+        build = asyncio.ensure_future(
+            asyncio.to_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
+        )
+        while not build.done():
+            await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
+            if not build.done() and state["total"]:
+                text = render.reload_progress(state["done"], state["total"], state["file"])
+                if text != shown:
+                    shown = text
+                    with contextlib.suppress(BadRequest):
+                        await progress_message.edit_text(text)
+        try:
+            report = build.result()
+            new_index = await Index.open(Path(settings.db_path))
+        except BuildError as error:
+            log.warning("reload failed: %s", error)
+            await progress_message.edit_text(render.reload_failed(str(error), getattr(error, "skipped", [])))
+            return
+        except Exception as error:
+            log.exception("reload failed")
+            await progress_message.edit_text(render.reload_failed(f"{type(error).__name__}: {error}", []))
+            return
+        await index_holder.swap(new_index)
+        log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
+        await progress_message.edit_text(render.reload_report(report))
+
+
+# ---------------------------------------------------------------- errors
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the traceback, then tell the user something went wrong (never the details)."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    with contextlib.suppress(Exception):
+        if update.callback_query is not None:
+            await update.callback_query.answer("Sorry, something went wrong. Please try again.")
+            return
+        if update.effective_message is not None:
+            await update.effective_message.reply_text("Sorry, something went wrong on my side. Please try again in a moment.")

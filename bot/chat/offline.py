@@ -1,0 +1,478 @@
+"""The offline transport: the real Application with the network replaced by a recorder.
+
+`OfflineRequest` answers every Bot API call the way Telegram would (including Telegram's refusals for
+over-long messages, unparsable HTML and callback data over 64 bytes), and records each call. `Conversation`
+builds real `Update` dicts for one user and feeds them through `Application.process_update`, returning the
+calls each update caused. The console, the tests and the benchmarks all drive the bot through these two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.constants import MessageLimit
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "citebot",
+    "username": "citebot_offline_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+DEFAULT_USER_ID = 1001
+BACKGROUND_TASKS = "background_tasks"  # bot_data key: update_id → tasks the handlers started for it
+
+_current_update: contextvars.ContextVar[int | None] = contextvars.ContextVar("offline_update", default=None)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Bot API call: its method and decoded parameters, and the update that caused it (if known)."""
+
+    method: str
+    params: dict[str, Any]
+    update_id: int | None = None
+
+    @property
+    def text(self) -> str | None:
+        value = self.params.get("text")
+        return value if isinstance(value, str) else None
+
+    @property
+    def parse_mode(self) -> str | None:
+        return self.params.get("parse_mode")
+
+    @property
+    def reply_markup(self) -> dict[str, Any] | None:
+        return self.params.get("reply_markup")
+
+    def buttons(self) -> list[dict[str, Any]]:
+        """The inline buttons of this call's keyboard, row by row flattened."""
+        markup = self.reply_markup or {}
+        return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+    def as_reply(self) -> dict[str, Any]:
+        """The console's `--json` shape (INTERFACES.md), with inline results added for answerInlineQuery."""
+        reply: dict[str, Any] = {
+            "method": self.method,
+            "text": self.text,
+            "parse_mode": self.parse_mode,
+            "reply_markup": self.reply_markup,
+        }
+        if self.method == "answerInlineQuery":
+            reply["results"] = self.params.get("results", [])
+            reply["button"] = self.params.get("button")
+        return reply
+
+
+class TelegramRefusal(Exception):
+    """What Telegram would answer with HTTP 400."""
+
+
+# ---------------------------------------------------------------- Telegram's own checks
+
+_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span", "tg-emoji"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def html_problems(text: str) -> list[str]:
+    """Why Telegram would refuse this HTML (empty list: it parses). Allowed tags, balanced, only known entities."""
+    problems: list[str] = []
+    stack: list[str] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "<":
+            match = _TAG.match(text, position)
+            if not match:
+                problems.append(f"bare '<' at {position}")
+                position += 1
+                continue
+            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+            if name not in _ALLOWED_TAGS:
+                problems.append(f"unsupported tag <{name}> at {position}")
+            elif closing:
+                if not stack or stack[-1] != name:
+                    problems.append(f"unbalanced </{name}> at {position}")
+                else:
+                    stack.pop()
+            else:
+                if name == "a" and not re.match(r'\s+href="[^"<>]*"\s*$', attrs or ""):
+                    problems.append(f"<a> without a quoted href at {position}")
+                stack.append(name)
+            position = match.end()
+        elif char == "&":
+            match = _ENTITY.match(text, position)
+            if not match:
+                problems.append(f"bare '&' at {position}")
+                position += 1
+                continue
+            position = match.end()
+        elif char == ">":
+            problems.append(f"bare '>' at {position}")
+            position += 1
+        else:
+            position += 1
+    if stack:
+        problems.append(f"unclosed tags: {stack}")
+    return problems
+
+
+def html_to_text(text: str) -> str:
+    """The plain text Telegram would display for this HTML (links lose their address)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_markup(markup: Any) -> None:
+    if not isinstance(markup, dict):
+        return
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
+                raise TelegramRefusal("Bad Request: BUTTON_DATA_INVALID")
+            if not button.get("text"):
+                raise TelegramRefusal("Bad Request: button text is empty")
+
+
+def _check_text(text: Any, parse_mode: Any, *, field_name: str = "message") -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise TelegramRefusal(f"Bad Request: {field_name} text is empty")
+    shown = text
+    if parse_mode == "HTML":
+        problems = html_problems(text)
+        if problems:
+            raise TelegramRefusal(f"Bad Request: can't parse entities: {problems[0]}")
+        shown = html_to_text(text)
+    if _utf16_len(shown) > MessageLimit.MAX_TEXT_LENGTH:
+        raise TelegramRefusal("Bad Request: message is too long")
+
+
+# ---------------------------------------------------------------- the transport
+
+
+class OfflineRequest(BaseRequest):
+    """A `BaseRequest` that never touches the network: records calls and answers like the Bot API."""
+
+    def __init__(self, *, strict: bool = True) -> None:
+        self.strict = strict  # refuse what Telegram refuses (HTTP 400) rather than accept it silently
+        self.calls: list[ApiCall] = []
+        self.messages: dict[int, dict[int, dict[str, Any]]] = {}  # chat id → message id → message
+        self._message_ids = itertools.count(1)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def next_message_id(self) -> int:
+        return next(self._message_ids)
+
+    def calls_for(self, update_id: int) -> list[ApiCall]:
+        return [call for call in self.calls if call.update_id == update_id]
+
+    def newest_keyboard_message(self, chat_id: int) -> dict[str, Any] | None:
+        """The most recent bot message in the chat that still carries an inline keyboard."""
+        for message_id in sorted(self.messages.get(chat_id, {}), reverse=True):
+            message = self.messages[chat_id][message_id]
+            if (message.get("reply_markup") or {}).get("inline_keyboard"):
+                return message
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        self.calls.append(ApiCall(api_method, params, _current_update.get()))
+        try:
+            result = self._answer(api_method, params)
+        except TelegramRefusal as refusal:
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": str(refusal)}).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method == "sendMessage":
+            if self.strict:
+                _check_text(params.get("text"), params.get("parse_mode"))
+                _check_markup(params.get("reply_markup"))
+            return self._store(int(params["chat_id"]), self.next_message_id(), params)
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            if self.strict:
+                if method == "editMessageText":
+                    _check_text(params.get("text"), params.get("parse_mode"))
+                _check_markup(params.get("reply_markup"))
+            if "inline_message_id" in params:
+                return True
+            chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+            old = self.messages.get(chat_id, {}).get(message_id)
+            if old is None:
+                raise TelegramRefusal("Bad Request: message to edit not found")
+            merged = {"text": old.get("_html", ""), "parse_mode": old.get("_parse_mode"), **params}
+            if method == "editMessageText" and self.strict and merged["text"] == old.get("_html") and (
+                params.get("reply_markup") == old.get("reply_markup")
+            ):
+                raise TelegramRefusal("Bad Request: message is not modified")
+            return self._store(chat_id, message_id, merged)
+        if method == "answerCallbackQuery":
+            if self.strict and len(params.get("text") or "") > 200:
+                raise TelegramRefusal("Bad Request: MESSAGE_TOO_LONG")
+            return True
+        if method == "answerInlineQuery":
+            if self.strict:
+                self._check_inline(params)
+            return True
+        if method.startswith("getMy"):
+            return [] if method == "getMyCommands" else {}
+        return True  # setMyCommands, sendChatAction, deleteWebhook, setMyDescription, ...
+
+    def _check_inline(self, params: dict[str, Any]) -> None:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise TelegramRefusal("Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(result.get("id")) for result in results]
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            raise TelegramRefusal("Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            _check_text(content.get("message_text"), content.get("parse_mode"))
+            _check_markup(result.get("reply_markup"))
+
+    def _store(self, chat_id: int, message_id: int, params: dict[str, Any]) -> dict[str, Any]:
+        text = params.get("text", "")
+        shown = html_to_text(text) if params.get("parse_mode") == "HTML" else text
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "from": BOT_USER,
+            "text": shown,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages.setdefault(chat_id, {})[message_id] = {
+            **message,
+            "_html": text,
+            "_parse_mode": params.get("parse_mode"),
+        }
+        return message
+
+
+def _chat(chat_id: int, first_name: str = "Analyst") -> dict[str, Any]:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": first_name}
+    return {"id": chat_id, "type": "supergroup", "title": "Newsroom"}
+
+
+# ---------------------------------------------------------------- running the application offline
+
+
+async def start(app: Application) -> None:
+    """What `run_polling` does, minus the polling: initialize, the `post_init` hook (opens the index), start."""
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()  # marks the application running (background tasks are awaited on stop); no polling
+
+
+async def stop(app: Application) -> None:
+    if app.running:
+        await app.stop()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+    await app.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:
+    """`async with running(app):` — the application started offline and shut down afterwards."""
+    await start(app)
+    try:
+        yield app
+    finally:
+        await stop(app)
+
+
+_update_ids = itertools.count(1)
+
+
+@dataclass
+class Conversation:
+    """One user talking to the bot in one chat; every method returns the API calls that input caused."""
+
+    app: Application
+    request: OfflineRequest
+    user_id: int = DEFAULT_USER_ID
+    chat_id: int | None = None  # default: the user's private chat
+    first_name: str = "Analyst"
+    language_code: str = "en"
+    history: list[ApiCall] = field(default_factory=list)  # every call caused by this conversation's updates
+    fed: list[dict[str, Any]] = field(default_factory=list)  # every update it sent
+
+    def __post_init__(self) -> None:
+        if self.chat_id is None:
+            self.chat_id = self.user_id
+
+    @property
+    def user(self) -> dict[str, Any]:
+        return {"id": self.user_id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+
+    def message_update(self, text: str) -> dict[str, Any]:
+        """A text message; a leading `/command` carries the `bot_command` entity Telegram adds."""
+        assert self.chat_id is not None
+        message: dict[str, Any] = {
+            "message_id": self.request.next_message_id(),
+            "date": int(time.time()),
+            "chat": _chat(self.chat_id, self.first_name),
+            "from": self.user,
+            "text": text,
+        }
+        command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
+        if command:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}]
+        return {"update_id": next(_update_ids), "message": message}
+
+    def callback_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A button press (`callback_query`) on `message` (default: the newest bot message with a keyboard)."""
+        assert self.chat_id is not None
+        message = message or self.request.newest_keyboard_message(self.chat_id) or {
+            "message_id": self.request.next_message_id(),
+            "date": int(time.time()),
+            "chat": _chat(self.chat_id),
+            "from": BOT_USER,
+            "text": "",
+        }
+        public = {key: value for key, value in message.items() if not key.startswith("_")}
+        update_id = next(_update_ids)
+        return {
+            "update_id": update_id,
+            "callback_query": {
+                "id": f"cb{update_id}",
+                "from": self.user,
+                "chat_instance": f"ci{self.chat_id}",
+                "message": public,
+                "data": data,
+            },
+        }
+
+    def inline_update(self, query: str, chat_type: str = "sender") -> dict[str, Any]:
+        update_id = next(_update_ids)
+        return {
+            "update_id": update_id,
+            "inline_query": {"id": f"iq{update_id}", "from": self.user, "query": query, "offset": "", "chat_type": chat_type},
+        }
+
+    async def feed(self, update: dict[str, Any]) -> list[ApiCall]:
+        """Process one raw update (plus the background work its handlers started); its API calls."""
+        update_id = int(update["update_id"])
+        self.fed.append(update)
+        token = _current_update.set(update_id)
+        try:
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+        finally:
+            _current_update.reset(token)
+        await wait_background(self.app, update_id)
+        calls = self.request.calls_for(update_id)
+        self.history.extend(calls)
+        return calls
+
+    async def send(self, text: str) -> list[ApiCall]:
+        return await self.feed(self.message_update(text))
+
+    async def press(self, button: str) -> list[ApiCall]:
+        """Press the button whose text or callback_data equals `button` on the newest keyboard message.
+
+        Raises LookupError when no such button exists (a person could not have pressed it).
+        """
+        assert self.chat_id is not None
+        message = self.request.newest_keyboard_message(self.chat_id)
+        for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", []):
+            for candidate in row:
+                if button in (candidate.get("text"), candidate.get("callback_data")):
+                    if "callback_data" not in candidate:
+                        return []  # a URL or switch-inline button: Telegram handles it, no update for the bot
+                    return await self.press_data(candidate["callback_data"], message)
+        raise LookupError(f"no button {button!r} on the newest message with a keyboard")
+
+    async def press_data(self, data: str, message: dict[str, Any] | None = None) -> list[ApiCall]:
+        """Send any callback data (also forged or stale data, as a hostile client could)."""
+        return await self.feed(self.callback_update(data, message))
+
+    async def inline(self, query: str) -> list[ApiCall]:
+        return await self.feed(self.inline_update(query))
+
+    async def read_all(self, text: str, next_button: str = "▶", max_pages: int = 50) -> list[ApiCall]:
+        """Send `text`, then press `next_button` while the answer offers it; every message shown, in order."""
+        shown = [call for call in await self.send(text) if call.text is not None and call.method != "answerCallbackQuery"]
+        for _ in range(max_pages):
+            if not shown or next_button not in [b.get("text") for b in shown[-1].buttons()]:
+                break
+            pressed = await self.press(next_button)
+            shown.extend(c for c in pressed if c.method == "editMessageText")
+        return shown
+
+
+def track_background(app: Application, update_id: int | None, task: asyncio.Task[Any]) -> None:
+    """Remember a task a handler started for an update, so offline drivers can wait for it."""
+    if update_id is None:
+        return
+    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.setdefault(BACKGROUND_TASKS, {})
+    tasks.setdefault(update_id, set()).add(task)
+
+    def forget(done: asyncio.Task[Any]) -> None:
+        pending = tasks.get(update_id)
+        if pending is not None:
+            pending.discard(done)
+            if not pending:
+                tasks.pop(update_id, None)
+
+    task.add_done_callback(forget)
+
+
+async def wait_background(app: Application, update_id: int | None = None) -> None:
+    """Wait for the background tasks started for one update (or for all of them)."""
+    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.get(BACKGROUND_TASKS, {})
+    while True:
+        pending: Iterable[asyncio.Task[Any]] = (
+            list(tasks.get(update_id, ())) if update_id is not None else [t for s in tasks.values() for t in s]
+        )
+        pending = [task for task in pending if not task.done()]
+        if not pending:
+            return
+        await asyncio.wait(pending)

@@ -1,0 +1,548 @@
+"""Answers → Telegram HTML pages (≤ 4096 characters each) and inline keyboards. Pure: no I/O, no PTB calls.
+
+Every interpolated value is escaped. Every quote is the exact sentence from the index, followed by its
+citation; pages are cut only between rendered facts. The one exception is a single fact longer than a whole
+page, which is cut between words with its tags closed and reopened — never reworded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+
+from bot.chat import callbacks
+from bot.ingest.names import fold
+from bot.models import (
+    Agreement,
+    Citation,
+    EntityRef,
+    Figure,
+    SearchAnswer,
+    SectorAnswer,
+    SectorInfo,
+    Source,
+    Stats,
+    WhoAnswer,
+)
+
+LIMIT: int = MessageLimit.MAX_TEXT_LENGTH
+STATUS_ORDER = ("signed", "adopted", "under negotiation", "planned")
+STATUS_HEADINGS = {
+    "signed": "✍️ Signed",
+    "adopted": "✅ Adopted",
+    "planned": "🗓 Planned",
+    "under negotiation": "🤝 Under negotiation",
+}
+MAX_ENTITY_BUTTONS = 8
+PREV, NEXT = "◀", "▶"
+
+
+def esc(value: object) -> str:
+    """Escape a value for an HTML text node (quotes stay readable; they are harmless outside attributes)."""
+    return html.escape(str(value), quote=False)
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    data: str | None = None  # callback data (≤ 64 bytes)
+    url: str | None = None
+    switch_inline: str | None = None  # switch_inline_query_current_chat
+
+    def to_telegram(self) -> InlineKeyboardButton:
+        if self.url:
+            return InlineKeyboardButton(self.text, url=self.url)
+        if self.switch_inline is not None:
+            return InlineKeyboardButton(self.text, switch_inline_query_current_chat=self.switch_inline)
+        return InlineKeyboardButton(self.text, callback_data=self.data)
+
+
+@dataclass
+class Screen:
+    """A rendered answer: its pages, extra button rows shown under every page, and how to page it."""
+
+    pages: list[str]
+    rows: list[list[Button]] = field(default_factory=list)
+    view: str | None = None  # callbacks.VIEWS key; None when the answer cannot be paged
+    arg: str = ""
+
+    def page(self, number: int) -> str:
+        return self.pages[min(max(number, 1), len(self.pages)) - 1]
+
+    def markup(self, number: int) -> InlineKeyboardMarkup | None:
+        rows = [[button.to_telegram() for button in row] for row in self.rows]
+        total = len(self.pages)
+        if total > 1 and self.view is not None:
+            number = min(max(number, 1), total)
+            nav = []
+            if number > 1:
+                nav.append(InlineKeyboardButton(PREV, callback_data=callbacks.page_data(self.view, self.arg, number - 1)))
+            nav.append(InlineKeyboardButton(f"{number}/{total}", callback_data=callbacks.NOOP))
+            if number < total:
+                nav.append(InlineKeyboardButton(NEXT, callback_data=callbacks.page_data(self.view, self.arg, number + 1)))
+            rows.insert(0, nav)
+        return InlineKeyboardMarkup(rows) if rows else None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def paginate(header: str, blocks: Sequence[str], limit: int = LIMIT) -> list[str]:
+    """Pack blocks under the header into pages ≤ limit, cutting only between blocks.
+
+    The header starts every page so a reader on page 3 still knows what they are reading.
+    """
+    pages: list[str] = []
+    current = header
+    has_block = False
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current, has_block = candidate, True
+            continue
+        if has_block:
+            pages.append(current)
+            current, has_block = header, False
+            candidate = f"{current}\n\n{block}" if current else block
+            if len(candidate) <= limit:
+                current, has_block = candidate, True
+                continue
+        # one block alone is longer than a page: the only place a fact is cut, between words
+        room = limit - (len(header) + 2 if header else 0)
+        if room < limit // 2:  # an absurdly long header: give the block pages of its own
+            room, pieces_header = limit, ""
+        else:
+            pieces_header = header
+        for piece in split_html(block, room):
+            pages.append(f"{pieces_header}\n\n{piece}" if pieces_header else piece)
+        current, has_block = header, False
+    if has_block or not pages:
+        pages.append(current)
+    return pages
+
+
+_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")
+
+
+def split_html(text: str, limit: int) -> list[str]:
+    """Cut HTML into pieces ≤ limit at whitespace, never inside a tag or an entity; tags open at a cut are
+    closed at the end of one piece and reopened at the start of the next."""
+    tokens = _TOKEN.findall(text)
+    pieces: list[str] = []
+    stack: list[tuple[str, str]] = []  # (name, opening tag)
+    out: list[str] = []
+    length = 0
+    last_space: tuple[int, int, list[tuple[str, str]]] | None = None  # (index in out, length, stack copy)
+
+    def closing(tags: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        tag = re.match(r"<(/?)([a-zA-Z-]+)", token) if token.startswith("<") else None
+        reserve = len(closing(stack)) + (len(f"</{tag.group(2)}>") if tag and not tag.group(1) else 0)
+        if out and length + len(token) + reserve > limit:
+            if last_space is not None and last_space[1] > limit // 3:
+                cut, _, cut_stack = last_space
+                rest = out[cut:]
+                out = out[:cut]
+                stack_at_cut = cut_stack
+            else:
+                rest, stack_at_cut = [], list(stack)
+            pieces.append("".join(out).rstrip() + closing(stack_at_cut))
+            reopened = [opening for _, opening in stack_at_cut]
+            tokens[index:index] = rest
+            stack = list(stack_at_cut)
+            out = list(reopened)
+            length = sum(len(t) for t in out)
+            last_space = None
+            continue
+        if tag:
+            if tag.group(1):
+                if stack:
+                    stack.pop()
+            else:
+                stack.append((tag.group(2).lower(), token))
+        out.append(token)
+        length += len(token)
+        if token.isspace():
+            last_space = (len(out), length, list(stack))
+        index += 1
+    if out:
+        pieces.append("".join(out))
+    return [piece for piece in pieces if html_to_plain(piece).strip()] or [text[:limit]]
+
+
+def html_to_plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+# ---------------------------------------------------------------- facts
+
+
+def link(url: str | None, label: str) -> str:
+    """A link when the URL is http(s) (Telegram refuses other schemes), else the escaped label."""
+    if url and re.match(r"https?://[^\s<>\"]+$", url):
+        return f'<a href="{html.escape(url, quote=True)}">{esc(label)}</a>'
+    return esc(label)
+
+
+def citation_line(citation: Citation) -> str:
+    return f"— {link(citation.url, citation.outlet)}, {citation.date.isoformat()}"
+
+
+def quotes(citations: Iterable[Citation], terms: Sequence[str] = ()) -> str:
+    """Each distinct sentence once, verbatim, followed by every citation that reports it."""
+    grouped: dict[str, list[Citation]] = {}
+    for citation in citations:
+        grouped.setdefault(citation.sentence, []).append(citation)
+    parts = []
+    for sentence, sources in grouped.items():
+        seen: set[tuple[str, str]] = set()
+        lines = []
+        for citation in sources:
+            marker = (citation.article, citation.outlet)
+            if marker not in seen:
+                seen.add(marker)
+                lines.append(citation_line(citation))
+        parts.append(f"<blockquote>{highlight(sentence, terms)}</blockquote>\n" + "\n".join(lines))
+    return "\n".join(parts)
+
+
+_STOPWORDS = frozenset("a an and are as at be by for from in is it of on or the to with".split())
+_WORD = re.compile(r"\w+")
+
+
+def highlight(sentence: str, terms: Sequence[str]) -> str:
+    """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive).
+
+    Short function words (`to`, `and`) are bolded only next to another matched word, so `Tô Lâm` and
+    `oil and gas` light up whole while a stray "and" elsewhere does not."""
+    wanted = {w for term in terms for w in fold(term).split() if w}
+    if not wanted:
+        return esc(sentence)
+    words = list(_WORD.finditer(sentence))
+
+    def matches(folded: str) -> bool:
+        return any(folded == w or (len(w) >= 3 and folded.startswith(w)) for w in wanted)
+
+    strength = []  # 2: a matched content word, 1: a matched function word, 0: no match
+    for match in words:
+        folded = fold(match.group())
+        strength.append(0 if not folded or not matches(folded) else 1 if folded in _STOPWORDS else 2)
+    bold = [False] * len(words)
+    for i, level in enumerate(strength):
+        bold[i] = level == 2
+    for i, level in enumerate(strength):  # function words join runs of matched words
+        if level == 1:
+            left = next((strength[j] for j in range(i - 1, -1, -1) if strength[j] != 1), 0)
+            right = next((strength[j] for j in range(i + 1, len(words)) if strength[j] != 1), 0)
+            bold[i] = left == 2 or right == 2
+    if not any(bold) and any(strength):  # the query was only function words: show them anyway
+        bold = [level > 0 for level in strength]
+    out: list[str] = []
+    position = 0
+    for match, is_bold in zip(words, bold):
+        if is_bold:
+            out.append(esc(sentence[position : match.start()]))
+            out.append(f"<b>{esc(match.group())}</b>")
+            position = match.end()
+    out.append(esc(sentence[position:]))
+    return "".join(out)
+
+
+def agreement_block(agreement: Agreement, with_status: bool = True) -> str:
+    details = [esc(agreement.type.capitalize())]
+    if with_status:
+        details.append(esc(agreement.status))
+    if agreement.parties:
+        details.append("parties: " + esc(", ".join(agreement.parties)))
+    if agreement.sectors:
+        details.append("sectors: " + esc(", ".join(agreement.sectors)))
+    lines = [f"📄 <b>{esc(agreement.title)}</b>", "<i>" + " · ".join(details) + "</i>"]
+    if agreement.citations:
+        lines.append(quotes(agreement.citations))
+    return "\n".join(lines)
+
+
+def figure_block(figure: Figure) -> str:
+    head = f"🔢 <b>{esc(figure.value)}</b> — {esc(figure.about)}"
+    return head + ("\n" + quotes(figure.citations) if figure.citations else "")
+
+
+def _with_heading(heading: str, blocks: list[str]) -> list[str]:
+    """A section heading travels with the section's first block, so it never ends a page alone."""
+    if not blocks:
+        return []
+    return [f"{heading}\n{blocks[0]}", *blocks[1:]]
+
+
+def _entity_buttons(refs: Iterable[tuple[str, str]], kind: str = "w", per_row: int = 2) -> list[list[Button]]:
+    buttons = []
+    for key, label in refs:
+        data = callbacks.open_data(kind, key)
+        if data and len(buttons) < MAX_ENTITY_BUTTONS:
+            buttons.append(Button(label[:60], data))
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+# ---------------------------------------------------------------- /who
+
+
+def who(answer: WhoAnswer) -> Screen:
+    if answer.status == "found" and (answer.person or answer.organization):
+        return _who_found(answer)
+    query = esc(answer.query)
+    choices = _candidate_lines(answer.candidates)
+    buttons = _entity_buttons((c.key, c.name) for c in answer.candidates)
+    if answer.status == "ambiguous":
+        text = f"“{query}” could mean several entries. Which one?" + choices
+    elif answer.status == "suggest":
+        text = f"Nothing matches “{query}” exactly. Did you mean:" + choices
+    else:
+        text = f"Nothing in the articles matches “{query}”."
+        if answer.candidates:
+            text += "\nPeople and organisations I know include:" + choices
+        text += "\n\nTo look for any sentence with these words, use /search."
+    return Screen([text], buttons)
+
+
+def _candidate_lines(candidates: Sequence[EntityRef]) -> str:
+    if not candidates:
+        return ""
+    lines = []
+    for candidate in candidates[:MAX_ENTITY_BUTTONS]:
+        icon = "👤" if candidate.kind == "person" else "🏢"
+        detail = f" — {esc(candidate.detail)}" if candidate.detail else ""
+        lines.append(f"{icon} {esc(candidate.name)}{detail}")
+    return "\n" + "\n".join(lines)
+
+
+def _who_found(answer: WhoAnswer) -> Screen:
+    rows: list[list[Button]] = []
+    if answer.person:
+        entity = answer.person
+        header_lines = [f"👤 <b>{esc(entity.name)}</b>"]
+        role = " · ".join(esc(part) for part in (entity.role, entity.organization) if part)
+        if role:
+            header_lines.append(role)
+        aliases = entity.aliases
+    else:
+        assert answer.organization is not None
+        entity = answer.organization  # type: ignore[assignment]
+        header_lines = [f"🏢 <b>{esc(entity.name)}</b>"]
+        if answer.organization.description:
+            header_lines.append(esc(answer.organization.description))
+        aliases = entity.aliases
+    others = [a for a in aliases if fold(a) != fold(entity.name)][:5]
+    if others:
+        header_lines.append("<i>Also written: " + esc(", ".join(others)) + "</i>")
+    blocks: list[str] = []
+    if answer.people:
+        people = []
+        for person in answer.people:
+            detail = f" — {esc(person.role)}" if person.role else ""
+            people.append(f"👤 {esc(person.name)}{detail}")
+        blocks.append("<b>People</b>\n" + "\n".join(people))
+        rows += _entity_buttons((p.key, p.name) for p in answer.people)
+    blocks += _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
+    shown = {c.sentence for a in answer.agreements for c in a.citations}
+    said = [c for c in answer.citations if c.sentence not in shown]
+    blocks += _with_heading(
+        f"<b>What the articles say</b> ({len(_distinct(said))})", [quotes(group) for group in _by_sentence(said)]
+    )
+    if not blocks:
+        blocks.append("<i>The articles name them but say nothing more.</i>")
+    return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=entity.key)
+
+
+def _distinct(citations: Iterable[Citation]) -> list[str]:
+    return list(dict.fromkeys(c.sentence for c in citations))
+
+
+def _by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
+    """Citations grouped by sentence text, in order: the same sentence in two outlets is one fact, two sources."""
+    grouped: dict[str, list[Citation]] = {}
+    for citation in citations:
+        grouped.setdefault(citation.sentence, []).append(citation)
+    return list(grouped.values())
+
+
+# ---------------------------------------------------------------- /sector
+
+
+def sector(answer: SectorAnswer) -> Screen:
+    if answer.status == "list":
+        return sector_list(answer.known, "Sectors in the articles — tap one:")
+    if answer.status == "unknown" or answer.sector is None:
+        intro = f"I don't know a sector called “{esc(answer.query)}”. These are the ones I know — tap one:"
+        return sector_list(answer.known, intro)
+    info = answer.sector
+    header_lines = [f"🏭 <b>{esc(info.name.capitalize())}</b>"]
+    if answer.subsectors:
+        header_lines.append("Includes: " + ", ".join(f"{esc(s.name)} ({s.count})" for s in answer.subsectors))
+    rows = _entity_buttons(((s.key, f"{s.name} ({s.count})") for s in answer.subsectors if s.count), kind="s", per_row=3)
+    blocks = _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
+    shown = {c.sentence for a in answer.agreements for c in a.citations}
+    said = [c for c in answer.citations if c.sentence not in shown]
+    blocks += _with_heading(
+        f"<b>What the articles say</b> ({len(_distinct(said))})", [quotes(group) for group in _by_sentence(said)]
+    )
+    if not blocks:
+        blocks.append(f"Nothing in the articles is about {esc(info.name)} yet. /sector lists the sectors that have facts.")
+    return Screen(paginate("\n".join(header_lines), blocks), rows, view="s", arg=info.key)
+
+
+def sector_list(known: Sequence[SectorInfo], intro: str) -> Screen:
+    with_facts = [s for s in known if s.count]
+    empty = [s for s in known if not s.count]
+    text = intro if with_facts else "No sector has facts yet."
+    if empty:
+        text += "\n<i>No facts yet: " + esc(", ".join(s.name for s in empty)) + "</i>"
+    rows = []
+    buttons = []
+    for info in with_facts:
+        data = callbacks.open_data("s", info.key)
+        if data:
+            label = f"{'· ' if info.parent else ''}{info.name} ({info.count})"
+            buttons.append(Button(label, data))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)][:40]
+    return Screen([text], rows)
+
+
+# ---------------------------------------------------------------- /agreements, /search, /sources, /figures
+
+
+def agreements(items: Sequence[Agreement], filter_text: str | None = None) -> Screen:
+    arg = filter_text or ""
+    if not items:
+        if filter_text:
+            text = f"No agreement matches “{esc(filter_text)}”. /agreements lists them all."
+        else:
+            text = "No agreements in the articles yet."
+        return Screen([text])
+    title = f"<b>Agreements</b> matching “{esc(filter_text)}” ({len(items)})" if filter_text else f"<b>Agreements</b> ({len(items)})"
+    blocks: list[str] = []
+    statuses = list(STATUS_ORDER) + sorted({a.status for a in items} - set(STATUS_ORDER))
+    for status in statuses:
+        group = [a for a in items if a.status == status]
+        heading = f"<b>{esc(STATUS_HEADINGS.get(status, status.capitalize()))}</b> ({len(group)})"
+        blocks += _with_heading(heading, [agreement_block(a, with_status=False) for a in group])
+    return Screen(paginate(title, blocks), view="a", arg=arg)
+
+
+def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
+    query = esc(answer.query)
+    if not answer.hits:
+        return Screen([f"No sentence matches “{query}”. Try fewer or different words, /who for a name or /sector for a topic."])
+    header = f"🔎 <b>{len(answer.hits)}</b> sentence{'s' if len(answer.hits) != 1 else ''} matching “{query}”"
+    words = answer.query.split()
+    blocks = [quotes([hit.citation], hit.terms or words) for hit in answer.hits]
+    return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
+
+
+def sources(items: Sequence[Source]) -> Screen:
+    if not items:
+        return Screen(["No articles are indexed yet."])
+    blocks = []
+    for source in items:
+        facts = f" · {source.facts} fact{'s' if source.facts != 1 else ''}"
+        blocks.append(f"📰 <b>{esc(source.title)}</b>\n{link(source.url, source.outlet)}, {source.date.isoformat()}{facts}")
+    return Screen(paginate(f"<b>Sources</b> ({len(items)} articles)", blocks), view="src")
+
+
+def figures(items: Sequence[Figure]) -> Screen:
+    if not items:
+        return Screen(["No figures in the articles yet."])
+    return Screen(paginate(f"<b>Figures</b> ({len(items)})", [figure_block(f) for f in items]), view="f")
+
+
+# ---------------------------------------------------------------- /start and friends
+
+
+def start(stats: Stats, examples: Sequence[Button], bot_name: str = "citebot") -> Screen:
+    lines = [f"Hi! I'm <b>{esc(bot_name)}</b>. I answer questions about news articles and quote the exact sentence behind every fact, with its outlet, date and link."]
+    if stats.articles:
+        outlets = ", ".join(stats.outlets[:5]) + ("…" if len(stats.outlets) > 5 else "")
+        span = ""
+        if stats.first_date and stats.last_date:
+            span = (
+                f", {stats.first_date.isoformat()}"
+                if stats.first_date == stats.last_date
+                else f", {stats.first_date.isoformat()} to {stats.last_date.isoformat()}"
+            )
+        lines.append(
+            f"\nI hold <b>{stats.articles}</b> article{'s' if stats.articles != 1 else ''} ({esc(outlets)}{span}): "
+            f"{stats.people} people, {stats.organizations} organisations, {stats.agreements} agreements, {stats.figures} figures."
+        )
+    else:
+        lines.append("\nNo articles are indexed yet.")
+    lines.append("\nTry one of these, or /help for every command:")
+    return Screen(["\n".join(lines)], [[button] for button in examples])
+
+
+def unknown_command(command: str) -> str:
+    return f"I don't know the command {esc(command)}. /help lists what I can do."
+
+
+def usage_who(examples: Sequence[EntityRef] = ()) -> Screen:
+    text = (
+        "Send /who with a name, e.g. <code>/who surname</code> — any spelling works: "
+        "with or without accents, in Cyrillic, surname only, or an acronym."
+    )
+    if examples:
+        text += "\nOr tap one:"
+    return Screen([text], _entity_buttons((e.key, e.name) for e in examples))
+
+
+def inline_snippet(citation: Citation, title: str | None = None, terms: Sequence[str] = ()) -> str:
+    """The message an inline result posts: an optional bold title, the quote and its citation."""
+    head = f"<b>{esc(title)}</b>\n" if title else ""
+    return head + quotes([citation], terms)
+
+
+# ---------------------------------------------------------------- /reload
+
+
+def reload_progress(done: int, total: int, file_name: str) -> str:
+    return f"🔄 Rebuilding the index… read {done}/{total} files (last: <code>{esc(file_name)}</code>)"
+
+
+def _skipped_lines(skipped: Sequence[object]) -> list[str]:
+    return [f"• <code>{esc(getattr(s, 'file', s))}</code>: {esc(getattr(s, 'reason', ''))}" for s in skipped]
+
+
+def reload_failed(error: str, skipped: Sequence[object]) -> str:
+    lines = [f"❌ Reload failed: {esc(error)}", "The previous index is still answering; nothing changed."]
+    if skipped:
+        lines += ["", "<b>Files skipped</b>", *_skipped_lines(skipped)]
+    return _fit("\n".join(lines))
+
+
+def reload_report(report: object) -> str:
+    """The summary of a successful reload (a `bot.index.build.BuildReport`)."""
+    get = lambda name, default=0: getattr(report, name, default)  # noqa: E731
+    lines = [
+        f"✅ Reloaded: <b>{get('articles')}</b> articles, {get('sentences')} sentences in {get('seconds', 0.0):.1f} s.",
+        f"{get('people')} people, {get('organizations')} organisations, {get('agreements')} agreements, {get('figures')} figures.",
+    ]
+    for label, name in (("Added", "added"), ("Changed", "changed"), ("Removed", "removed")):
+        items = list(get(name, []))
+        lines.append(f"{label}: {len(items)}" + (" — " + esc(", ".join(items[:20])) + ("…" if len(items) > 20 else "") if items else ""))
+    skipped = list(get("skipped", []))
+    if skipped:
+        lines += ["", f"<b>Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}</b>", *_skipped_lines(skipped)]
+    else:
+        lines.append("Skipped: none")
+    return _fit("\n".join(lines))
+
+
+def _fit(text: str) -> str:
+    """A one-message status (reload report) kept within the limit, cut between lines."""
+    return text if len(text) <= LIMIT else paginate("", text.split("\n"), LIMIT)[0]

@@ -1,0 +1,65 @@
+"""The open index shared by all handlers, swapped atomically by /reload while queries keep being answered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.index.query import Index
+
+INDEX_HOLDER = "index_holder"  # bot_data key
+
+
+class IndexHolder:
+    """Holds the current `Index`. Readers borrow it with `async with holder.use() as index:`; a swap waits for
+    the old index's readers to finish before closing it, so no query ever sees a closed connection."""
+
+    def __init__(self, index: Index | None = None) -> None:
+        self._index = index
+        self._readers: dict[int, int] = {}  # id(index) → queries in flight on it
+        self._idle = asyncio.Condition()
+        self.reload_lock = asyncio.Lock()  # one /reload at a time; also guards the swap
+
+    @property
+    def current(self) -> Index | None:
+        return self._index
+
+    @contextlib.asynccontextmanager
+    async def use(self) -> AsyncIterator[Index]:
+        index = self._index
+        if index is None:
+            raise RuntimeError("the index is not open")
+        self._readers[id(index)] = self._readers.get(id(index), 0) + 1
+        try:
+            yield index
+        finally:
+            async with self._idle:
+                self._readers[id(index)] -= 1
+                if not self._readers[id(index)]:
+                    del self._readers[id(index)]
+                self._idle.notify_all()
+
+    async def swap(self, new: Index) -> None:
+        """Make `new` current, then close the old index once its in-flight queries are done."""
+        old, self._index = self._index, new
+        if old is None or old is new:
+            return
+        async with self._idle:
+            await self._idle.wait_for(lambda: id(old) not in self._readers)
+        await old.close()
+
+    async def close(self) -> None:
+        index, self._index = self._index, None
+        if index is not None:
+            async with self._idle:
+                await self._idle.wait_for(lambda: id(index) not in self._readers)
+            await index.close()
+
+
+def holder_of(bot_data: dict[str, Any]) -> IndexHolder:
+    holder = bot_data.get(INDEX_HOLDER)
+    if holder is None:
+        holder = bot_data[INDEX_HOLDER] = IndexHolder()
+    return holder
