@@ -76,9 +76,13 @@ def setup_logging(level: str | int = "INFO", secrets: Iterable[str] = ()) -> Non
     numeric, understood = _level_number(level)
     secrets = tuple(secrets)
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_citebot", False):
-            root.removeHandler(handler)
+    for existing in list(root.handlers):
+        # Ours from an earlier call, or a plain console handler (logging.basicConfig) that would print every
+        # line a second time, unredacted. Other handlers (a test's log capture) stay, behind the same filter.
+        if getattr(existing, "_citebot", False) or type(existing) is logging.StreamHandler:
+            root.removeHandler(existing)
+        elif not any(isinstance(f, RedactingFilter) for f in existing.filters):
+            existing.addFilter(RedactingFilter(secrets))
     handler = logging.StreamHandler(sys.stderr)
     handler._citebot = True  # type: ignore[attr-defined]
     handler.addFilter(RedactingFilter(secrets))

@@ -36,6 +36,7 @@ class BotProcess:
     api: FakeBotAPI
     workdir: Path
     env: dict[str, str]
+    mode: str = "polling"
     process: subprocess.Popen[bytes] | None = None
     returncode: int | None = None
     started_at: float = field(default_factory=time.monotonic)
@@ -116,8 +117,16 @@ def bot_env(api: FakeBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
 
 
 
-def launch(api: FakeBotAPI, workdir: Path, ready_method: str, **extra: str) -> BotProcess:
-    bot = BotProcess(api, workdir, bot_env(api, workdir, **extra))
+def launch(api: FakeBotAPI, workdir: Path, mode: str = "polling") -> BotProcess:
+    """Start `citebot run` in `mode` ("polling" or "webhook" on a free local port) and wait until it is serving."""
+    extra: dict[str, str] = {}
+    if mode == "webhook":
+        port = free_port()
+        extra = dict(
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port), WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )
+    bot = BotProcess(api, workdir, bot_env(api, workdir, **extra), mode=mode)
     bot.start()
-    bot.wait_ready(ready_method)
+    bot.wait_ready("setWebhook" if mode == "webhook" else "getUpdates")
     return bot
