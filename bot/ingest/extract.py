@@ -1,0 +1,496 @@
+"""Articles → Facts: pure and generic. Finds candidates sentence by sentence, then resolves them across articles.
+
+Resolution is what makes answers whole: every mention of one person (full name, surname alone, reversed
+order, title + surname, with or without diacritics) becomes one entity with aliases; the same agreement or
+figure reported by two articles becomes one fact with two citations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bot.ingest.documents import DocumentCandidate, find_documents, is_heading
+from bot.ingest.entities import OrgCandidate, PersonCandidate, find_entities
+from bot.ingest.figures import find_figures
+from bot.ingest.lexicon import taxonomy
+from bot.ingest.names import fold, slug
+from bot.ingest.tokens import Vocabulary, tokenize, vocabulary
+from bot.models import (
+    Agreement,
+    Article,
+    Citation,
+    Facts,
+    Figure,
+    Mention,
+    Organization,
+    Person,
+    SectorHit,
+    Sentence,
+)
+
+
+def compact(text: str) -> str:
+    """The matching key of a name: folded, without spaces (`Việt Nam` = `Vietnam`)."""
+    return fold(text).replace(" ", "")
+
+
+@dataclass
+class _Where:
+    article: int
+    sentence: int
+
+
+@dataclass
+class _Org:
+    names: Counter[str] = field(default_factory=Counter)
+    aliases: set[str] = field(default_factory=set)
+    description: str | None = None
+    first: tuple[int, int] = (0, 0)
+
+    @property
+    def name(self) -> str:
+        return max(self.names.items(), key=lambda item: (item[1], len(item[0])))[0] if self.names else sorted(self.aliases)[0]
+
+
+@dataclass
+class _Person:
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    short_aliases: set[str] = field(default_factory=set)  # one-word aliases (surname, given name, patronymic)
+    roles: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    first: tuple[int, int] = (0, 0)
+
+
+def extract(articles: list[Article]) -> Facts:
+    vocab = vocabulary()
+    org_candidates: list[tuple[OrgCandidate, _Where]] = []
+    person_candidates: list[tuple[PersonCandidate, _Where]] = []
+    for a, article in enumerate(articles):
+        for sentence in article.sentences:
+            found = find_entities(sentence.text, first_in_article=sentence.index == 0)
+            org_candidates.extend((o, _Where(a, sentence.index)) for o in found.orgs)
+            person_candidates.extend((p, _Where(a, sentence.index)) for p in found.people)
+
+    orgs = _resolve_orgs(org_candidates, vocab)
+    people = _resolve_people(person_candidates, orgs, vocab)
+    org_keys, person_keys = _keys(orgs, people)
+    matcher = _AliasMatcher(orgs, people, org_keys, person_keys)
+
+    mentions: dict[str, list[Citation]] = defaultdict(list)
+    sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for a, article in enumerate(articles):
+        found_in_article = _article_mentions(article, matcher, people, person_keys, orgs, org_keys, vocab)
+        for index, hits in found_in_article.items():
+            sentence_mentions[(a, index)] = hits
+            if is_heading(article.sentences[index]):
+                continue  # a heading attributes its bullets; it is not itself something said
+            citation = Citation.of(article, article.sentences[index])
+            for key in dict.fromkeys(key for key, _, _ in hits):
+                mentions[key].append(citation)
+
+    facts = Facts(articles=list(articles))
+    for org, key in zip(orgs, org_keys):
+        facts.organizations.append(
+            Organization(
+                key=key,
+                name=org.name,
+                aliases=sorted(org.aliases - {org.name}, key=str.lower),
+                description=org.description,
+                citations=mentions.get(key, []),
+            )
+        )
+    org_by_compact = {compact(alias): org.name for org in orgs for alias in org.aliases | {org.name}}
+    for person, key in zip(people, person_keys):
+        organization = next((org_by_compact.get(compact(o), o) for o in person.organizations), None)
+        facts.people.append(
+            Person(
+                key=key,
+                name=person.name,
+                aliases=sorted(person.aliases - {person.name}, key=str.lower),
+                role=_best_role(person.roles),
+                organization=organization,
+                citations=mentions.get(key, []),
+            )
+        )
+    facts.mentions = [Mention(entity=key, citation=c) for key, citations in mentions.items() for c in citations]
+    org_names = {key: org.name for org, key in zip(orgs, org_keys)}
+    facts.agreements = _agreements(articles, sentence_mentions, org_names, vocab)
+    facts.figures = _figures(articles)
+    tax = taxonomy()
+    for article in articles:
+        for sentence in article.sentences:
+            if is_heading(sentence):
+                continue
+            for sector in tax.tag(sentence.text):
+                facts.sector_hits.append(SectorHit(sector=sector, citation=Citation.of(article, sentence)))
+    return facts
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _org_names(candidate: OrgCandidate, vocab: Vocabulary) -> tuple[str, set[str]]:
+    """The name to show and every alias one candidate gives."""
+    name = candidate.name.strip(" –-")
+    aliases = {name}
+    if candidate.acronym:
+        aliases.add(candidate.acronym)
+    for suffix in vocab.organ_suffixes:
+        if name.endswith(" " + suffix) and len(name) > len(suffix) + 3:
+            name = name[: -len(suffix)].strip()  # the Party, not its Central Committee
+            aliases.add(name)
+    words = name.split()
+    if len(words) == 2 and words[0].isupper() and words[1] in vocab.heads:
+        aliases.add(words[0])  # "VTB Bank" is also "VTB"
+    if len(words) >= 3 and fold(words[0]) in vocab.countries:
+        aliases.add(" ".join(words[1:]))  # "Russian Maritime Board" is also "Maritime Board"
+    return name, aliases
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word[:1].isupper())
+
+
+def _resolve_orgs(candidates: list[tuple[OrgCandidate, _Where]], vocab: Vocabulary) -> list[_Org]:
+    orgs: list[_Org] = []
+    by_key: dict[str, _Org] = {}
+    for candidate, where in candidates:
+        name, aliases = _org_names(candidate, vocab)
+        keys = {compact(alias) for alias in aliases}
+        matches = list({id(by_key[k]): by_key[k] for k in keys if k in by_key}.values())
+        if matches:
+            org = matches[0]
+            for other in matches[1:]:  # this candidate links two entities: merge them
+                org.names.update(other.names)
+                org.aliases |= other.aliases
+                org.description = org.description or other.description
+                orgs.remove(other)
+                for k in [k for k, v in by_key.items() if v is other]:
+                    by_key[k] = org
+        else:
+            org = _Org(first=(where.article, where.sentence))
+            orgs.append(org)
+        if not name.isupper() or len(aliases) == 1:
+            org.names[name] += 1
+        org.aliases |= aliases
+        org.description = org.description or candidate.description
+        for k in keys:
+            by_key[k] = org
+    # an acronym standing alone is the organisation whose initials it spells ("RDIF")
+    for org in [o for o in orgs if all(a.isupper() for a in o.aliases)]:
+        acronym = next(iter(org.aliases))
+        owners = [o for o in orgs if o is not org and any(_initials(a) == acronym for a in o.aliases if not a.isupper())]
+        if len(owners) == 1:
+            owners[0].aliases |= org.aliases
+            orgs.remove(org)
+    return orgs
+
+
+# ---------------------------------------------------------------- people
+
+
+def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], set[str]]:
+    """Canonical name, full aliases and one-word aliases; reads `Kudryashov Sergei Ivanovich` as Sergei Kudryashov."""
+    endings = vocab.patronymic_endings
+    full = " ".join(tokens)
+    if len(tokens) == 3 and tokens[2].lower().endswith(endings) and not tokens[1].lower().endswith(endings):
+        surname, given, patronymic = tokens
+        return f"{given} {surname}", {full, f"{given} {patronymic} {surname}", f"{given} {surname}"}, {surname, patronymic}
+    if len(tokens) == 3 and tokens[1].lower().endswith(endings):
+        given, patronymic, surname = tokens
+        return f"{given} {surname}", {full, f"{surname} {given} {patronymic}", f"{given} {surname}"}, {surname, patronymic}
+    return full, {full}, {tokens[-1]} if len(tokens) > 1 else {tokens[0]}
+
+
+def _resolve_people(
+    candidates: list[tuple[PersonCandidate, _Where]], orgs: list[_Org], vocab: Vocabulary
+) -> list[_Person]:
+    people: list[_Person] = []
+    by_key: dict[str, _Person] = {}
+    singles: list[tuple[PersonCandidate, _Where]] = []
+    for candidate, where in candidates:
+        if len(candidate.name_tokens) == 1:
+            singles.append((candidate, where))
+            continue
+        name, aliases, short = _person_names(candidate.name_tokens, vocab)
+        person = next((by_key[compact(a)] for a in aliases if compact(a) in by_key), None)
+        if person is None:
+            person = _Person(name=name, first=(where.article, where.sentence))
+            people.append(person)
+        elif sum(1 for c in name if ord(c) > 127) > sum(1 for c in person.name if ord(c) > 127):
+            person.aliases.add(person.name)
+            person.name = name  # keep the spelling with diacritics: Tô Lâm over To Lam
+        person.aliases |= aliases
+        person.short_aliases |= short
+        _add_role(person, candidate)
+        for alias in aliases:
+            by_key[compact(alias)] = person
+    for candidate, where in singles:
+        word = candidate.name_tokens[0]
+        owners = [p for p in people if compact(word) in {compact(s) for s in p.short_aliases}]
+        if len(owners) == 1:
+            person = owners[0]
+        elif not owners and compact(word) not in by_key:
+            person = _Person(name=word, short_aliases={word}, first=(where.article, where.sentence))
+            people.append(person)
+            by_key[compact(word)] = person
+        else:
+            continue
+        if candidate.title:
+            person.aliases.add(f"{candidate.title} {word}")
+        _add_role(person, candidate, weak=True)
+    for person in people:
+        person.aliases |= person.short_aliases
+        person.aliases.add(person.name)
+    return people
+
+
+def _add_role(person: _Person, candidate: PersonCandidate, weak: bool = False) -> None:
+    if candidate.role:
+        person.roles.append(candidate.role) if not weak else person.roles.append(candidate.role)
+    if candidate.organization:
+        person.organizations.append(candidate.organization)
+
+
+def _best_role(roles: list[str]) -> str | None:
+    """The most specific role: one that names its organisation, else the one said most often."""
+    if not roles:
+        return None
+    specific = [r for r in roles if " of " in r]
+    if specific:
+        return max(specific, key=len)
+    return Counter(roles).most_common(1)[0][0]
+
+
+def _keys(orgs: list[_Org], people: list[_Person]) -> tuple[list[str], list[str]]:
+    used: set[str] = set()
+
+    def unique(base: str) -> str:
+        key, n = base, 2
+        while key in used:
+            key = f"{base[:36]}-{n}"
+            n += 1
+        used.add(key)
+        return key
+
+    person_keys = [unique(slug(p.name)) for p in people]
+    org_keys = [unique(slug(o.name)) for o in orgs]
+    return org_keys, person_keys
+
+
+# ---------------------------------------------------------------- mentions
+
+
+class _AliasMatcher:
+    """Finds every alias of every entity in a sentence by walking its folded words once."""
+
+    def __init__(self, orgs: list[_Org], people: list[_Person], org_keys: list[str], person_keys: list[str]) -> None:
+        owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        upper: set[tuple[str, ...]] = set()
+        for org, key in zip(orgs, org_keys):
+            for alias in org.aliases | {org.name}:
+                words = tuple(fold(alias).split())
+                if words:
+                    owners[words].add(key)
+                    if alias.isupper():
+                        upper.add(words)
+        for person, key in zip(people, person_keys):
+            for alias in person.aliases:
+                words = tuple(fold(alias).split())
+                if words:
+                    owners[words].add(key)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for words, keys in owners.items():
+            if len(keys) > 1:
+                continue  # a surname two people share names neither
+            self._by_first[words[0]].append((words, next(iter(keys))))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+        self._upper = upper
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised."""
+        words: list[tuple[str, int, int, bool, bool]] = []
+        for token in tokenize(text):
+            for part in fold(token.bare).split():
+                words.append((part, token.start, token.end, token.text[:1].isupper(), token.bare.isupper()))
+        found: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(words):
+            matched = 0
+            for alias, key in self._by_first.get(words[i][0], ()):
+                n = len(alias)
+                window = words[i : i + n]
+                if len(window) == n and all(w[0] == a for w, a in zip(window, alias)) and window[0][3]:
+                    if alias in self._upper and not window[0][4]:
+                        continue
+                    found.append((key, window[0][1], window[-1][2]))
+                    matched = n
+                    break
+            i += matched or 1
+        return found
+
+
+_DESCRIPTION = re.compile(r"\b[Tt]he ((?:[A-Z][\w’'-]*\s+){1,3})([a-z]+)\b")
+
+
+def _article_mentions(
+    article: Article,
+    matcher: _AliasMatcher,
+    people: list[_Person],
+    person_keys: list[str],
+    orgs: list[_Org],
+    org_keys: list[str],
+    vocab: Vocabulary,
+) -> dict[int, list[tuple[str, int, int]]]:
+    """Mentions by sentence, with two generic kinds of reference resolved:
+    - a definite description (`the Party chief`, `the Zarubezhneft leader`, `The Russian official`) is the most
+      recently named person whose role, organisation or country fits its qualifier;
+    - bullets under a heading that names a person (`Statements by President N:`) are about that person.
+    """
+    person_set = set(person_keys)
+    facets: dict[str, str] = {}
+    org_text = {key: " ".join([o.name, *o.aliases, o.description or ""]) for o, key in zip(orgs, org_keys)}
+    for person, key in zip(people, person_keys):
+        linked = [org_text.get(k, "") for k, o in zip(org_keys, orgs) if any(compact(x) in {compact(a) for a in o.aliases | {o.name}} for x in person.organizations)]
+        facets[key] = compact(" ".join([*person.roles, *person.organizations, *linked]))
+    result: dict[int, list[tuple[str, int, int]]] = {}
+    recent: list[str] = []  # people in order of last mention
+    heading_person: str | None = None
+    for sentence in article.sentences:
+        hits = matcher.find(sentence.text)
+        if is_heading(sentence):
+            named = [key for key, _, _ in hits if key in person_set]
+            heading_person = named[0] if named else None
+        elif heading_person and heading_person not in {k for k, _, _ in hits}:
+            hits.append((heading_person, 0, 0))
+        for match in _DESCRIPTION.finditer(sentence.text):
+            qualifier, noun = match.group(1).strip(), match.group(2)
+            if noun not in vocab.description_nouns:
+                continue
+            wanted = {compact(qualifier)}
+            country = vocab.countries.get(fold(qualifier))
+            if country:
+                wanted.add(compact(country))
+                wanted |= {compact(v) for v, c in vocab.countries.items() if c == country}
+            fitting = [k for k in reversed(recent) if any(w and w in facets.get(k, "") for w in wanted)]
+            named_here = [k for k, s, _ in hits if k in person_set and s < match.start()]
+            candidates = [k for k in named_here if any(w in facets.get(k, "") for w in wanted)] or fitting
+            if candidates:
+                hits.append((candidates[0], match.start(), match.end()))
+        for key, _, _ in sorted(hits, key=lambda hit: hit[1]):
+            if key in person_set:
+                if key in recent:
+                    recent.remove(key)
+                recent.append(key)
+        if hits:
+            result[sentence.index] = hits
+    return result
+
+
+# ---------------------------------------------------------------- agreements and figures
+
+
+_STOP = frozenset(
+    "a an the of on in for to and or with by between through from at its their new phase main cooperation "
+    "agreement memorandum understanding deal roadmap declaration contract programme program protocol treaty".split()
+)
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in fold(text).split() if w not in _STOP and len(w) > 1}
+
+
+def _same(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return a == b
+    return len(a & b) / min(len(a), len(b)) >= 0.5
+
+
+def _agreements(
+    articles: list[Article],
+    sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]],
+    org_names: dict[str, str],
+    vocab: Vocabulary,
+) -> list[Agreement]:
+    tax = taxonomy()
+    merged: list[tuple[Agreement, set[str]]] = []
+    for a, article in enumerate(articles):
+        for doc in find_documents(article):
+            parties = _parties(doc, sentence_mentions.get((a, doc.sentence.index), []), org_names, vocab)
+            sectors = tax.tag(doc.title) or tax.tag(doc.sentence.text)
+            citation = Citation.of(article, doc.sentence)
+            content = _content(doc.title)
+            same = next(
+                (
+                    agreement
+                    for agreement, words in merged
+                    if agreement.type == doc.type
+                    and _same(words, content)
+                    and not (agreement.parties and parties and not set(agreement.parties) & set(parties))
+                ),
+                None,
+            )
+            if same:
+                if citation not in same.citations:
+                    same.citations.append(citation)
+                same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
+                same.parties = list(dict.fromkeys([*same.parties, *parties]))
+                continue
+            key = "a-" + hashlib.sha1(f"{article.id}:{doc.title}".encode()).hexdigest()[:10]
+            agreement = Agreement(
+                key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors, citations=[citation]
+            )
+            merged.append((agreement, content))
+    return [agreement for agreement, _ in merged]
+
+
+def _parties(
+    doc: DocumentCandidate, hits: list[tuple[str, int, int]], org_names: dict[str, str], vocab: Vocabulary
+) -> list[str]:
+    """Organisations named in the document's title; for a state-level document, the countries named."""
+    start, end = doc.span
+    title = doc.sentence.text[start:end]
+    between = re.search(r"\b(?:between|by|with|among|from)\b", title)
+    if between:
+        start += between.end()  # the parties follow "between"; an organisation before it is the subject
+    parties = [org_names[key] for key, s, e in hits if key in org_names and start <= s and e <= end] if between else []
+    if parties:
+        return list(dict.fromkeys(parties))
+    text = doc.sentence.text
+    countries = []
+    for token in tokenize(text):
+        country = vocab.countries.get(fold(token.bare))
+        if country and fold(token.bare) in vocab.country_names:
+            countries.append(country)
+    for variant, country in vocab.countries.items():
+        if " " in variant and variant in fold(text) and variant in vocab.country_names:
+            countries.append(country)
+    return list(dict.fromkeys(countries)) if len(set(countries)) >= 2 else []
+
+
+def _figures(articles: list[Article]) -> list[Figure]:
+    figures: list[tuple[Figure, set[str]]] = []
+    for article in articles:
+        for sentence in article.sentences:
+            for found in find_figures(sentence.text):
+                citation = Citation.of(article, sentence)
+                content = _content(found.about)
+                same = next(
+                    (f for f, words in figures if f.value == found.value and f.unit == found.unit and _same(words, content)),
+                    None,
+                )
+                if same:
+                    if citation not in same.citations:
+                        same.citations.append(citation)
+                    continue
+                figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), content))
+    return [figure for figure, _ in figures]
+
+
+def sentence_of(article: Article, index: int) -> Sentence:
+    return article.sentences[index]
