@@ -11,6 +11,7 @@ from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOpt
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -30,6 +31,7 @@ from bot.index.query import Index
 log = logging.getLogger(__name__)
 
 OFFLINE_TOKEN = "0:offline"
+SEND_RETRIES = 3
 DESCRIPTION = (
     "citebot answers questions about news articles — people, organisations, agreements, sectors, figures — "
     "and quotes the exact sentence behind every fact, with outlet, date and link, so you can check it."
@@ -56,6 +58,8 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # real Telegram: queue sends within flood limits and retry a 429 after `retry_after`
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
     application = builder.build()
     application.bot_data[handlers.SETTINGS] = settings
     register_handlers(application, settings)

@@ -434,7 +434,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Rebuild the index in a thread while the old one keeps answering; swap it in only if the build succeeds."""
     user = update.effective_user
     if not _is_admin(update, context):  # the handler filter already checks; this is the second lock
-        await reload_refused(update, context)
+        await _refuse_reload(update)
         return
     index_holder = holder(context)
     if index_holder.reload_lock.locked():
@@ -451,7 +451,12 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     track_background(context.application, update.update_id, task)
 
 
+@logged("reload")
 async def reload_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _refuse_reload(update)
+
+
+async def _refuse_reload(update: Update) -> None:
     user = update.effective_user
     log.warning("refused /reload from non-admin user %s", user.id if user else None)
     await reply_text(update, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")

@@ -329,7 +329,10 @@ def _who_found(answer: WhoAnswer) -> Screen:
     if answer.person:
         entity = answer.person
         header_lines = [f"👤 <b>{esc(entity.name)}</b>"]
-        role = " · ".join(esc(part) for part in (entity.role, entity.organization) if part)
+        organization = entity.organization
+        if organization and entity.role and fold(organization) in fold(entity.role):
+            organization = None  # "Chairman of the Maritime Board · Maritime Board" says it twice
+        role = " · ".join(esc(part) for part in (entity.role, organization) if part)
         if role:
             header_lines.append(role)
         aliases = entity.aliases

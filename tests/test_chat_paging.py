@@ -1,0 +1,105 @@
+"""Pagination and buttons against a real index written from hand-made facts (long enough to need pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.chat.offline import running
+from bot.index.build import write_index
+from bot.models import Article, Citation, Facts, Mention, Person, SectorHit, Sentence
+from tests.conftest import ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
+
+SENTENCES = [
+    f"In statement {i}, Ivan Petrov said the energy partnership would add {i * 10} megawatts of generating capacity "
+    f"across several regions, with financing arranged by banks on both sides over the coming decade."
+    for i in range(60)
+]
+
+
+def facts() -> Facts:
+    text = " ".join(SENTENCES)
+    sentences, position = [], 0
+    for number, sentence in enumerate(SENTENCES):
+        start = text.index(sentence, position)
+        sentences.append(Sentence(index=number, text=sentence, start=start, end=start + len(sentence)))
+        position = start + len(sentence)
+    article = Article(
+        id="wire-1", file="wire-1.txt", outlet="Wire & Co", date=dt.date(2025, 5, 1), title="Long read",
+        url="https://wire.example/long?a=1&b=2", text=text, sentences=tuple(sentences), content_hash="h1",
+    )
+    citations = [Citation.of(article, s) for s in sentences]
+    person = Person(key="ivan-petrov", name="Ivan Petrov", aliases=["Petrov"], role="Minister", citations=citations)
+    return Facts(
+        articles=[article],
+        people=[person],
+        mentions=[Mention(entity="ivan-petrov", citation=c) for c in citations],
+        sector_hits=[SectorHit(sector="energy", citation=c) for c in citations],
+    )
+
+
+@pytest.fixture(scope="module")
+def long_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("long") / "long.sqlite3"
+    write_index(facts(), path)
+    return path
+
+
+@pytest.fixture
+async def long_bot(long_db: Path):
+    bot = await make_bot(long_db)
+    async with running(bot.app):
+        yield bot
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)
+    assert not bot.errors
+
+
+async def test_next_pages_edit_the_message_in_place_and_cover_every_fact_once(long_bot: ChatBot) -> None:
+    user = long_bot.user()
+    shown = await user.read_all("/who Petrov")
+    assert shown[0].method == "sendMessage" and all(c.method == "editMessageText" for c in shown[1:])
+    assert len(shown) > 2
+    assert {c.params["message_id"] for c in shown[1:]} == {shown[0].params.get("message_id") or shown[1].params["message_id"]}
+    text = shown_text(shown)
+    for sentence in SENTENCES:
+        assert text.count(sentence) == 1, sentence
+    last = shown[-1].buttons()
+    assert [b["text"] for b in last][-1] == f"{len(shown)}/{len(shown)}"
+    back = await user.press("◀")
+    assert back[0].method == "answerCallbackQuery" and back[1].method == "editMessageText"
+    assert f"{len(shown) - 1}/{len(shown)}" in [b["text"] for b in back[1].buttons()]
+
+
+async def test_page_buttons_still_work_after_a_restart(long_db: Path) -> None:
+    first = await make_bot(long_db)
+    async with running(first.app):
+        reply = (await first.user().send("/who Petrov"))[-1]
+    data = next(b["callback_data"] for b in reply.buttons() if b["text"] == "▶")
+    message = {"message_id": 1, "date": 0, "chat": {"id": 1001, "type": "private"}, "text": "old"}
+    second = await make_bot(long_db)  # a fresh process / another replica: nothing in memory
+    async with running(second.app):
+        calls = await second.user().press_data(data, message)
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert "2/" in " ".join(b["text"] for b in calls[1].buttons())
+    assert not second.errors
+
+
+async def test_a_page_past_the_end_is_answered_with_a_note_and_the_last_page(long_bot: ChatBot) -> None:
+    user = long_bot.user()
+    await user.send("/who Petrov")
+    calls = await user.press_data("p:w:99:ivan-petrov")
+    assert calls[0].method == "answerCallbackQuery" and "changed" in calls[0].params["text"]
+    assert calls[1].method == "editMessageText"
+
+
+async def test_search_pages_come_from_the_same_query(long_bot: ChatBot) -> None:
+    user = long_bot.user()
+    shown = await user.read_all("megawatts generating capacity")
+    text = shown_text(shown)
+    assert len(shown) > 1
+    counts = [text.count(sentence) for sentence in SENTENCES]
+    assert set(counts) <= {0, 1} and sum(counts) == 50  # the 50 best hits, each once across the pages
+    assert "<b>megawatts</b>" in shown[0].text

@@ -1,0 +1,104 @@
+"""/reload: admins only, progress edited in place, bad files reported, the old index answering throughout."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.chat import handlers
+from bot.chat.offline import running
+from bot.index import build
+from tests.conftest import SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
+
+
+@pytest.fixture
+async def reload_bot(seeds_db: Path, tmp_path: Path):
+    """A bot whose SEEDS_DIR is a private copy of the seeds, so tests can break it."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    bot = await make_bot(db_path, seeds_dir=seeds)
+    async with running(bot.app):
+        yield bot
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)
+    assert not bot.errors
+
+
+async def test_non_admin_reload_is_refused_and_changes_nothing(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    builds = []
+    monkeypatch.setattr(build, "build_index", lambda *a, **k: builds.append(a))
+    before = reload_bot.settings.db_path.stat().st_mtime_ns
+    caplog.set_level("WARNING")
+    calls = await reload_bot.user().send("/reload")
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert "only for" in calls[0].text and "Reloaded" not in calls[0].text
+    assert builds == [] and reload_bot.settings.db_path.stat().st_mtime_ns == before
+    assert any("refused /reload" in r.getMessage() for r in caplog.records)
+
+
+async def test_admin_reload_with_broken_files_keeps_good_articles_and_reports_the_bad(reload_bot: ChatBot) -> None:
+    seeds = reload_bot.settings.seeds_dir
+    (seeds / "broken-binary.txt").write_bytes(b"\x00\x01\x02\xff\xfe" * 200)
+    (seeds / "no-date.txt").write_text("Just a page without the date header.\nMore text.\n", encoding="utf-8")
+    calls = await reload_bot.admin().send("/reload")
+    final = calls[-1]
+    assert final.method == "editMessageText", [c.method for c in calls]
+    assert "Reloaded" in final.text and "<b>2</b> articles" in final.text
+    assert "broken-binary.txt" in final.text and "no-date.txt" in final.text
+    assert "Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_failed_reload_keeps_the_old_index(reload_bot: ChatBot) -> None:
+    for path in reload_bot.settings.seeds_dir.glob("*.txt"):
+        path.write_bytes(b"\x00garbage")
+    final = (await reload_bot.admin().send("/reload"))[-1]
+    assert "Reload failed" in final.text and "still answering" in final.text
+    assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_queries_during_a_reload_are_all_answered(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_build = build.build_index
+
+    def slow_build(seeds_dir, db_path, progress=None):
+        def slow_progress(done: int, total: int, name: str) -> None:
+            time.sleep(0.3)  # a big folder: the build takes a while
+            if progress:
+                progress(done, total, name)
+
+        return real_build(seeds_dir, db_path, slow_progress)
+
+    monkeypatch.setattr(build, "build_index", slow_build)
+    monkeypatch.setattr(handlers, "PROGRESS_EDIT_INTERVAL", 0.1)
+    admin = reload_bot.admin()
+    reloading = asyncio.ensure_future(admin.send("/reload"))
+    await asyncio.sleep(0.05)
+    questions = ["/who Patrushev", "/sector energy", "/agreements", "/search nuclear", "oil and gas", "/sources"] * 2
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(reload_bot.user(2000 + i).send(q) for i, q in enumerate(questions)))
+    elapsed = time.perf_counter() - started
+    assert not reloading.done(), "the reload should still be running while the questions were answered"
+    assert elapsed < 0.5, f"queries waited for the reload ({elapsed:.2f} s)"
+    for question, calls in zip(questions, answers):
+        replies = [c for c in calls if c.method == "sendMessage"]
+        assert len(replies) == 1 and "<blockquote>" in replies[0].text or "📰" in replies[0].text, question
+    calls = await reloading
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert any("read 1/2" in c.text or "read 2/2" in c.text for c in edits), [c.text for c in edits]
+    assert "Reloaded" in edits[-1].text
+    assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_a_second_reload_while_one_runs_is_told_to_wait(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_build = build.build_index
+    monkeypatch.setattr(build, "build_index", lambda s, d, p=None: (time.sleep(0.3), real_build(s, d, p))[1])
+    first = asyncio.ensure_future(reload_bot.admin().send("/reload"))
+    await asyncio.sleep(0.05)
+    second = await reload_bot.admin().send("/reload")
+    assert "already running" in second[-1].text
+    assert "Reloaded" in (await first)[-1].text
