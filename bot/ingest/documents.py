@@ -142,7 +142,11 @@ def _sentence_documents(sentence: Sentence, vocab: DocumentVocabulary) -> list[D
     return documents
 
 
+_ADVERB = re.compile(r"\b(?:also|soon|then|still|now|finally|formally|officially|jointly|\w+ly)\s+")
+
+
 def _status(low: str, vocab: DocumentVocabulary) -> str | None:
+    low = _ADVERB.sub("", low)  # "would also sign" reads as "would sign"
     for status, cues in vocab.status_cues:
         if any(cue in low for cue in cues):
             return status

@@ -14,6 +14,7 @@ from bot.ingest.names import fold
 from bot.ingest.tokens import Token, Vocabulary, adjacent, tokenize, vocabulary
 
 _CONNECTORS_BACK = {"of", "for", "–", "-", "&", "de"}
+_NAME_PARTICLES = {"da", "de", "do", "dos", "das", "di", "du", "van", "von", "der", "den", "al", "bin", "ibn", "le", "la", "del"}
 _STOP_DESCRIPTION = {
     "of", "with", "by", "the", "a", "an", "to", "from", "in", "on", "at", "as", "while", "that", "which", "said", "is",
     "are", "was", "were", "has", "have", "and", "its", "his", "her", "their", "receiving", "between", "for",
@@ -235,6 +236,8 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: b
     for i, token in enumerate(tokens[:-2]):
         if token.bare.lower() not in vocab.role_nouns or tokens[i + 1].text != "of":
             continue
+        if token.is_cap and not (i > 0 and tokens[i - 1].text == ","):
+            continue  # "Minister of Mines and Energy N": a portfolio, handled with the person
         k = i + 2
         if tokens[k].text in ("the", "The") and k + 1 < len(tokens):
             k += 1
@@ -278,8 +281,8 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: b
             continue
         if word in vocab.not_organizations or fold(word) in vocab.countries or _is_taxonomy_acronym(word):
             continue
-        if i == 0 and first_in_article and len(tokens) > 1 and tokens[1].text in ("—", "–", "-", ","):
-            continue  # a dateline: "MOSCOW —"
+        if first_in_article and _in_dateline(tokens, i):
+            continue  # a dateline: "MOSCOW —", "RIO DE JANEIRO —"
         if any(o.start <= token.start and token.end <= o.end for o in found):
             continue
         if any(o.acronym == word for o in found):
@@ -291,6 +294,14 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: b
         add(i, i)
     found.sort(key=lambda o: o.start)
     return found
+
+
+def _in_dateline(tokens: list[Token], i: int) -> bool:
+    """Token i is one of the upper-case words that open an article before a dash."""
+    k = 0
+    while k < len(tokens) and tokens[k].bare.isupper() and tokens[k].is_word:
+        k += 1
+    return i < k and k < len(tokens) and tokens[k].text in ("—", "–", "-", ",")
 
 
 def _replace_or_add(found: list[OrgCandidate], add, start: int, end: int, description: str, tokens: list[Token]) -> None:
@@ -314,8 +325,17 @@ def _is_taxonomy_acronym(word: str) -> bool:
 def _name_run(text: str, tokens: list[Token], k: int, vocab: Vocabulary, limit: int = 4) -> int:
     """Number of tokens from k that make a person's name (0 if none)."""
     n = 0
-    while k + n < len(tokens) and n < limit:
+    while k + n < len(tokens) and n < limit + 1:
         token = tokens[k + n]
+        if (
+            n
+            and token.text in _NAME_PARTICLES
+            and k + n + 1 < len(tokens)
+            and tokens[k + n + 1].is_cap
+            and adjacent(text, token, tokens[k + n + 1])
+        ):
+            n += 1  # "Lula da Silva", "van der Berg"
+            continue
         if not (token.is_cap and token.is_word) or token.bare.isupper() and len(token.bare) > 1:
             break
         if n and not adjacent(text, tokens[k + n - 1], token):
@@ -380,6 +400,19 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
                         q += 3
                     if q < len(tokens) and _name_run(text, tokens, q, vocab) and adjacent(text, tokens[q - 1], tokens[q]):
                         name_at = q
+                else:
+                    # "Minister of Mines and Energy Alexandre Silveira": the last two capitalised words are the name
+                    run_end = p
+                    while run_end < len(tokens) and (
+                        (tokens[run_end].is_cap and tokens[run_end].is_word)
+                        or (tokens[run_end].text in ("and", "of") and run_end + 1 < len(tokens) and tokens[run_end + 1].is_cap)
+                    ):
+                        if run_end > p and not adjacent(text, tokens[run_end - 1], tokens[run_end]):
+                            break
+                        run_end += 1
+                    caps = [n for n in range(p, run_end) if tokens[n].is_cap]
+                    if len(caps) >= 3 and caps[-2] == run_end - 2 and _name_run(text, tokens, caps[-2], vocab) == 2:
+                        name_at = caps[-2]
         elif tokens[e].is_cap and adjacent(text, tokens[e - 1], tokens[e]):
             name_at = e
         if name_at is None or name_at in taken:
@@ -392,9 +425,9 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
             continue
         taken.add(name_at)
         person = PersonCandidate(name_tokens=[t.bare for t in words], start=words[0].start, end=words[-1].end, title=title)
-        if role_org:
+        if role_org or tokens[e].text == "of":
             person.role = text[tokens[i].start : words[0].start].strip()
-            person.organization = role_org.name
+            person.organization = role_org.name if role_org else None
         else:
             person.role = title
             after = name_at + n

@@ -458,14 +458,18 @@ def _parties(
     between = re.search(r"\b(?:between|by|with|among|from)\b", title)
     if between:
         start += between.end()  # the parties follow "between"; an organisation before it is the subject
-    parties = [org_names[key] for key, s, e in hits if key in org_names and start <= s and e <= end] if between else []
+    if between:
+        parties = [org_names[key] for key, s, e in hits if key in org_names and start <= s and e <= end]
+    else:  # "X and Y signed a roadmap …": the organisations before the document are its parties
+        parties = [org_names[key] for key, s, e in hits if key in org_names and e <= doc.span[0]]
+        parties = parties if len(parties) >= 2 else []
     if parties:
         return list(dict.fromkeys(parties))
     text = doc.sentence.text
     countries = []
     for token in tokenize(text):
         country = vocab.countries.get(fold(token.bare))
-        if country and fold(token.bare) in vocab.country_names:
+        if country:
             countries.append(country)
     for variant, country in vocab.countries.items():
         if " " in variant and variant in fold(text) and variant in vocab.country_names:
