@@ -173,3 +173,25 @@ async def test_every_update_is_logged_once_without_the_message_text(chat_bot: Ch
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.chat.handlers"]
     assert len(lines) == 1 and "command=who" in lines[0] and "latency_ms=" in lines[0]
     assert "Patrushev" not in lines[0]
+
+
+async def test_a_failing_handler_is_logged_and_the_user_told(chat_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    async def broken(self, name: str):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Index, "who", broken)
+    caplog.set_level("ERROR")
+    calls = await chat_bot.user().send("/who Putin")
+    assert "something went wrong" in calls[-1].text and "disk on fire" not in calls[-1].text
+    assert any(r.exc_info and "disk on fire" in str(r.exc_info[1]) for r in caplog.records)
+    assert [type(e) for e in chat_bot.errors] == [RuntimeError]
+    chat_bot.errors.clear()
+
+
+async def test_slow_answers_show_typing(chat_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.chat import handlers
+
+    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.0)
+    calls = await chat_bot.user().send("/search nuclear")
+    assert [c.method for c in calls] == ["sendChatAction", "sendMessage"]
+    assert calls[0].params["action"] == "typing"

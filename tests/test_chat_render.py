@@ -172,3 +172,11 @@ def test_deep_link_payloads_round_trip() -> None:
     assert callbacks.parse_deep_link(callbacks.deep_link_payload("who", "nikolai-patrushev")) == ("who", "nikolai-patrushev")
     assert callbacks.parse_deep_link("search_oil-and-gas") == ("search", "oil and gas")
     assert callbacks.parse_deep_link("who_<x>") is None
+
+
+def test_a_key_too_long_for_callback_data_gives_page_one_without_broken_buttons() -> None:
+    person = Person(key="東京" * 20, name="Long Key")
+    answer = WhoAnswer(status="found", query="x", person=person, citations=[cite(f"Fact {i} " + "x" * 300) for i in range(40)])
+    screen = render.who(answer)
+    assert len(screen.pages) > 1
+    assert screen.markup(1) is None  # no nav that Telegram would refuse

@@ -40,6 +40,10 @@ class Open:
     key: str
 
 
+def fits(view: str, arg: str, page: int) -> bool:
+    return len(f"p:{view}:{page}:{arg}".encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
 def page_data(view: str, arg: str, page: int) -> str:
     data = f"p:{view}:{page}:{arg}"
     if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
@@ -76,7 +80,7 @@ def parse(data: str | None) -> PageRef | Open | str | None:
     match = re.fullmatch(r"p:([a-z]+):([0-9]{1,3}):(.*)", data, flags=re.S)
     if match and match.group(1) in VIEWS and int(match.group(2)) >= 1:
         return PageRef(match.group(1), match.group(3), int(match.group(2)))
-    match = re.fullmatch(r"([ws]):([A-Za-z0-9_.-]{1,62})", data)
+    match = re.fullmatch(r"([ws]):([\w.-]{1,62})", data)
     if match:
         return Open(match.group(1), match.group(2))
     return None

@@ -77,7 +77,8 @@ class Screen:
     def markup(self, number: int) -> InlineKeyboardMarkup | None:
         rows = [[button.to_telegram() for button in row] for row in self.rows]
         total = len(self.pages)
-        if total > 1 and self.view is not None:
+        # an argument too long for 64 bytes (a key in a non-Latin script) cannot be paged statelessly: page 1 only
+        if total > 1 and self.view is not None and callbacks.fits(self.view, self.arg, total):
             number = min(max(number, 1), total)
             nav = []
             if number > 1:
