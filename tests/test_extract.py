@@ -193,3 +193,9 @@ def test_an_unseen_article_gives_its_own_people_organisations_and_agreements() -
     assert len(facts.agreements) == 3  # "discussed cooperation in agriculture" is no agreement
     values = {f.value for f in facts.figures}
     assert {"$2.5 billion", "15%", "4,000 workers"} <= values
+
+
+def test_one_number_measuring_two_things_stays_two_figures(facts: Facts) -> None:
+    target_years = [f for f in facts.figures if f.value == "2030"]
+    assert len(target_years) == 2
+    assert all(len(f.citations) == 1 for f in target_years)

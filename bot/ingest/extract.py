@@ -483,7 +483,7 @@ def _figures(articles: list[Article]) -> list[Figure]:
         for sentence in article.sentences:
             for found in find_figures(sentence.text):
                 citation = Citation.of(article, sentence)
-                content = _content(found.about)
+                content = _content(found.about) - _content(found.value)  # what it measures, not the number
                 same = next(
                     (f for f, words in figures if f.value == found.value and f.unit == found.unit and _same(words, content)),
                     None,
