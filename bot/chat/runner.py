@@ -15,7 +15,6 @@ import sys
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application
 
 from bot.config import Settings
 from bot.logs import setup_logging
@@ -29,8 +28,6 @@ NO_TOKEN_MESSAGE = (
     "citebot run: BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put "
     "BOT_TOKEN=<token> in .env or the environment, and run again; or try the bot offline now with `citebot console`."
 )
-# A 429 from Telegram is retried after its `retry_after` this many times before the handler sees the error.
-SEND_RETRIES = 3
 # What Telegram accepts as a webhook secret token.
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -63,21 +60,6 @@ def _check_webhook(settings: Settings, token: str) -> str:
     return secret
 
 
-def _ensure_rate_limiter(application: Application) -> None:
-    """Flood control for sends: queue to Telegram's limits and retry a 429 after `retry_after`.
-
-    `build_application` is the place for `.rate_limiter(AIORateLimiter(...))`; until it sets one there, the runner
-    fits it to the already built bot (before `initialize`, which starts the limiter) rather than serve without it.
-    """
-    bot = application.bot
-    if getattr(bot, "rate_limiter", None) is not None:
-        return
-    try:
-        bot._rate_limiter = AIORateLimiter(max_retries=SEND_RETRIES)
-    except AttributeError:  # a PTB that no longer allows it: serve anyway, a 429 then reaches the error handler
-        logger.warning("no rate limiter: set one in build_application")
-
-
 def run(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT; 0 after a clean stop, 1 when the bot cannot start or fails."""
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
@@ -100,7 +82,6 @@ def run(settings: Settings) -> int:
     asyncio.set_event_loop(asyncio.new_event_loop())
     try:
         application = build_application(settings)
-        _ensure_rate_limiter(application)
         if settings.webhook_url:
             logger.info(
                 "citebot starting: webhook on %s:%s/%s",

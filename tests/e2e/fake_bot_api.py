@@ -263,6 +263,7 @@ class Call:
     result: Any = None
     description: str | None = None
     fault: str | None = None
+    answered_at: float = 0.0  # when the answer (or the drop) went out; `at` is when the request came in
 
     @property
     def ok(self) -> bool:
@@ -299,7 +300,8 @@ class FakeBotAPI:
             "can_read_all_group_messages": False,
             "supports_inline_queries": True,
         }
-        self.calls: list[Call] = []
+        self.calls: list[Call] = []  # answered (or dropped) requests, in the order the answers went out
+        self.arrivals: list[Call] = []  # every request as it came in, answered or still waiting (a long poll)
         self.deliveries: list[Delivery] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.descriptions: dict[str, str] = {}
@@ -494,13 +496,18 @@ class FakeBotAPI:
             return [call for call in self.calls[since:] if method is None or call.method == method]
 
     def wait_for(
-        self, predicate: Callable[[Call], bool], timeout: float = 15.0, since: int = 0, what: str = "a call"
+        self, predicate: Callable[[Call], bool], timeout: float = 15.0, since: int = 0, what: str = "a call",
+        arrived: bool = False,
     ) -> Call:
-        """The first call from `since` on that satisfies `predicate`; fails the test after `timeout` seconds."""
+        """The first call from `since` on that satisfies `predicate`; fails the test after `timeout` seconds.
+
+        With `arrived`, requests count as soon as they come in (e.g. a long poll that is now waiting); `since`
+        is then a position in `arrivals`.
+        """
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                for call in self.calls[since:]:
+                for call in (self.arrivals if arrived else self.calls)[since:]:
                     if predicate(call):
                         return call
                 remaining = deadline - time.monotonic()
@@ -513,6 +520,8 @@ class FakeBotAPI:
         self, method: str, timeout: float = 15.0, since: int = 0, ok: bool | None = True,
         chat_id: int | None = None,
     ) -> Call:
+        """The first answered `method` call (successful unless `ok` says otherwise), optionally in one chat."""
+
         def matches(call: Call) -> bool:
             return (
                 call.method == method
@@ -566,6 +575,7 @@ class FakeBotAPI:
         return params
 
     def _record(self, call: Call) -> None:
+        call.answered_at = time.time()
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
@@ -588,6 +598,9 @@ class FakeBotAPI:
             call.status, call.description = error.status, error.description
             self._record(call)
             return self._error(error)
+        with self._cond:
+            self.arrivals.append(call)
+            self._cond.notify_all()
         try:
             if method == "getUpdates":
                 fault = None  # long polling looks for faults itself, also while it waits

@@ -64,18 +64,31 @@ class BotProcess:
         if self.process.poll() is not None:
             raise AssertionError(f"citebot exited with {self.process.returncode}:\n{self.output()[-4000:]}")
 
-    def wait_ready(self, predicate_method: str) -> Call:
-        """Ready when the bot makes its first `predicate_method` call (getUpdates or setWebhook)."""
+    def wait_ready(self, method: str) -> Call:
+        """Ready when the bot makes its first `method` request (getUpdates or setWebhook), answered or not."""
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             self.assert_alive()
             try:
-                return self.api.wait_for_method(predicate_method, timeout=0.5)
+                return self.api.wait_for(lambda c: c.method == method, 0.5, arrived=True, what=method)
             except AssertionError:
                 if time.monotonic() > deadline:
                     raise AssertionError(
-                        f"citebot made no {predicate_method} call within {START_TIMEOUT:.0f}s:\n{self.output()[-4000:]}"
+                        f"citebot made no {method} call within {START_TIMEOUT:.0f}s:\n{self.output()[-4000:]}"
                     ) from None
+
+    def wait_listening(self, port: int) -> None:
+        """The webhook server accepts connections (PTB may call setWebhook before it listens)."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            self.assert_alive()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"nothing listens on 127.0.0.1:{port}:\n{self.output()[-4000:]}") from None
+                time.sleep(0.1)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         assert self.process is not None
@@ -129,4 +142,6 @@ def launch(api: FakeBotAPI, workdir: Path, mode: str = "polling") -> BotProcess:
     bot = BotProcess(api, workdir, bot_env(api, workdir, **extra), mode=mode)
     bot.start()
     bot.wait_ready("setWebhook" if mode == "webhook" else "getUpdates")
+    if mode == "webhook":
+        bot.wait_listening(int(extra["WEBHOOK_PORT"]))
     return bot

@@ -1,0 +1,271 @@
+"""The real `citebot run`, as a subprocess, talking over real HTTP to a fake Bot API: first by long polling, then
+through a webhook. A user holds a conversation, the network misbehaves the way Telegram's does, and a SIGTERM
+ends it cleanly. Every wait is bounded; the API refuses any reply Telegram would refuse."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fake_bot_api import Call, FakeBotAPI, Fault
+from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, launch
+
+ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+ANSWER_TIMEOUT = 20.0
+
+
+@pytest.fixture(scope="module", params=["polling", "webhook"])
+def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    """One bot process per mode, shared by the tests of that mode (they run in file order)."""
+    with FakeBotAPI(TOKEN) as api:
+        process = launch(api, tmp_path_factory.mktemp(request.param), request.param)
+        yield process
+        if process.process and process.process.poll() is None:
+            process.process.kill()
+            process.process.wait(5)
+
+
+def say(api: FakeBotAPI, user_id: int, text: str, timeout: float = ANSWER_TIMEOUT) -> Call:
+    """The user writes `text`; returns the bot's first accepted reply in that chat."""
+    since = api.mark()
+    api.send_text(user_id, text)
+    return api.wait_for_method("sendMessage", since=since, chat_id=user_id, timeout=timeout)
+
+
+def shown(call: Call) -> str:
+    """What the user reads (the API's parsed text)."""
+    return str(call.result["text"])
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+def assert_nothing_refused(api: FakeBotAPI) -> None:
+    """Telegram would have accepted every reply: HTML that parses, ≤ 4096 characters, valid buttons and ids."""
+    refused = [f"{c.method}: {c.description}" for c in api.calls if c.status == 400]
+    assert not refused, refused
+
+
+# ---------------------------------------------------------------------------------------------- start-up
+
+
+def test_start_up_registers_with_the_api(bot: BotProcess) -> None:
+    api = bot.api
+    scopes = {key.split("|")[0]: [c["command"] for c in cmds] for key, cmds in api.commands.items()}
+    default = [cmds for scope, cmds in scopes.items() if '"default"' in scope]
+    admin = [cmds for scope, cmds in scopes.items() if str(ADMIN_ID) in scope]
+    assert default and {"start", "help", "who", "sector"} <= set(default[0]) and "reload" not in default[0]
+    assert admin and "reload" in admin[0]
+    if bot.mode == "polling":
+        delete = api.wait_for_method("deleteWebhook", timeout=1)
+        assert delete.params.get("drop_pending_updates") is True
+        poll = api.wait_for(lambda c: c.method == "getUpdates", 1, arrived=True, what="getUpdates")
+        assert poll.params["allowed_updates"] == ALLOWED_UPDATES and poll.params["timeout"] > 0
+    else:
+        hook = api.wait_for_method("setWebhook", timeout=1)
+        assert hook.params["url"].endswith("/hook") and hook.params["secret_token"] == WEBHOOK_SECRET
+        assert hook.params["allowed_updates"] == ALLOWED_UPDATES and hook.params.get("drop_pending_updates") is True
+        assert TOKEN not in hook.params["url"]
+
+
+def test_webhook_refuses_requests_without_the_secret(bot: BotProcess) -> None:
+    if bot.mode != "webhook":
+        pytest.skip("webhook only")
+    api = bot.api
+    since = api.mark()
+    forged = {"message": {"message_id": 1, "date": int(time.time()), "text": "/reload",
+                          "from": api.user(ADMIN_ID), "chat": {"id": ADMIN_ID, "type": "private"},
+                          "entities": [{"type": "bot_command", "offset": 0, "length": 7}]}}
+    assert api.post_to_webhook(forged, secret=None) == 403
+    assert api.post_to_webhook(forged, secret="wrong-secret") == 403
+    time.sleep(0.5)
+    assert not api.calls_since(since, "sendMessage"), "a forged update was handled"
+
+
+# ---------------------------------------------------------------------------------------------- conversation
+
+
+def test_start(bot: BotProcess) -> None:
+    reply = say(bot.api, USER_ID, "/start")
+    assert reply.params.get("parse_mode") == "HTML" and len(shown(reply)) > 20
+
+
+def test_who(bot: BotProcess) -> None:
+    reply = say(bot.api, USER_ID, "/who Patrushev")
+    assert "Patrushev" in shown(reply)
+
+
+def press(api: FakeBotAPI, user_id: int, message: dict[str, Any], button: dict[str, Any]) -> tuple[Call, Call]:
+    """The user presses `button`; returns (answerCallbackQuery, the bot's visible response: an edit or a message)."""
+    since = api.mark()
+    query_id = api.press(user_id, message, button["callback_data"])
+    answered = api.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == query_id,
+        ANSWER_TIMEOUT, since, what=f"answerCallbackQuery for {button['text']}",
+    )
+    response = api.wait_for(
+        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == user_id,
+        ANSWER_TIMEOUT, since, what=f"the response to {button['text']}",
+    )
+    return answered, response
+
+
+def test_sector_and_a_sub_sector_button(bot: BotProcess) -> None:
+    api = bot.api
+    reply = say(api, USER_ID, "/sector energy")
+    assert "energy" in shown(reply).lower()
+    message = api.message(USER_ID, reply.result["message_id"])
+    choices = [b for b in buttons(message) if "callback_data" in b]
+    assert choices, "/sector energy offers no buttons"
+    answered, response = press(api, USER_ID, message, choices[0])
+    assert answered.ok and response.ok, (answered.description, response.description)
+
+
+def test_next_page_edits_in_place(bot: BotProcess) -> None:
+    """▶ on a long answer (with the two bundled seeds /sector energy fits one page; /who Putin needs two)."""
+    api = bot.api
+    for question in ("/sector energy", "/who Putin", "/agreements"):
+        reply = say(api, USER_ID, question)
+        message = api.message(USER_ID, reply.result["message_id"])
+        following = [b for b in buttons(message) if b["text"] == "▶"]
+        if following:
+            break
+    else:
+        pytest.fail("no answer has a ▶ button")
+    answered, edit = press(api, USER_ID, message, following[0])
+    assert answered.ok and edit.ok and edit.method == "editMessageText", edit.description
+    assert edit.params["message_id"] == message["message_id"]
+    page_two = api.message(USER_ID, message["message_id"])
+    assert page_two["text"] != message["text"]
+    back = [b for b in buttons(page_two) if b["text"] == "◀"]
+    assert back, "page 2 has no ◀"
+    press(api, USER_ID, page_two, back[0])
+    assert api.message(USER_ID, message["message_id"])["text"] == message["text"]
+
+
+def test_forged_button_gets_a_polite_answer(bot: BotProcess) -> None:
+    api = bot.api
+    reply = say(api, USER_ID, "/who Putin")
+    message = api.message(USER_ID, reply.result["message_id"])
+    since = api.mark()
+    query_id = api.press(USER_ID, message, "p:forged:\u0000:99")
+    answered = api.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and c.params.get("callback_query_id") == query_id,
+        ANSWER_TIMEOUT, since, what="an answer to a forged button",
+    )
+    assert answered.ok
+    bot.assert_alive()
+
+
+def test_reload_as_admin_reports_what_it_read(bot: BotProcess) -> None:
+    api = bot.api
+    (bot.workdir / "seeds" / "broken.txt").write_text("no date header here, so not an article\n")
+    since = api.mark()
+    progress = say(api, ADMIN_ID, "/reload")
+    message_id = progress.result["message_id"]
+    report = api.wait_for(
+        lambda c: c.ok and c.method == "editMessageText" and c.params.get("message_id") == message_id
+        and "articles" in c.result["text"],
+        40, since, what="the final reload report",
+    )
+    assert "broken.txt" in report.result["text"]
+    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))  # the new index answers
+
+
+def test_reload_as_non_admin_is_refused_politely(bot: BotProcess) -> None:
+    api = bot.api
+    since = api.mark()
+    reply = say(api, USER_ID, "/reload")
+    assert "reload" in shown(reply).lower()
+    time.sleep(1.0)
+    assert not [c for c in api.calls_since(since, "editMessageText") if c.params.get("chat_id") == USER_ID]
+
+
+def test_inline_query(bot: BotProcess) -> None:
+    api = bot.api
+    since = api.mark()
+    query_id = api.inline_query(USER_ID, "Patrushev")
+    answer = api.wait_for(
+        lambda c: c.method == "answerInlineQuery" and c.params.get("inline_query_id") == query_id,
+        ANSWER_TIMEOUT, since, what="answerInlineQuery",
+    )
+    assert answer.ok, answer.description
+    assert answer.params["results"], "no inline results for Patrushev"
+
+
+def test_private_text_is_not_logged_at_info(bot: BotProcess) -> None:
+    say(bot.api, USER_ID, "zebra crossing near the embassy")
+    assert "zebra" not in bot.output()
+
+
+# ---------------------------------------------------------------------------------------------- faults
+
+
+def test_429_on_a_reply_is_retried_after_retry_after(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.retry_after(1))
+    since = api.mark()
+    reply = say(api, USER_ID, "/who Patrushev")
+    limited = api.calls_since(since, "sendMessage")[0]
+    assert limited.status == 429
+    assert "Patrushev" in shown(reply) and reply.at - limited.at >= 1.0
+
+
+def test_502_on_get_updates_is_survived(bot: BotProcess) -> None:
+    if bot.mode != "polling":
+        pytest.skip("getUpdates is only used by polling")
+    api = bot.api
+    since = api.mark()
+    api.inject("getUpdates", Fault.bad_gateway())
+    api.wait_for(lambda c: c.status == 502, 5, since, what="the 502")
+    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+
+
+def test_dropped_connection_while_polling_loses_no_update(bot: BotProcess) -> None:
+    if bot.mode != "polling":
+        pytest.skip("getUpdates is only used by polling")
+    api = bot.api
+    since = api.mark()
+    api.inject("getUpdates", Fault.drop())
+    api.wait_for(lambda c: c.fault == "drop", 5, since, what="the dropped poll")
+    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+
+
+def test_dropped_connection_on_a_reply_is_survived(bot: BotProcess) -> None:
+    """A reply whose connection drops may or may not have reached Telegram; the bot does not resend blindly (the
+    user could get it twice), but keeps serving: the next question is answered."""
+    api = bot.api
+    api.inject("sendMessage", Fault.drop())
+    since = api.mark()
+    api.send_text(USER_ID, "/who Patrushev")
+    api.wait_for(lambda c: c.fault == "drop", ANSWER_TIMEOUT, since, what="the dropped reply")
+    time.sleep(0.5)
+    bot.assert_alive()
+    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+
+
+def test_slow_answer_still_arrives(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.delay(2.0))
+    started = time.time()
+    reply = say(api, USER_ID, "/who Patrushev")
+    assert "Patrushev" in shown(reply) and reply.answered_at - started >= 2.0
+
+
+def test_every_reply_was_acceptable_to_telegram(bot: BotProcess) -> None:
+    assert_nothing_refused(bot.api)
+
+
+# ---------------------------------------------------------------------------------------------- shutdown
+
+
+def test_sigterm_stops_cleanly_without_leaking_the_token(bot: BotProcess) -> None:
+    assert bot.stop() == 0
+    output = bot.output()
+    assert len(re.findall(r"citebot stopped cleanly", output)) == 1, output[-3000:]
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
+    assert WEBHOOK_SECRET not in output
