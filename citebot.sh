@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# citebot in one command, on a machine with Python 3.11+, pip and git:
+#   ./citebot.sh            set up .venv, then run the bot: in Telegram when BOT_TOKEN is set (environment or .env),
+#                           otherwise `citebot console` on the bundled seeds, after building the index
+#   ./citebot.sh test       set up .venv with the test extras, then run the whole test suite (what .ci/run runs)
+#   ./citebot.sh ARGS...    set up, then `citebot ARGS...` (e.g. ./citebot.sh index, ./citebot.sh console --admin)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+# Install (editable) when the venv is new or pyproject.toml changed since the last install with these extras.
+setup() {
+    local extras=$1
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PYTHON" -m venv "$VENV"
+    fi
+    local stamp="$VENV/.citebot-installed$extras"
+    if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".$extras"
+        touch "$stamp"
+    fi
+}
+
+has_token() {
+    "$VENV/bin/python" -c 'import sys; from bot.config import Settings; sys.exit(0 if Settings().bot_token else 1)'
+}
+
+case "${1:-}" in
+    test)
+        shift
+        setup "[test]"
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    "")
+        setup ""
+        if has_token; then
+            exec "$VENV/bin/citebot" run
+        fi
+        echo "citebot: no BOT_TOKEN, so here is the bot offline (citebot console) on the bundled seeds." >&2
+        echo "  To run it in Telegram: ask @BotFather for a token (/newbot), put BOT_TOKEN=<token> in .env, run ./citebot.sh again." >&2
+        "$VENV/bin/citebot" index
+        echo "Type a message per line (try /help, /who Patrushev, /sector energy); Ctrl-D ends." >&2
+        exec "$VENV/bin/citebot" console
+        ;;
+    *)
+        setup ""
+        exec "$VENV/bin/citebot" "$@"
+        ;;
+esac
