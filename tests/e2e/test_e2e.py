@@ -5,6 +5,7 @@ ends it cleanly. Every wait is bounded; the API refuses any reply Telegram would
 from __future__ import annotations
 
 import re
+import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,11 +29,15 @@ def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
             process.process.wait(5)
 
 
-def say(api: FakeBotAPI, user_id: int, text: str, timeout: float = ANSWER_TIMEOUT) -> Call:
-    """The user writes `text`; returns the bot's first accepted reply in that chat."""
+def say(api: FakeBotAPI, user_id: int, text: str, expect: str | None = None, timeout: float = ANSWER_TIMEOUT) -> Call:
+    """The user writes `text`; returns the bot's first accepted reply in that chat (that shows `expect`, if given)."""
     since = api.mark()
     api.send_text(user_id, text)
-    return api.wait_for_method("sendMessage", since=since, chat_id=user_id, timeout=timeout)
+    return api.wait_for(
+        lambda c: c.ok and c.method == "sendMessage" and c.params.get("chat_id") == user_id
+        and (expect is None or expect in c.result["text"]),
+        timeout, since, what=f"a reply to {text!r}" + (f" showing {expect!r}" if expect else ""),
+    )
 
 
 def shown(call: Call) -> str:
@@ -173,7 +178,7 @@ def test_reload_as_admin_reports_what_it_read(bot: BotProcess) -> None:
         40, since, what="the final reload report",
     )
     assert "broken.txt" in report.result["text"]
-    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))  # the new index answers
+    say(api, USER_ID, "/who Patrushev", expect="Patrushev")  # the new index answers
 
 
 def test_reload_as_non_admin_is_refused_politely(bot: BotProcess) -> None:
@@ -222,7 +227,7 @@ def test_502_on_get_updates_is_survived(bot: BotProcess) -> None:
     since = api.mark()
     api.inject("getUpdates", Fault.bad_gateway())
     api.wait_for(lambda c: c.status == 502, 5, since, what="the 502")
-    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+    say(api, USER_ID, "/who Patrushev", expect="Patrushev")
 
 
 def test_dropped_connection_while_polling_loses_no_update(bot: BotProcess) -> None:
@@ -232,7 +237,7 @@ def test_dropped_connection_while_polling_loses_no_update(bot: BotProcess) -> No
     since = api.mark()
     api.inject("getUpdates", Fault.drop())
     api.wait_for(lambda c: c.fault == "drop", 5, since, what="the dropped poll")
-    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+    say(api, USER_ID, "/who Patrushev", expect="Patrushev")
 
 
 def test_dropped_connection_on_a_reply_is_survived(bot: BotProcess) -> None:
@@ -245,7 +250,7 @@ def test_dropped_connection_on_a_reply_is_survived(bot: BotProcess) -> None:
     api.wait_for(lambda c: c.fault == "drop", ANSWER_TIMEOUT, since, what="the dropped reply")
     time.sleep(0.5)
     bot.assert_alive()
-    assert "Patrushev" in shown(say(api, USER_ID, "/who Patrushev"))
+    say(api, USER_ID, "/who Patrushev", expect="Patrushev")
 
 
 def test_slow_answer_still_arrives(bot: BotProcess) -> None:
@@ -269,3 +274,15 @@ def test_sigterm_stops_cleanly_without_leaking_the_token(bot: BotProcess) -> Non
     assert len(re.findall(r"citebot stopped cleanly", output)) == 1, output[-3000:]
     assert TOKEN not in output and TOKEN.split(":")[1] not in output
     assert WEBHOOK_SECRET not in output
+
+
+def test_sigint_stops_cleanly_too(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api:
+        process = launch(api, tmp_path_factory.mktemp("sigint"))
+        try:
+            say(api, USER_ID, "/who Patrushev", expect="Patrushev")
+            assert process.stop(signal.SIGINT) == 0
+            assert process.output().count("citebot stopped cleanly") == 1
+        finally:
+            if process.process and process.process.poll() is None:
+                process.process.kill()
