@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fake_bot_api import Call, FakeBotAPI, Fault
-from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, launch
+from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 ANSWER_TIMEOUT = 20.0
@@ -286,3 +286,16 @@ def test_sigint_stops_cleanly_too(tmp_path_factory: pytest.TempPathFactory) -> N
         finally:
             if process.process and process.process.poll() is None:
                 process.process.kill()
+
+
+def test_unreachable_api_at_start_exits_1_without_the_token(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api:
+        workdir = tmp_path_factory.mktemp("unreachable")
+        env = bot_env(api, workdir, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot")
+        process = BotProcess(api, workdir, env)
+        process.start()
+        assert process.process is not None
+        assert process.process.wait(60) == 1
+        output = process.output()
+        assert "citebot stopped after an error" in output and TOKEN not in output
+        assert "stopped cleanly" not in output
