@@ -193,7 +193,8 @@ def _document(con: sqlite3.Connection) -> dict[str, Any]:
     articles = [
         {"id": id_, "file": file, "outlet": outlet, "date": date, "title": title, "url": url, "text": text}
         for id_, file, outlet, date, title, url, text in con.execute(
-            "SELECT id, file, outlet, date, title, url, text FROM articles ORDER BY ord"
+            "SELECT a.id, a.file, a.outlet, a.date, a.title, a.url, t.text "
+            "FROM articles a JOIN article_texts t ON t.article = a.id ORDER BY a.ord"
         )
     ]
     return {

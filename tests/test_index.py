@@ -141,7 +141,7 @@ def test_the_index_carries_its_schema_version_and_every_row(db: Path) -> None:
     assert con.execute("SELECT count(*) FROM sentences").fetchone()[0] == 9
     assert con.execute("SELECT count(*) FROM agreements").fetchone()[0] == 3
     for text, start, end, body in con.execute(
-        'SELECT s.text, s.start, s."end", a.text FROM sentences s JOIN articles a ON a.id = s.article'
+        'SELECT s.text, s.start, s."end", a.text FROM sentences s JOIN article_texts a ON a.article = s.article'
     ):
         assert body[start:end] == text
     con.close()

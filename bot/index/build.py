@@ -24,6 +24,7 @@ from bot.models import Citation, Facts, Skipped
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+UNIT_SEPARATOR = "\x1f"  # joins an agreement's parties (and sectors) in one column
 Progress = Callable[[int, int, str], None]
 
 
@@ -170,6 +171,7 @@ class _Rows:
     """Every row of the new index, computed in memory so the write is a handful of executemany calls."""
 
     articles: list[tuple] = field(default_factory=list)
+    article_texts: list[tuple] = field(default_factory=list)
     sentences: list[tuple] = field(default_factory=list)
     fts: list[tuple] = field(default_factory=list)
     entities: list[tuple] = field(default_factory=list)
@@ -184,6 +186,7 @@ class _Rows:
     sector_tags: list[tuple] = field(default_factory=list)
     figures: list[tuple] = field(default_factory=list)
     figure_citations: list[tuple] = field(default_factory=list)
+    agreements_fts: list[tuple] = field(default_factory=list)
 
     @classmethod
     def of(cls, facts: Facts) -> _Rows:
@@ -224,14 +227,15 @@ class _Rows:
         for ord_, article in enumerate(facts.articles):
             rows.articles.append(
                 [article.id, ord_, article.file, article.outlet, article.date.isoformat(), article.title,
-                 article.url, article.content_hash, 0, article.text]
+                 article.url, article.content_hash, 0]
             )
+            rows.article_texts.append((article.id, article.text))
         for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
             for (start, end), (index, text) in sorted(spans[article.id].items()):
                 next_id += 1
                 sentence_id[(article.id, start, end)] = next_id
                 rows.sentences.append((next_id, article.id, index, text, start, end))
-                rows.fts.append((next_id, text if text.isascii() else fold(text, keep_punct=True)))
+                rows.fts.append((next_id, searchable(text)))
 
         def sid(citation: Citation) -> int:
             return sentence_id[(citation.article, citation.start, citation.end)]
@@ -290,14 +294,23 @@ class _Rows:
                  entry["description"], len(mentioned.get(key, ())))
             )
 
+        folded_party: dict[str, tuple[str, str | None]] = {}  # parties repeat: fold and resolve each once
         for number, agreement in enumerate(facts.agreements, start=1):
             cited = list(dict.fromkeys(sid(c) for c in agreement.citations))
-            rows.agreements.append(
-                (number, agreement.key, agreement.title, agreement.type, agreement.status, min(cited, default=None))
-            )
+            words = [agreement.title, *agreement.parties, *(c.sentence for c in agreement.citations)]
+            rows.agreements_fts.append((number, searchable(" \n".join(words))))
             for ord_, party in enumerate(agreement.parties):
-                rows.agreement_parties.append((number, ord_, party, fold(party), _resolve(party, alias_keys)))
-            for ord_, sector in enumerate(dict.fromkeys(agreement.sectors)):
+                if party not in folded_party:
+                    folded_party[party] = (fold(party), _resolve(party, alias_keys))
+                rows.agreement_parties.append((number, ord_, party, *folded_party[party]))
+            sector_keys = list(dict.fromkeys(agreement.sectors))
+            rows.agreements.append(
+                (number, agreement.key, agreement.title, agreement.type, agreement.status, min(cited, default=None),
+                 UNIT_SEPARATOR.join(agreement.parties),
+                 " | ".join(folded_party[party][0] for party in agreement.parties),
+                 UNIT_SEPARATOR.join(sector_keys))
+            )
+            for ord_, sector in enumerate(sector_keys):
                 rows.agreement_sectors.append((number, ord_, sector))
             for ord_, sentence in enumerate(cited):
                 rows.agreement_citations.append((number, ord_, sentence))
@@ -341,6 +354,12 @@ class _Rows:
         return rows
 
 
+def searchable(text: str) -> str:
+    """What FTS indexes for a text: itself when plain ASCII (the tokenizer folds case), else folded
+    (diacritics, `đ`, Cyrillic transliterated) — the same folding queries get."""
+    return text if text.isascii() else fold(text, keep_punct=True)
+
+
 def _all_citations(facts: Facts) -> Iterable[Citation]:
     for group in (facts.people, facts.organizations, facts.agreements, facts.figures):
         for item in group:
@@ -366,8 +385,9 @@ def _resolve(text: str, alias_keys: dict[str, set[str]]) -> str | None:
 
 
 _INSERTS = {
-    "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts, text) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "article_texts": "INSERT INTO article_texts (article, text) VALUES (?, ?)",
     "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
     "fts": "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
     "entities": "INSERT INTO entities (key, ord, kind, name, role, organization, org_key, description, mentions) "
@@ -375,7 +395,8 @@ _INSERTS = {
     "aliases": "INSERT INTO aliases (entity, ord, alias, folded) VALUES (?, ?, ?, ?)",
     "mentions": "INSERT OR IGNORE INTO mentions (entity, sentence) VALUES (?, ?)",
     "entity_citations": "INSERT INTO entity_citations (entity, sentence, ord) VALUES (?, ?, ?)",
-    "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence) VALUES (?, ?, ?, ?, ?, ?)",
+    "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence, parties, parties_folded, sectors) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "agreement_parties": "INSERT INTO agreement_parties (agreement, ord, party, folded, entity) VALUES (?, ?, ?, ?, ?)",
     "agreement_sectors": "INSERT INTO agreement_sectors (agreement, ord, sector) VALUES (?, ?, ?)",
     "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",
@@ -383,6 +404,7 @@ _INSERTS = {
     "sector_tags": "INSERT INTO sector_tags (sector, sentence, direct) VALUES (?, ?, ?)",
     "figures": "INSERT INTO figures (id, value, unit, about) VALUES (?, ?, ?, ?)",
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
+    "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
 }
 
 
@@ -400,6 +422,7 @@ def _write(rows: _Rows, path: Path) -> None:
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         con.execute("COMMIT")
         con.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
+        con.execute("INSERT INTO agreements_fts (agreements_fts) VALUES ('optimize')")
     finally:
         con.close()
 
@@ -418,7 +441,7 @@ def _validate(path: Path, rows: _Rows) -> None:
             raise BuildError("the new index lost rows while writing")
         # Offsets were checked against each article's text in memory; spot-check what landed on disk too.
         bad = con.execute(
-            'SELECT s.id FROM sentences s JOIN articles a ON a.id = s.article '
+            'SELECT s.id FROM sentences s JOIN article_texts a ON a.article = s.article '
             'WHERE s.id IN (SELECT min(id) FROM sentences GROUP BY article) '
             'AND substr(a.text, s.start + 1, s."end" - s.start) != s.text LIMIT 1'
         ).fetchone()

@@ -17,7 +17,7 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import SCHEMA_VERSION
+from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR
 from bot.ingest.lexicon import taxonomy
 from bot.ingest.names import fold
 from bot.models import (
@@ -37,8 +37,8 @@ from bot.models import (
 )
 
 STATUS_ORDER = {"signed": 0, "adopted": 1, "under negotiation": 2, "planned": 3}
-CITATION_LIMIT = 200  # sentences per answer (who, sector), oldest first
-AGREEMENT_LIMIT = 200  # agreements per who/sector answer
+CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
+AGREEMENT_LIMIT = 50  # agreements per who/sector answer, in agreement order
 FOUND_SCORE = 88  # a fuzzy match this good, and clearly ahead of the next, is an answer
 CLEAR_LEAD = 6
 SUGGEST_SCORE = 70
@@ -92,7 +92,6 @@ class _Agreement:
     order: tuple[int, int]
     parties: tuple[str, ...]
     parties_folded: str
-    title_folded: str
     sectors: tuple[str, ...]
 
 
@@ -170,24 +169,17 @@ class Index:
             e.key for e in sorted(self._entities.values(), key=lambda e: (-e.mentions, e.name))[:KNOWN_NAMES]
         ]
 
-        parties: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for agreement, party, folded in await self._rows(
-            "SELECT agreement, party, folded FROM agreement_parties ORDER BY agreement, ord"
-        ):
-            parties[agreement].append((party, folded))
-        sectors: dict[int, list[str]] = defaultdict(list)
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
-        for agreement, sector in await self._rows("SELECT agreement, sector FROM agreement_sectors ORDER BY agreement, ord"):
-            sectors[agreement].append(sector)
-            self._agreements_in[sector].append(agreement)
         self._agreements: dict[int, _Agreement] = {}
-        for number, key, title, type_, status, first in await self._rows(
-            "SELECT id, key, title, type, status, first_sentence FROM agreements"
+        for number, key, title, type_, status, first, parties, parties_folded, sectors in await self._rows(
+            "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors FROM agreements"
         ):
-            own = parties.get(number, [])
+            sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
+            for sector in sector_keys:
+                self._agreements_in[sector].append(number)
             self._agreements[number] = _Agreement(
                 number, key, title, type_, status, (STATUS_ORDER.get(status, len(STATUS_ORDER)), first or 0),
-                tuple(p for p, _ in own), " | ".join(f for _, f in own), fold(title), tuple(sectors.get(number, ())),
+                tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys,
             )
 
         self._sectors: dict[str, SectorInfo] = {
@@ -195,9 +187,9 @@ class Index:
             for key, name, parent, count in await self._rows("SELECT key, name, parent, count FROM sectors ORDER BY ord")
         }
 
-        counts = dict(
+        counts = dict(  # sentence ids are 1..n: max(id) is their count without reading the table
             await self._rows(
-                "SELECT 'sentences', count(*) FROM sentences UNION ALL SELECT 'figures', count(*) FROM figures"
+                "SELECT 'sentences', coalesce(max(id), 0) FROM sentences UNION ALL SELECT 'figures', count(*) FROM figures"
             )
         )
         dates = [a.date for a in self._articles.values()]
@@ -466,19 +458,11 @@ class Index:
         if sector:
             for key in taxonomy().family(sector):
                 matches.update(self._agreements_in.get(key, ()))
-        words = folded.split()
-        for number, row in self._agreements.items():
-            if folded in row.parties_folded or all(word in row.title_folded for word in words):
-                matches.add(number)
+        matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
         expression = _match_expression(filter_text)
-        if expression:
+        if expression:  # every word in the title, the parties or a cited sentence
             matches.update(
-                row[0]
-                for row in await self._rows(
-                    "SELECT DISTINCT ac.agreement FROM agreement_citations ac "
-                    "WHERE ac.sentence IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?)",
-                    (expression,),
-                )
+                row[0] for row in await self._rows("SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,))
             )
         return (await self._agreement_models(matches, limit))[0]
 

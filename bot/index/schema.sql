@@ -11,8 +11,13 @@ CREATE TABLE articles (
     title        TEXT NOT NULL,
     url          TEXT,
     content_hash TEXT NOT NULL,
-    facts        INTEGER NOT NULL DEFAULT 0, -- distinct entities + agreements + figures + sector-tagged sentences cited in it
-    text         TEXT NOT NULL
+    facts        INTEGER NOT NULL DEFAULT 0 -- distinct entities + agreements + figures + sector-tagged sentences cited in it
+);
+
+-- The cleaned text apart from the metadata, so loading the articles' metadata does not read every text.
+CREATE TABLE article_texts (
+    article TEXT PRIMARY KEY REFERENCES articles(id),
+    text    TEXT NOT NULL
 );
 
 CREATE TABLE sentences (
@@ -75,9 +80,17 @@ CREATE TABLE agreements (
     title          TEXT NOT NULL,
     type           TEXT NOT NULL,
     status         TEXT NOT NULL,
-    first_sentence INTEGER                  -- earliest citation: orders agreements by date
+    first_sentence INTEGER,                 -- earliest citation: orders agreements by date
+    parties        TEXT NOT NULL,           -- agreement_parties joined by char(31) (loaded in one read at open)
+    parties_folded TEXT NOT NULL,           -- folded parties joined by ' | ', for substring filters
+    sectors        TEXT NOT NULL            -- agreement_sectors joined by char(31)
 );
 CREATE INDEX agreements_key ON agreements(key);
+
+-- Words of each agreement (title, parties, cited sentences), folded like sentences_fts; rowid = agreements.id.
+CREATE VIRTUAL TABLE agreements_fts USING fts5(
+    text, content='', tokenize='unicode61 remove_diacritics 2'
+);
 
 CREATE TABLE agreement_parties (
     agreement INTEGER NOT NULL REFERENCES agreements(id),
