@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import sys
@@ -119,12 +118,6 @@ def test_without_a_command_the_usage_is_shown(capsys) -> None:
 
 # ---------------------------------------------------------------- on the real seeds, with the real ingest
 
-needs_ingest = pytest.mark.skipif(
-    importlib.util.find_spec("bot.ingest.extract") is None, reason="the ingest layer (bot.ingest.extract) is not there yet"
-)
-
-
-@needs_ingest
 def test_export_of_the_seeds(tmp_path: Path, capsys) -> None:
     assert main(["export", "--db", str(tmp_path / "i.sqlite3")]) == 1  # SEEDS_DIR defaults to ./seeds: none here
     capsys.readouterr()
@@ -143,7 +136,6 @@ def test_export_of_the_seeds(tmp_path: Path, capsys) -> None:
     assert "energy" in document["sectors"]
 
 
-@needs_ingest
 def test_index_skips_bad_files_with_reasons_and_indexes_the_rest(tmp_path: Path, capsys) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

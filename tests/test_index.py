@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 import sys
 import types
@@ -394,3 +395,51 @@ async def test_sources_figures_and_stats(index: Index) -> None:
     assert (stats.articles, stats.people, stats.organizations, stats.agreements, stats.figures) == (2, 4, 3, 3, 2)
     assert stats.outlets == ("Andes Daily", "Pacific Wire")
     assert (stats.first_date, stats.last_date) == (dt.date(2024, 3, 1), dt.date(2024, 3, 5))
+
+
+# ---------------------------------------------------------------- the seed articles, through the real ingest
+
+GOLD = json.loads((Path(__file__).parent / "data" / "gold.json").read_text(encoding="utf-8"))
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeds") / "index.sqlite3"
+    report = build_index(SEEDS, path)
+    assert report.articles == 2 and not report.skipped
+    return path
+
+
+@pytest.mark.parametrize("case", GOLD["queries"], ids=lambda case: case["command"])
+async def test_gold_questions_are_answered_from_the_seeds(seeds_db: Path, case: dict) -> None:
+    command, _, argument = case["command"].partition(" ")
+    async with await Index.open(seeds_db) as index:
+        if command == "/who":
+            answer = await index.who(argument)
+        elif command == "/sector":
+            answer = await index.sector(argument or None)
+        else:
+            answer = await index.agreements(argument or None)
+    dumped = [a.model_dump(mode="json") for a in answer] if isinstance(answer, list) else answer.model_dump(mode="json")
+    text = json.dumps(dumped, ensure_ascii=False)
+    assert [word for word in case["must_mention"] if word not in text] == []
+    if case.get("expect_empty"):
+        assert answer.citations == [] and answer.agreements == []
+        if command == "/who":
+            assert answer.status == "none"
+        else:
+            assert answer.status == "found"  # a known sector, nothing said about it
+
+
+async def test_seed_citations_quote_their_articles_verbatim(seeds_db: Path) -> None:
+    con = sqlite3.connect(seeds_db)
+    rows = con.execute(
+        'SELECT s.text, s.start, s."end", t.text FROM sentences s JOIN article_texts t ON t.article = s.article'
+    ).fetchall()
+    con.close()
+    assert rows and all(body[start:end] == text for text, start, end, body in rows)
+    async with await Index.open(seeds_db) as index:
+        hits = (await index.search("to lam")).hits  # the articles write Tô Lâm and To Lam
+        assert any("Tô Lâm" in hit.citation.sentence for hit in hits)
+        assert any("To Lam" in hit.citation.sentence for hit in hits)

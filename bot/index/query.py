@@ -182,6 +182,7 @@ class Index:
                 tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys,
             )
 
+        taxonomy()  # compiled once here rather than inside the first /sector
         self._sectors: dict[str, SectorInfo] = {
             key: SectorInfo(key=key, name=name, parent=parent, count=count)
             for key, name, parent, count in await self._rows("SELECT key, name, parent, count FROM sectors ORDER BY ord")
