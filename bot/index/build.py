@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -149,7 +150,8 @@ def write_index(facts: Facts, db_path: Path) -> None:
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    # One temporary name per process and thread, so two reloads at once never write the same file.
+    temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}-{threading.get_ident()}")
     temp.unlink(missing_ok=True)
     try:
         rows = _Rows.of(facts)
