@@ -112,8 +112,16 @@ def _bullet_document(sentence: Sentence, status: str, vocab: DocumentVocabulary)
     )
 
 
+@cache
+def _any_document() -> re.Pattern[str]:
+    phrases = sorted((phrase for phrase, _ in _vocab().types), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")", re.I)
+
+
 def _sentence_documents(sentence: Sentence, vocab: DocumentVocabulary) -> list[DocumentCandidate]:
     text = sentence.text
+    if not _any_document().search(text):
+        return []
     low = text.lower()
     status = _status(low, vocab)
     if status is None:

@@ -9,6 +9,7 @@ Board N", "General Director N of Y", "President N") or before an apposition ("N,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from bot.ingest.names import fold
 from bot.ingest.tokens import Token, Vocabulary, adjacent, tokenize, vocabulary
@@ -47,10 +48,10 @@ class SentenceEntities:
     people: list[PersonCandidate] = field(default_factory=list)
 
 
-def find_entities(text: str, first_in_article: bool = False) -> SentenceEntities:
+def find_entities(text: str, first_in_article: bool = False, tokens: list[Token] | None = None) -> SentenceEntities:
     """People and organisations of one sentence (pure)."""
     vocab = vocabulary()
-    tokens = tokenize(text)
+    tokens = tokenize(text) if tokens is None else tokens
     orgs = _orgs(text, tokens, vocab, first_in_article)
     people = _people(text, tokens, vocab, orgs)
     return SentenceEntities(orgs=orgs, people=people)
@@ -60,8 +61,7 @@ def find_entities(text: str, first_in_article: bool = False) -> SentenceEntities
 
 
 def _is_title_word(token: Token, vocab: Vocabulary) -> bool:
-    low = token.bare.lower()
-    return low in vocab.role_nouns or any(len(t) == 1 and t[0] == token.bare for t in vocab.titles)
+    return token.bare.lower() in vocab.role_nouns or token.bare in vocab.one_word_titles
 
 
 def _walk_back(text: str, tokens: list[Token], i: int, vocab: Vocabulary) -> int:
@@ -104,9 +104,10 @@ def _country_at(tokens: list[Token], k: int, vocab: Vocabulary) -> int:
 
 def _title_at(tokens: list[Token], k: int, vocab: Vocabulary) -> int:
     """Number of tokens from k that spell a title (0 if none)."""
-    for title in vocab.titles:
+    first = tokens[k].text if tokens[k].text in ("Dr.", "Prof.") else tokens[k].bare
+    for title in vocab.titles_by_first.get(first, ()):
         width = len(title)
-        if k + width <= len(tokens) and tuple(t.bare if t.text not in ("Dr.", "Prof.") else t.text for t in tokens[k : k + width]) == title:
+        if k + width <= len(tokens) and all(tokens[k + n].bare == title[n] for n in range(1, width)):
             return width
     return 0
 
@@ -313,10 +314,16 @@ def _replace_or_add(found: list[OrgCandidate], add, start: int, end: int, descri
     add(start, end, description)
 
 
-def _is_taxonomy_acronym(word: str) -> bool:
+@cache
+def _taxonomy_acronyms() -> frozenset[str]:
     from bot.ingest.lexicon import taxonomy
 
-    return any(word == term or word + "s" == term for s in taxonomy().sectors.values() for term in s.terms if term.isupper())
+    return frozenset(term for s in taxonomy().sectors.values() for term in s.terms if term.isupper())
+
+
+def _is_taxonomy_acronym(word: str) -> bool:
+    acronyms = _taxonomy_acronyms()
+    return word in acronyms or word.removesuffix("s") in acronyms
 
 
 # ---------------------------------------------------------------- people

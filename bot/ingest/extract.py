@@ -82,8 +82,9 @@ def extract(articles: list[Article]) -> Facts:
 
     mentions: dict[str, list[Citation]] = defaultdict(list)
     sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    facets = _facets(people, person_keys, orgs)
     for a, article in enumerate(articles):
-        found_in_article = _article_mentions(article, matcher, people, person_keys, orgs, org_keys, vocab)
+        found_in_article = _article_mentions(article, matcher, facets, vocab)
         for index, hits in found_in_article.items():
             sentence_mentions[(a, index)] = hits
             if is_heading(article.sentences[index]):
@@ -181,9 +182,13 @@ def _resolve_orgs(candidates: list[tuple[OrgCandidate, _Where]], vocab: Vocabula
         for k in keys:
             by_key[k] = org
     # an acronym standing alone is the organisation whose initials it spells ("RDIF")
+    by_initials: dict[str, list[_Org]] = defaultdict(list)
+    for org in orgs:
+        for initials in {_initials(a) for a in org.aliases if not a.isupper()}:
+            by_initials[initials].append(org)
     for org in [o for o in orgs if all(a.isupper() for a in o.aliases)]:
         acronym = next(iter(org.aliases))
-        owners = [o for o in orgs if o is not org and any(_initials(a) == acronym for a in o.aliases if not a.isupper())]
+        owners = [o for o in by_initials.get(acronym, ()) if o is not org and o in orgs]
         if len(owners) == 1:
             owners[0].aliases |= org.aliases
             orgs.remove(org)
@@ -229,15 +234,20 @@ def _resolve_people(
         _add_role(person, candidate)
         for alias in aliases:
             by_key[compact(alias)] = person
+    by_short: dict[str, list[_Person]] = defaultdict(list)
+    for person in people:
+        for short_alias in {compact(s) for s in person.short_aliases}:
+            by_short[short_alias].append(person)
     for candidate, where in singles:
         word = candidate.name_tokens[0]
-        owners = [p for p in people if compact(word) in {compact(s) for s in p.short_aliases}]
+        owners = by_short.get(compact(word), [])
         if len(owners) == 1:
             person = owners[0]
         elif not owners and compact(word) not in by_key:
             person = _Person(name=word, short_aliases={word}, first=(where.article, where.sentence))
             people.append(person)
             by_key[compact(word)] = person
+            by_short[compact(word)].append(person)
         else:
             continue
         if candidate.title:
@@ -285,6 +295,9 @@ def _keys(orgs: list[_Org], people: list[_Person]) -> tuple[list[str], list[str]
 # ---------------------------------------------------------------- mentions
 
 
+_WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
+
+
 class _AliasMatcher:
     """Finds every alias of every entity in a sentence by walking its folded words once."""
 
@@ -315,17 +328,28 @@ class _AliasMatcher:
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised."""
         words: list[tuple[str, int, int, bool, bool]] = []
-        for token in tokenize(text):
-            for part in fold(token.bare).split():
-                words.append((part, token.start, token.end, token.text[:1].isupper(), token.bare.isupper()))
+        for match in _WORD.finditer(text):
+            token = match.group()
+            if token[0].isupper():
+                bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
+                for part in fold(bare).split():
+                    words.append((part, match.start(), match.end(), True, bare.isupper()))
+            else:
+                words.append((token, match.start(), match.end(), False, False))  # names are capitalised
         found: list[tuple[str, int, int]] = []
         i = 0
-        while i < len(words):
+        count = len(words)
+        while i < count:
             matched = 0
+            if not words[i][3]:
+                i += 1
+                continue
             for alias, key in self._by_first.get(words[i][0], ()):
                 n = len(alias)
+                if i + n > count:
+                    continue
                 window = words[i : i + n]
-                if len(window) == n and all(w[0] == a for w, a in zip(window, alias)) and window[0][3]:
+                if n == 1 or all(w[0] == a for w, a in zip(window, alias)):
                     if alias in self._upper and not window[0][4]:
                         continue
                     found.append((key, window[0][1], window[-1][2]))
@@ -338,13 +362,23 @@ class _AliasMatcher:
 _DESCRIPTION = re.compile(r"\b[Tt]he ((?:[A-Z][\w’'-]*\s+){1,3})([a-z]+)\b")
 
 
+def _facets(people: list[_Person], person_keys: list[str], orgs: list[_Org]) -> dict[str, str]:
+    """Per person, the compact words a description may point at: roles, organisations and their descriptions."""
+    org_text: dict[str, str] = {}
+    for org in orgs:
+        text = " ".join([org.name, *org.aliases, org.description or ""])
+        for alias in org.aliases | {org.name}:
+            org_text[compact(alias)] = text
+    return {
+        key: compact(" ".join([*person.roles, *person.organizations, *(org_text.get(compact(o), "") for o in person.organizations)]))
+        for person, key in zip(people, person_keys)
+    }
+
+
 def _article_mentions(
     article: Article,
     matcher: _AliasMatcher,
-    people: list[_Person],
-    person_keys: list[str],
-    orgs: list[_Org],
-    org_keys: list[str],
+    facets: dict[str, str],
     vocab: Vocabulary,
 ) -> dict[int, list[tuple[str, int, int]]]:
     """Mentions by sentence, with two generic kinds of reference resolved:
@@ -352,12 +386,7 @@ def _article_mentions(
       recently named person whose role, organisation or country fits its qualifier;
     - bullets under a heading that names a person (`Statements by President N:`) are about that person.
     """
-    person_set = set(person_keys)
-    facets: dict[str, str] = {}
-    org_text = {key: " ".join([o.name, *o.aliases, o.description or ""]) for o, key in zip(orgs, org_keys)}
-    for person, key in zip(people, person_keys):
-        linked = [org_text.get(k, "") for k, o in zip(org_keys, orgs) if any(compact(x) in {compact(a) for a in o.aliases | {o.name}} for x in person.organizations)]
-        facets[key] = compact(" ".join([*person.roles, *person.organizations, *linked]))
+    person_set = facets.keys()
     result: dict[int, list[tuple[str, int, int]]] = {}
     recent: list[str] = []  # people in order of last mention
     heading_person: str | None = None
@@ -419,6 +448,7 @@ def _agreements(
 ) -> list[Agreement]:
     tax = taxonomy()
     merged: list[tuple[Agreement, set[str]]] = []
+    by_word = _Buckets()
     for a, article in enumerate(articles):
         for doc in find_documents(article):
             parties = _parties(doc, sentence_mentions.get((a, doc.sentence.index), []), org_names, vocab)
@@ -428,7 +458,7 @@ def _agreements(
             same = next(
                 (
                     agreement
-                    for agreement, words in merged
+                    for agreement, words in (merged[i] for i in by_word.candidates(doc.type, content))
                     if agreement.type == doc.type
                     and _same(words, content)
                     and not (agreement.parties and parties and not set(agreement.parties) & set(parties))
@@ -445,8 +475,26 @@ def _agreements(
             agreement = Agreement(
                 key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors, citations=[citation]
             )
+            by_word.add(doc.type, content, len(merged))
             merged.append((agreement, content))
     return [agreement for agreement, _ in merged]
+
+
+class _Buckets:
+    """Which earlier facts share a kind and a content word with a new one: merging stays linear in the corpus."""
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def add(self, kind: str, words: set[str], position: int) -> None:
+        for word in words or {""}:
+            self._index[(kind, word)].append(position)
+
+    def candidates(self, kind: str, words: set[str]) -> list[int]:
+        found: set[int] = set()
+        for word in words or {""}:
+            found.update(self._index.get((kind, word), ()))
+        return sorted(found)
 
 
 def _parties(
@@ -479,19 +527,22 @@ def _parties(
 
 def _figures(articles: list[Article]) -> list[Figure]:
     figures: list[tuple[Figure, set[str]]] = []
+    by_word = _Buckets()
     for article in articles:
         for sentence in article.sentences:
             for found in find_figures(sentence.text):
                 citation = Citation.of(article, sentence)
                 content = _content(found.about) - _content(found.value)  # what it measures, not the number
+                kind = f"{found.unit}:{found.value}"
                 same = next(
-                    (f for f, words in figures if f.value == found.value and f.unit == found.unit and _same(words, content)),
+                    (f for f, words in (figures[i] for i in by_word.candidates(kind, content)) if _same(words, content)),
                     None,
                 )
                 if same:
                     if citation not in same.citations:
                         same.citations.append(citation)
                     continue
+                by_word.add(kind, content, len(figures))
                 figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), content))
     return [figure for figure, _ in figures]
 

@@ -27,6 +27,9 @@ _COUNT_NUMBER = re.compile(rf"(?<![\w.$€£%])({_NUMBER})\s(?!(?:percent|per ce
 _NOT_COUNTED = {"years", "days", "months", "weeks", "hours", "minutes", "times", "percent", "decades"}
 
 
+_ANY_FIGURE = re.compile(r"\d|\b(?:tens|hundreds|thousands|millions) of\b")
+
+
 @dataclass
 class FigureCandidate:
     value: str
@@ -39,6 +42,8 @@ class FigureCandidate:
 def find_figures(text: str) -> list[FigureCandidate]:
     """Figures of one sentence (pure); `about` is the sentence's own words around the figure."""
     found: list[FigureCandidate] = []
+    if not _ANY_FIGURE.search(text):
+        return found
     for unit, pattern in PATTERNS:
         for match in pattern.finditer(text):
             if any(f.start <= match.start() < f.end or match.start() <= f.start < match.end() for f in found):

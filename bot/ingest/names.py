@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.ingest import lexicon
 
@@ -19,6 +19,8 @@ def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
 
 def transliterate(text: str) -> str:
     """Russian Cyrillic letters to Latin; other characters pass through."""
+    if text.isascii():
+        return text
     letters, initial = _cyrillic()
     out: list[str] = []
     previous = ""
@@ -34,6 +36,8 @@ def transliterate(text: str) -> str:
 
 
 def strip_marks(text: str) -> str:
+    if text.isascii():
+        return text
     text = "".join(_SPECIAL.get(c, c) for c in text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -44,6 +48,7 @@ _PUNCT = re.compile(r"[‘’`´]")
 _POSSESSIVE = re.compile(r"'s\b")
 
 
+@lru_cache(maxsize=262_144)
 def fold(text: str, keep_punct: bool = False) -> str:
     """Lower-case ASCII-ish form: `Tô Lâm` → `to lam`, `Патрушев` → `patrushev`.
 

@@ -253,12 +253,18 @@ def _is_run_together_summary(line: str, whole_text: str) -> bool:
 
 
 def _script(text: str) -> str:
+    if text.isascii():
+        return "latin" if re.search(r"[A-Za-z]", text) else "other"
     counts: Counter[str] = Counter()
+    latin = sum(1 for char in text if char.isascii() and char.isalpha())
+    counts["latin"] = latin
     for char in text:
+        if char.isascii():
+            continue
         if char.isalpha():
             name = unicodedata.name(char, "")
             counts["cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"] += 1
-    return counts.most_common(1)[0][0] if counts else "other"
+    return counts.most_common(1)[0][0] if any(counts.values()) else "other"
 
 
 def _main_script(text: str) -> str:

@@ -13,28 +13,25 @@ _TOKEN = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?|[–—(),;:“”\"]")
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str
-    start: int
-    end: int
+    """A word or punctuation mark with its offsets; the derived forms are computed once."""
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+    __slots__ = ("text", "start", "end", "is_cap", "is_word", "is_possessive", "bare")
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalnum()
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        first = text[0]
+        self.is_cap = first.isupper()
+        self.is_word = first.isalnum()
+        self.is_possessive = text.endswith(("’s", "'s"))
+        # the word without a possessive or a trailing full stop
+        bare = text[:-2] if self.is_possessive else text
+        self.bare = bare.rstrip(".") if bare.endswith(".") and text not in ("Dr.", "Prof.") else bare
 
-    @property
-    def is_possessive(self) -> bool:
-        return bool(_POSSESSIVE.search(self.text))
-
-    @property
-    def bare(self) -> str:
-        """The word without a possessive or a trailing full stop."""
-        return _POSSESSIVE.sub("", self.text).rstrip(".") if self.text not in {"Dr.", "Prof."} else self.text
+    def __repr__(self) -> str:
+        return f"Token({self.text!r}, {self.start}, {self.end})"
 
 
 def tokenize(text: str) -> list[Token]:
@@ -61,16 +58,13 @@ class Vocabulary:
     countries: dict[str, str]  # folded name/variant/demonym → country name
     demonyms: frozenset[str]  # folded demonyms
     country_names: frozenset[str]  # folded names and variants
+    titles_by_first: dict[str, tuple[tuple[str, ...], ...]]  # first word → titles starting with it, longest first
+    one_word_titles: frozenset[str]
 
     def generic(self, word: str) -> bool:
         """A capitalised word that cannot make a name on its own."""
         bare = word.rstrip(".")
-        return (
-            bare in self.not_name_words
-            or bare in self.heads
-            or fold(bare) in self.countries
-            or any(bare == title[0] for title in self.titles if len(title) == 1)
-        )
+        return bare in self.not_name_words or bare in self.heads or bare in self.one_word_titles or fold(bare) in self.countries
 
 
 @cache
@@ -89,7 +83,12 @@ def vocabulary() -> Vocabulary:
             countries.setdefault(fold(demonym), country["name"])
             demonyms.add(fold(demonym))
     titles = sorted({tuple(t.split()) for t in people["titles"]}, key=len, reverse=True)
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for title in titles:
+        by_first.setdefault(title[0], []).append(title)
     return Vocabulary(
+        titles_by_first={first: tuple(group) for first, group in by_first.items()},
+        one_word_titles=frozenset(t[0] for t in titles if len(t) == 1),
         titles=tuple(titles),
         role_nouns=frozenset(people["role_nouns"]),
         description_nouns=frozenset(people["description_nouns"]),

@@ -35,17 +35,20 @@ class Taxonomy:
 
         self._fold = fold
         self.sectors = {s.key: s for s in sectors}
-        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        # one pass per sentence: all words in one alternation (longest first), each mapped back to its sectors
+        self._loose_sectors: dict[str, list[str]] = {}
+        self._exact_sectors: dict[str, list[str]] = {}
         for sector in sectors:
-            exact = [re.escape(t) for t in sector.terms if _is_acronym(t)]
-            loose = [_term_regex(fold(t)) for t in sector.terms if not _is_acronym(t)]
-            parts = []
-            if loose:
-                parts.append(re.compile(r"(?<![\w-])(?:" + "|".join(sorted(loose, key=len, reverse=True)) + r")(?![\w])"))
-            if exact:
-                parts.append(re.compile(r"(?<![\w&])(?:" + "|".join(exact) + r")s?(?![\w&])"))
-            for pattern in parts:
-                self._patterns.append((sector.key, pattern))
+            for term in sector.terms:
+                table = self._exact_sectors if _is_acronym(term) else self._loose_sectors
+                key = term if _is_acronym(term) else " ".join(re.split(r"[\s-]+", fold(term)))
+                if sector.key not in table.setdefault(key, []):
+                    table[key].append(sector.key)
+        loose = sorted(self._loose_sectors, key=len, reverse=True)
+        self._loose = re.compile(r"(?<![\w-])(?:" + "|".join(_term_regex(t) for t in loose) + r")(?![\w])")
+        exact = sorted(self._exact_sectors, key=len, reverse=True)
+        self._exact = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(t) for t in exact) + r")s?(?![\w&])")
+        self._order = {key: n for n, key in enumerate(self.sectors)}
         self._names: dict[str, str] = {}
         for sector in sectors:
             for spelling in [sector.key, sector.key.replace("-", " "), sector.name, *sector.synonyms]:
@@ -57,13 +60,14 @@ class Taxonomy:
 
     def tag(self, text: str) -> list[str]:
         """Sector keys a sentence is about, in taxonomy order."""
-        folded = self._fold(text, keep_punct=True)
-        found: list[str] = []
-        for key, pattern in self._patterns:
-            haystack = text if pattern.pattern.startswith(r"(?<![\w&])") else folded
-            if key not in found and pattern.search(haystack):
-                found.append(key)
-        return found
+        found: set[str] = set()
+        for match in self._loose.finditer(self._fold(text, keep_punct=True)):
+            words = " ".join(re.split(r"[\s-]+", match.group()))
+            found.update(self._loose_sectors.get(words) or self._loose_sectors.get(words[:-1], ()))
+        for match in self._exact.finditer(text):
+            word = match.group()
+            found.update(self._exact_sectors.get(word) or self._exact_sectors.get(word[:-1], ()))
+        return sorted(found, key=self._order.__getitem__)
 
     def resolve(self, query: str) -> str | None:
         """A sector key for what a user typed (name, synonym, spelling variant, near-typo), or None."""
