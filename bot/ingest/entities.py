@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from bot.ingest.lexicon import Vocabulary, taxonomy, vocabulary
 from bot.ingest.names import fold
-from bot.ingest.tokens import Token, Vocabulary, adjacent, tokenize, vocabulary
+from bot.ingest.tokens import Token, adjacent, tokenize
 
 _CONNECTORS_BACK = {"of", "for", "–", "-", "&", "de"}
 _NAME_PARTICLES = {"da", "de", "do", "dos", "das", "di", "du", "van", "von", "der", "den", "al", "bin", "ibn", "le", "la", "del"}
@@ -316,8 +317,6 @@ def _replace_or_add(found: list[OrgCandidate], add, start: int, end: int, descri
 
 @cache
 def _taxonomy_acronyms() -> frozenset[str]:
-    from bot.ingest.lexicon import taxonomy
-
     return frozenset(term for s in taxonomy().sectors.values() for term in s.terms if term.isupper())
 
 

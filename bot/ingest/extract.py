@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from bot.ingest.documents import DocumentCandidate, find_documents, is_heading
 from bot.ingest.entities import OrgCandidate, PersonCandidate, find_entities
 from bot.ingest.figures import find_figures
-from bot.ingest.lexicon import taxonomy
+from bot.ingest.lexicon import Vocabulary, taxonomy, vocabulary
 from bot.ingest.names import fold, slug
-from bot.ingest.tokens import Vocabulary, tokenize, vocabulary
+from bot.ingest.tokens import tokenize
 from bot.models import (
     Agreement,
     Article,

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from functools import cache, lru_cache
-
-from bot.ingest import lexicon
+from pathlib import Path
 
 _SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
 
 
 @cache
 def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
-    table = lexicon.load("cyrillic.json")
+    table = json.loads((Path(__file__).parent / "lexicon" / "cyrillic.json").read_text(encoding="utf-8"))
     return table["letters"], table["initial"]
 
 
@@ -64,5 +65,11 @@ def fold(text: str, keep_punct: bool = False) -> str:
 
 
 def slug(text: str, limit: int = 40) -> str:
-    """A short key for callback data and deep links (`A-Za-z0-9_-` only)."""
-    return fold(text).replace(" ", "-")[:limit].strip("-") or "x"
+    """A short ASCII key for callback data and deep links (`a-z0-9-` only, at most `limit` bytes).
+
+    A name in a script that does not fold to ASCII (Chinese, Arabic …) gets a stable hash instead.
+    """
+    folded = fold(text).replace(" ", "-")
+    if not folded.isascii() or not folded.strip("-"):
+        return "x-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+    return folded[:limit].strip("-")

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from bot.ingest.names import fold
 
 
 def load(name: str) -> Any:
@@ -31,8 +35,6 @@ class Taxonomy:
     """Sectors with parents; tags text with sector keys and resolves what a user types to a key."""
 
     def __init__(self, sectors: list[SectorDef]) -> None:
-        from bot.ingest.names import fold  # folding is shared with name matching
-
         self._fold = fold
         self.sectors = {s.key: s for s in sectors}
         # one pass per sentence: all words in one alternation (longest first), each mapped back to its sectors
@@ -78,8 +80,6 @@ class Taxonomy:
             return self._names[folded]
         if folded.endswith("s") and folded[:-1] in self._names:
             return self._names[folded[:-1]]
-        from rapidfuzz import process, fuzz
-
         best = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=85)
         return self._names[best[0]] if best else None
 
@@ -109,3 +109,65 @@ def _term_regex(folded_term: str) -> str:
 def taxonomy() -> Taxonomy:
     data = load("sectors.json")["sectors"]
     return Taxonomy([SectorDef(key=key, **value) for key, value in data.items()])
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    titles: tuple[tuple[str, ...], ...]  # token tuples, longest first
+    role_nouns: frozenset[str]
+    description_nouns: frozenset[str]
+    patronymic_endings: tuple[str, ...]
+    not_name_words: frozenset[str]
+    heads: frozenset[str]
+    weak_heads: frozenset[str]
+    descriptors: frozenset[str]
+    organ_suffixes: tuple[str, ...]
+    not_organizations: frozenset[str]
+    countries: dict[str, str]  # folded name/variant/demonym → country name
+    demonyms: frozenset[str]  # folded demonyms
+    country_names: frozenset[str]  # folded names and variants
+    titles_by_first: dict[str, tuple[tuple[str, ...], ...]]  # first word → titles starting with it, longest first
+    one_word_titles: frozenset[str]
+
+    def generic(self, word: str) -> bool:
+        """A capitalised word that cannot make a name on its own."""
+        bare = word.rstrip(".")
+        return bare in self.not_name_words or bare in self.heads or bare in self.one_word_titles or fold(bare) in self.countries
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    people = load("people.json")
+    orgs = load("organizations.json")
+    countries_data = load("countries.json")["countries"]
+    countries: dict[str, str] = {}
+    demonyms: set[str] = set()
+    names: set[str] = set()
+    for country in countries_data:
+        for spelling in [country["name"], *country["variants"]]:
+            countries[fold(spelling)] = country["name"]
+            names.add(fold(spelling))
+        for demonym in country["demonyms"]:
+            countries.setdefault(fold(demonym), country["name"])
+            demonyms.add(fold(demonym))
+    titles = sorted({tuple(t.split()) for t in people["titles"]}, key=len, reverse=True)
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for title in titles:
+        by_first.setdefault(title[0], []).append(title)
+    return Vocabulary(
+        titles_by_first={first: tuple(group) for first, group in by_first.items()},
+        one_word_titles=frozenset(t[0] for t in titles if len(t) == 1),
+        titles=tuple(titles),
+        role_nouns=frozenset(people["role_nouns"]),
+        description_nouns=frozenset(people["description_nouns"]),
+        patronymic_endings=tuple(people["patronymic_endings"]),
+        not_name_words=frozenset(people["not_name_words"]),
+        heads=frozenset(orgs["heads"]),
+        weak_heads=frozenset(orgs["weak_heads"]),
+        descriptors=frozenset(orgs["descriptors"]),
+        organ_suffixes=tuple(orgs["organ_suffixes"]),
+        not_organizations=frozenset(orgs["not_organizations"]),
+        countries=countries,
+        demonyms=frozenset(demonyms),
+        country_names=frozenset(names),
+    )
