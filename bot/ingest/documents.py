@@ -17,7 +17,15 @@ from bot.models import Article, Sentence
 
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _QUOTES = re.compile(r"[“”\"«»]")
-_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[—–-]\s|\.\s|\.$|\s(?:which|that|and sign|and to|while|as well as|who|after|when)\b)")
+_GLYPH = re.compile(r"^(?:[-•·*▪►–]\s+|\d{1,2}[.)]\s+)")
+_WHEN = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|weekend|morning|evening)"
+# a title ends at a clause boundary, a finite verb ("… Union are continuing") or a time ("… on Tuesday")
+_CLAUSE_END = re.compile(
+    r"\s*(?:[,;:]|\s[—–-]\s|\.\s|\.$"
+    r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when)\b"
+    r"|\s(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might)\b"
+    rf"|\s(?:on|last|this|next|earlier|later)\s(?:\w+\s)?{_WHEN}\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ _MODIFIER_STOP = re.compile(
 
 def _modifier_start(text: str, start: int) -> int:
     """Noun modifiers before a document noun belong to its title: "Tourism cooperation memorandum", "joint declaration"."""
-    words = list(re.finditer(r"[\w“”\"’'-]+", text[:start]))
+    words = list(re.finditer(r"[$€£¥]?\d[\d.,]*|[\w“”\"’'-]+", text[:start]))
     begin = start
     for word in reversed(words):
         if text[word.end() : begin].strip() not in ("", "“", "”", "\""):
@@ -193,6 +201,6 @@ def _clause_length(rest: str) -> int:
 
 def _clean_title(text: str) -> str:
     """A faithful short title: the document's own words, leading article and quote marks removed."""
-    title = _QUOTES.sub("", text.strip()).strip(" .,;:")
+    title = _QUOTES.sub("", _GLYPH.sub("", text.strip())).strip(" .,;:")
     title = _LEADING_ARTICLE.sub("", title)
     return title[:1].upper() + title[1:]

@@ -41,6 +41,7 @@ class PersonCandidate:
     organization: str | None = None  # the organisation's name as written
     country: str | None = None
     title: str | None = None
+    preceding: str | None = None  # capitalised words right before the title: "Pertamina Chief Executive N"
 
 
 @dataclass
@@ -175,11 +176,10 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: b
         candidate.description = description
         # an acronym or short name in brackets right after: "(MGIMO)"
         nxt = end_tok + 1
-        if nxt + 2 < len(tokens) + 1 and nxt + 2 <= len(tokens) - 1 + 1:
-            if nxt + 2 < len(tokens) and tokens[nxt].text == "(" and tokens[nxt + 2].text == ")":
-                inner = tokens[nxt + 1]
-                if inner.is_cap and any(c.isupper() for c in inner.text[1:]) and inner.text not in vocab.not_organizations:
-                    candidate.acronym = inner.text
+        if nxt + 2 < len(tokens) and tokens[nxt].text == "(" and tokens[nxt + 2].text == ")":
+            inner = tokens[nxt + 1]
+            if inner.is_cap and any(c.isupper() for c in inner.text[1:]) and inner.text not in vocab.not_organizations:
+                candidate.acronym = inner.text
         for other in found:
             if other.start <= candidate.start and candidate.end <= other.end:
                 if candidate.acronym and not other.acronym and candidate.end == other.end:
@@ -283,8 +283,8 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: b
             continue
         if word in vocab.not_organizations or fold(word) in vocab.countries or _is_taxonomy_acronym(word):
             continue
-        if first_in_article and _in_dateline(tokens, i):
-            continue  # a dateline: "MOSCOW —", "RIO DE JANEIRO —"
+        if _in_dateline(tokens, i):
+            continue  # a dateline: "MOSCOW —", "RIO DE JANEIRO —", "BEIJING (Reuters) -"
         if any(o.start <= token.start and token.end <= o.end for o in found):
             continue
         if any(o.acronym == word for o in found):
@@ -303,7 +303,7 @@ def _in_dateline(tokens: list[Token], i: int) -> bool:
     k = 0
     while k < len(tokens) and tokens[k].bare.isupper() and tokens[k].is_word:
         k += 1
-    return i < k and k < len(tokens) and tokens[k].text in ("—", "–", "-", ",")
+    return i < k and k < len(tokens) and tokens[k].text in ("—", "–", "-", ",", "(")
 
 
 def _replace_or_add(found: list[OrgCandidate], add, start: int, end: int, description: str, tokens: list[Token]) -> None:
@@ -394,6 +394,7 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
             continue
         role_org: OrgCandidate | None = None
         name_at = None
+        portfolio_end: int | None = None
         if tokens[e].text == "of":
             p = e + 1
             if p < len(tokens) and tokens[p].text == "the":
@@ -417,7 +418,14 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
                             break
                         run_end += 1
                     caps = [n for n in range(p, run_end) if tokens[n].is_cap]
-                    if len(caps) >= 3 and caps[-2] == run_end - 2 and _name_run(text, tokens, caps[-2], vocab) == 2:
+                    inner_title = next((n for n in caps if n > p and _title_at(tokens, n, vocab)), None)
+                    if inner_title is not None:
+                        # "Minister of Energy Prince Abdulaziz bin Salman": the portfolio ends at the second title
+                        after_title = inner_title + _title_at(tokens, inner_title, vocab)
+                        if after_title < len(tokens) and _name_run(text, tokens, after_title, vocab):
+                            name_at = after_title
+                            portfolio_end = tokens[inner_title - 1].end
+                    elif len(caps) >= 3 and caps[-2] == run_end - 2 and _name_run(text, tokens, caps[-2], vocab) == 2:
                         name_at = caps[-2]
         elif tokens[e].is_cap and adjacent(text, tokens[e - 1], tokens[e]):
             name_at = e
@@ -432,7 +440,7 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
         taken.add(name_at)
         person = PersonCandidate(name_tokens=[t.bare for t in words], start=words[0].start, end=words[-1].end, title=title)
         if role_org or tokens[e].text == "of":
-            person.role = text[tokens[i].start : words[0].start].strip()
+            person.role = text[tokens[i].start : portfolio_end or words[0].start].strip()
             person.organization = role_org.name if role_org else None
         else:
             person.role = title
@@ -444,6 +452,15 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
             before_org = _org_ending(orgs, text, tokens[i].start)
             if before_org and not person.organization:
                 person.organization = before_org.name
+            if (
+                i > 0
+                and tokens[i - 1].is_cap
+                and tokens[i - 1].is_word
+                and adjacent(text, tokens[i - 1], tokens[i])
+                and fold(tokens[i - 1].bare) not in vocab.countries
+                and not vocab.generic(tokens[i - 1].bare)
+            ):
+                person.preceding = tokens[i - 1].bare  # resolved against the corpus's organisations later
             if i > 0 and fold(tokens[i - 1].bare) in vocab.demonyms and adjacent(text, tokens[i - 1], tokens[i]):
                 person.country = vocab.countries[fold(tokens[i - 1].bare)]
                 if not person.organization:

@@ -28,7 +28,6 @@ from bot.models import (
     Organization,
     Person,
     SectorHit,
-    Sentence,
 )
 
 
@@ -48,7 +47,6 @@ class _Org:
     names: Counter[str] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
     description: str | None = None
-    first: tuple[int, int] = (0, 0)
 
     @property
     def name(self) -> str:
@@ -62,7 +60,7 @@ class _Person:
     short_aliases: set[str] = field(default_factory=set)  # one-word aliases (surname, given name, patronymic)
     roles: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
-    first: tuple[int, int] = (0, 0)
+    preceding: list[str] = field(default_factory=list)
 
 
 def extract(articles: list[Article]) -> Facts:
@@ -107,6 +105,8 @@ def extract(articles: list[Article]) -> Facts:
     org_by_compact = {compact(alias): org.name for org in orgs for alias in org.aliases | {org.name}}
     for person, key in zip(people, person_keys):
         organization = next((org_by_compact.get(compact(o), o) for o in person.organizations), None)
+        if organization is None:  # "Inpex President N": the word before the title is a known organisation
+            organization = next((org_by_compact[compact(w)] for w in person.preceding if compact(w) in org_by_compact), None)
         facts.people.append(
             Person(
                 key=key,
@@ -149,6 +149,8 @@ def _org_names(candidate: OrgCandidate, vocab: Vocabulary) -> tuple[str, set[str
         aliases.add(words[0])  # "VTB Bank" is also "VTB"
     if len(words) >= 3 and fold(words[0]) in vocab.countries:
         aliases.add(" ".join(words[1:]))  # "Russian Maritime Board" is also "Maritime Board"
+    if len(words) >= 2 and words[-1] in vocab.corporate_suffixes and not vocab.generic(words[-2]):
+        aliases.add(" ".join(words[:-1]))  # "Inpex Corp" is also "Inpex"
     return name, aliases
 
 
@@ -173,7 +175,7 @@ def _resolve_orgs(candidates: list[tuple[OrgCandidate, _Where]], vocab: Vocabula
                 for k in [k for k, v in by_key.items() if v is other]:
                     by_key[k] = org
         else:
-            org = _Org(first=(where.article, where.sentence))
+            org = _Org()
             orgs.append(org)
         if not name.isupper() or len(aliases) == 1:
             org.names[name] += 1
@@ -198,6 +200,9 @@ def _resolve_orgs(candidates: list[tuple[OrgCandidate, _Where]], vocab: Vocabula
 # ---------------------------------------------------------------- people
 
 
+_PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "al", "el", "ben"})
+
+
 def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], set[str]]:
     """Canonical name, full aliases and one-word aliases; reads `Kudryashov Sergei Ivanovich` as Sergei Kudryashov."""
     endings = vocab.patronymic_endings
@@ -208,7 +213,14 @@ def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], 
     if len(tokens) == 3 and tokens[1].lower().endswith(endings):
         given, patronymic, surname = tokens
         return f"{given} {surname}", {full, f"{surname} {given} {patronymic}", f"{given} {surname}"}, {surname, patronymic}
-    return full, {full}, {tokens[-1]} if len(tokens) > 1 else {tokens[0]}
+    if len(tokens) == 1:
+        return full, {full}, {tokens[0]}
+    short = set()
+    if not any(t in _PARTICLES for t in tokens[1:-1]):
+        short.add(tokens[-1])  # a surname, or a Vietnamese given name: "Putin", "Lâm" (not the father in "bin Salman")
+    if tokens[0] not in vocab.function_words and len(tokens[0]) > 1:
+        short.add(tokens[0])  # a family name first: "Xi", "Wang" (dropped where two people share it)
+    return full, {full}, short
 
 
 def _resolve_people(
@@ -224,7 +236,7 @@ def _resolve_people(
         name, aliases, short = _person_names(candidate.name_tokens, vocab)
         person = next((by_key[compact(a)] for a in aliases if compact(a) in by_key), None)
         if person is None:
-            person = _Person(name=name, first=(where.article, where.sentence))
+            person = _Person(name=name)
             people.append(person)
         elif sum(1 for c in name if ord(c) > 127) > sum(1 for c in person.name if ord(c) > 127):
             person.aliases.add(person.name)
@@ -244,7 +256,7 @@ def _resolve_people(
         if len(owners) == 1:
             person = owners[0]
         elif not owners and compact(word) not in by_key:
-            person = _Person(name=word, short_aliases={word}, first=(where.article, where.sentence))
+            person = _Person(name=word, short_aliases={word})
             people.append(person)
             by_key[compact(word)] = person
             by_short[compact(word)].append(person)
@@ -252,18 +264,20 @@ def _resolve_people(
             continue
         if candidate.title:
             person.aliases.add(f"{candidate.title} {word}")
-        _add_role(person, candidate, weak=True)
+        _add_role(person, candidate)
     for person in people:
         person.aliases |= person.short_aliases
         person.aliases.add(person.name)
     return people
 
 
-def _add_role(person: _Person, candidate: PersonCandidate, weak: bool = False) -> None:
+def _add_role(person: _Person, candidate: PersonCandidate) -> None:
     if candidate.role:
-        person.roles.append(candidate.role) if not weak else person.roles.append(candidate.role)
+        person.roles.append(candidate.role)
     if candidate.organization:
         person.organizations.append(candidate.organization)
+    if candidate.preceding:
+        person.preceding.append(candidate.preceding)
 
 
 def _best_role(roles: list[str]) -> str | None:
@@ -504,25 +518,40 @@ def _parties(
     start, end = doc.span
     title = doc.sentence.text[start:end]
     between = re.search(r"\b(?:between|by|with|among|from)\b", title)
+    before = [org_names[key] for key, s, e in hits if key in org_names and e <= doc.span[0]]
     if between:
-        start += between.end()  # the parties follow "between"; an organisation before it is the subject
-    if between:
-        parties = [org_names[key] for key, s, e in hits if key in org_names and start <= s and e <= end]
+        start += between.end()  # the parties follow "between": organisations and countries, in their order
+        named = [(s, org_names[key]) for key, s, e in hits if key in org_names and start <= s and e <= end]
+        inside_orgs = [(s, e) for key, s, e in hits if key in org_names]
+        named += [
+            (s, country)
+            for s, country in _countries(doc.sentence.text, vocab)
+            if start <= s < end and not any(a <= s < b for a, b in inside_orgs)
+        ]
+        parties = [name for _, name in sorted(named)]
+        if between.group() == "with":
+            parties = before[-1:] + parties  # "X signed a deal with Y": X is a party too
     else:  # "X and Y signed a roadmap …": the organisations before the document are its parties
-        parties = [org_names[key] for key, s, e in hits if key in org_names and e <= doc.span[0]]
-        parties = parties if len(parties) >= 2 else []
+        parties = before if len(before) >= 2 else []
     if parties:
         return list(dict.fromkeys(parties))
-    text = doc.sentence.text
-    countries = []
-    for token in tokenize(text):
-        country = vocab.countries.get(fold(token.bare))
-        if country:
-            countries.append(country)
-    for variant, country in vocab.countries.items():
-        if " " in variant and variant in fold(text) and variant in vocab.country_names:
-            countries.append(country)
-    return list(dict.fromkeys(countries)) if len(set(countries)) >= 2 else []
+    countries = list(dict.fromkeys(country for _, country in _countries(doc.sentence.text, vocab)))
+    return countries if len(countries) >= 2 else []
+
+
+def _countries(text: str, vocab: Vocabulary) -> list[tuple[int, str]]:
+    """(offset, country) of every country named in text, in order; not demonyms or possessives ("Japan's Inpex")."""
+    found = []
+    tokens = tokenize(text)
+    for i, token in enumerate(tokens):
+        for width in (3, 2, 1):
+            words = tokens[i : i + width]
+            if len(words) == width and all(t.is_cap for t in words) and not words[-1].is_possessive:
+                folded = fold(" ".join(t.bare for t in words))
+                if folded in vocab.country_names:
+                    found.append((token.start, vocab.countries[folded]))
+                    break
+    return found
 
 
 def _figures(articles: list[Article]) -> list[Figure]:
@@ -546,6 +575,3 @@ def _figures(articles: list[Article]) -> list[Figure]:
                 figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), content))
     return [figure for figure, _ in figures]
 
-
-def sentence_of(article: Article, index: int) -> Sentence:
-    return article.sentences[index]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.ingest.reader import DATELINE
+
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|mn|tn|m|k)\b)"
 _CURRENCY_WORDS = r"(?:US dollars|dollars|USD|euros?|EUR|roubles?|rubles?|RUB|yuan|CNY|dong|VND|rupees?|yen|pounds?)"
@@ -20,14 +22,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?<![\w.])(?:{_NUMBER}){_SCALE}?\s(?:tonnes|tons|barrels|cubic metres|cubic meters|bcm|tonnes per year|passengers|TEU)\b"
         ),
     ),
-    ("count", re.compile(r"\b(?:tens|hundreds|thousands|millions) of (?:thousands|millions)?(?: of)?(?=\s[a-zA-Z])")),
+    ("count", re.compile(r"\b(?:[Tt]ens|[Hh]undreds|[Tt]housands|[Mm]illions) of(?: (?:thousands|millions) of)?(?=\s[a-zA-Z])")),
     ("target year", re.compile(r"(?:(?<=\bthrough )|(?<=\buntil )|(?<=\btill )|(?<=\bby ))(?:20\d\d|21\d\d)\b")),
 )
 _COUNT_NUMBER = re.compile(rf"(?<![\w.$€£%])({_NUMBER})\s(?!(?:percent|per cent|MW|GW|kW)\b)([a-z]+s)\b")
 _NOT_COUNTED = {"years", "days", "months", "weeks", "hours", "minutes", "times", "percent", "decades"}
 
 
-_ANY_FIGURE = re.compile(r"\d|\b(?:tens|hundreds|thousands|millions) of\b")
+_ANY_FIGURE = re.compile(r"\d|\b(?:tens|hundreds|thousands|millions) of\b", re.I)
 
 
 @dataclass
@@ -65,6 +67,9 @@ def find_figures(text: str) -> list[FigureCandidate]:
 
 def _about(text: str, start: int, end: int, unit: str) -> str:
     """What the figure measures: the noun phrase after a capacity or count, else the clause around the figure."""
+    dateline = DATELINE.match(text)
+    if dateline and dateline.end() <= start:
+        text, start, end = text[dateline.end() :], start - dateline.end(), end - dateline.end()
     if unit in ("capacity", "count", "volume"):
         following = re.match(r"\s*(?:of\s+)?((?:[\w’'-]+\s*){1,6}?)(?=\s(?:in|on|at|for|to|by|from|with|and|which|that|,)\b|[,.;]|$)", text[end:])
         if following and following.group(1).strip():

@@ -32,6 +32,13 @@ _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg)(?:\?|$)|/img/|/images?/", re.
 _SIGNATURE = re.compile(r"\s+[—–-]{1,2}\s*([A-Z][A-Za-z&.]*(?: [A-Z][A-Za-z&.]*){0,3})\s*$")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z\d)][.:!?])(?=[A-Z])|(?<=[a-z]{2})(?=[A-Z][a-z])")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
+_LONE_SIGNATURE = re.compile(r"^[—–-]{1,2}\s*([A-Z][\w&.]*(?: [A-Z][\w&.]*){0,3})$")
+# "MOSCOW —", "JAKARTA, March 12 (Reuters) -", "BEIJING (Xinhua) --": the place (and date, and agency) before the lead
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\(([A-Z][\w&. ]{1,30})\))?\s*[—–-]{1,2}\s+"
+)
+_PLACE_DATE = re.compile(r"^[A-Z][\w .'-]{1,30},\s*(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})(?:,?\s+\d{4})?$")
+_BULLET = re.compile(r"^(?:[-•·*▪►–]\s+|\d{1,2}[.)]\s+)")
 
 
 class ArticleError(ValueError):
@@ -84,6 +91,8 @@ def parse_article(raw: bytes, file_name: str) -> Article:
     outlet, lines = _outlet(lines, url)
     title = _headline(lines, url)
     body = _body_lines(lines, outlet, title)
+    if not title and len(body) > 1 and _looks_like_headline(body[0]) and _SENTENCE_END.search(body[1]):
+        title = body.pop(0)  # a headline line above the lead
     warnings: list[str] = []
     if not body:
         raise ArticleError("no article text found (only page chrome)")
@@ -123,9 +132,16 @@ def _canonical_url(lines: list[str]) -> str | None:
 def _outlet(lines: list[str], url: str | None) -> tuple[str | None, list[str]]:
     """The outlet from a closing signature (`… — VNS`), else the site name the page chrome repeats."""
     if lines:
+        lone = _LONE_SIGNATURE.match(lines[-1])
+        if lone:
+            return lone[1], lines[:-1]
         signature = _SIGNATURE.search(lines[-1])
         if signature and _SENTENCE_END.search(lines[-1][: signature.start()]):
             return signature[1], [*lines[:-1], lines[-1][: signature.start()]]
+    for line in lines[:3]:  # a wire agency names itself in the dateline: "JAKARTA, March 12 (Reuters) -"
+        dateline = DATELINE.match(line)
+        if dateline and dateline[1]:
+            return dateline[1], lines
     counts = Counter(line for line in lines if _looks_like_site_name(line))
     domain = fold(urlparse(url).netloc) if url else ""
     best: tuple[float, str] | None = None
@@ -176,9 +192,14 @@ def _headline(lines: list[str], url: str | None) -> str:
     return ""
 
 
+def _looks_like_headline(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 20 and line[0].isupper() and not _SENTENCE_END.search(line) and not line.endswith(":")
+
+
 def _title_from_lead(lead: str) -> str:
     """No headline in the file: the lead sentence, without its dateline, cut to a dozen words."""
-    lead = re.sub(r"^[A-Z][A-Z .,'-]{2,}\s*[—–-]+\s*", "", lead).strip()
+    lead = DATELINE.sub("", lead).strip()
     words = lead.split()
     return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
 
@@ -189,12 +210,23 @@ def _title_from_lead(lead: str) -> str:
 def _body_lines(lines: list[str], outlet: str | None, title: str) -> list[str]:
     counts = Counter(lines)
     whole_text = "\n".join(lines)
-    main_script = _main_script(whole_text)
+    main_script = _script(whole_text)
     body: list[str] = []
-    for line in lines:
-        if counts[line] > 1 and line != title and _SENTENCE_END.search(line) is None and len(line.split()) < 8:
+    for raw_line in lines:
+        bullet = _BULLET.match(raw_line)
+        line = raw_line[bullet.end() :] if bullet else raw_line
+        in_list = bool(body) and (body[-1].endswith(":") or (_is_bullet_like(body[-1]) and listed(body)))
+        if not line:
+            continue
+        if counts[raw_line] > 1 and line != title and _SENTENCE_END.search(line) is None and len(line.split()) < 8:
             continue  # repeated short lines: site name, section names, tags
-        if line == title or _is_chrome(line, outlet, main_script):
+        if line == title:
+            continue
+        if (bullet or in_list) and len(line.split()) >= 3 and not _is_hard_chrome(line):
+            if not any(phrase in line.lower() for phrase in _chrome()[0]):
+                body.append(line)  # an item of a list in the body, whatever its case
+                continue
+        if _is_chrome(line, outlet, main_script):
             continue
         if _is_run_together_summary(line, whole_text):
             continue
@@ -202,6 +234,23 @@ def _body_lines(lines: list[str], outlet: str | None, title: str) -> list[str]:
             continue  # the same paragraph twice (a page's meta description repeated)
         body.append(line)
     return body
+
+
+def listed(body: list[str]) -> bool:
+    """The last kept lines are a list that a heading (a line ending in ':') opened."""
+    for line in reversed(body):
+        if line.endswith(":"):
+            return True
+        if not _is_bullet_like(line):
+            return False
+    return False
+
+
+def _is_hard_chrome(line: str) -> bool:
+    """Chrome whatever its place: addresses, numbers, copyright."""
+    return bool(
+        _URL.search(line) or _EMAIL.search(line) or _PHONE.match(line) or _TIMESTAMP.match(line) or "©" in line
+    )
 
 
 def _is_chrome(line: str, outlet: str | None, main_script: str) -> bool:
@@ -214,8 +263,10 @@ def _is_chrome(line: str, outlet: str | None, main_script: str) -> bool:
         return True
     if _EMAIL.search(line) and len(words) <= 6:
         return True
-    if _PHONE.match(line) or _TIMESTAMP.match(line):
+    if _PHONE.match(line) or _TIMESTAMP.match(line) or _PLACE_DATE.match(line):
         return True
+    if line.isupper() and len(words) <= 4 and not _SENTENCE_END.search(line):
+        return True  # a label: "PRESS RELEASE", "BREAKING"
     if "©" in line or "(c)" in low.split()[:1]:
         return True
     if len(words) <= max_words and any(phrase in low for phrase in phrases):
@@ -267,5 +318,3 @@ def _script(text: str) -> str:
     return counts.most_common(1)[0][0] if any(counts.values()) else "other"
 
 
-def _main_script(text: str) -> str:
-    return _script(text)

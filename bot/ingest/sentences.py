@@ -16,6 +16,11 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# abbreviations that can end a sentence, and words that then clearly start the next one
+_ENDING_ABBREVIATIONS = frozenset("u.s u.k etc inc ltd co corp jr sr".split())
+_SENTENCE_STARTERS = frozenset("He She It They We I The This That These Those But However Its Their His Her A An".split())
+
+
 def split_sentences(text: str) -> Iterator[Sentence]:
     """Yield sentences of `text` with `text[start:end] == sentence.text`."""
     index = 0
@@ -38,7 +43,9 @@ def _pieces(line: str, offset: int) -> Iterator[tuple[int, int]]:
         word = re.search(r"(\S+)$", before)
         token = word.group(1).rstrip(".!?\"”’)]").lower() if word else ""
         if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or re.fullmatch(r"(?:[a-z]\.)+[a-z]?", token):
-            continue  # "Dr. Smith", "V. Putin", "U.S. officials"
+            following = re.match(r"[\"”’)\]]?\s*([A-Z][a-z]*)", line[match.start() :])
+            if not (token in _ENDING_ABBREVIATIONS and following and following.group(1) in _SENTENCE_STARTERS):
+                continue  # "Dr. Smith", "V. Putin", "U.S. officials" — but "… in the U.S. He left." ends there
         # keep a closing quote/bracket with the sentence it closes
         closing = re.match(r"[\"”’)\]]*", line[match.start() :]).group()
         yield offset + last, offset + match.start() + len(closing)

@@ -128,6 +128,8 @@ class Vocabulary:
     country_names: frozenset[str]  # folded names and variants
     titles_by_first: dict[str, tuple[tuple[str, ...], ...]]  # first word → titles starting with it, longest first
     one_word_titles: frozenset[str]
+    function_words: frozenset[str]
+    corporate_suffixes: frozenset[str]
 
     def generic(self, word: str) -> bool:
         """A capitalised word that cannot make a name on its own."""
@@ -157,6 +159,8 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         titles_by_first={first: tuple(group) for first, group in by_first.items()},
         one_word_titles=frozenset(t[0] for t in titles if len(t) == 1),
+        function_words=frozenset(people["function_words"]),
+        corporate_suffixes=frozenset(orgs["corporate_suffixes"]),
         titles=tuple(titles),
         role_nouns=frozenset(people["role_nouns"]),
         description_nouns=frozenset(people["description_nouns"]),
