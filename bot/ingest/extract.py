@@ -310,6 +310,8 @@ def _keys(orgs: list[_Org], people: list[_Person]) -> tuple[list[str], list[str]
 
 
 _WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
+# a word that may start with a capital: lower-case ASCII, Latin-1 and Cyrillic initials are left out at once
+_CAPITALISED = re.compile(r"(?<![\w’'&.\-])[^\W\d_a-zß-ÿа-яё](?:[\w’'&.\-]*[\w])?\.?")
 
 
 class _AliasMatcher:
@@ -330,46 +332,50 @@ class _AliasMatcher:
                 words = tuple(fold(alias).split())
                 if words:
                     owners[words].add(key)
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for words, keys in owners.items():
-            if len(keys) > 1:
-                continue  # a surname two people share names neither
-            self._by_first[words[0]].append((words, next(iter(keys))))
-        for entries in self._by_first.values():
-            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+        # alias words → entity, and per first word the alias lengths to try (longest first): a look-up per
+        # capitalised word, whatever the number of entities
+        self._owner = {words: next(iter(keys)) for words, keys in owners.items() if len(keys) == 1}
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for words in self._owner:  # a surname two people share names neither
+            lengths[words[0]].add(len(words))
+        self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
         self._upper = upper
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
-        """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised."""
-        words: list[tuple[str, int, int, bool, bool]] = []
-        for match in _WORD.finditer(text):
-            token = match.group()
-            if token[0].isupper():
-                bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
-                for part in fold(bare).split():
-                    words.append((part, match.start(), match.end(), True, bare.isupper()))
-            else:
-                words.append((token, match.start(), match.end(), False, False))  # names are capitalised
+        """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised.
+
+        Only capitalised words can start a name, so only they are looked at; the words after one are folded
+        only when an alias of that many words starts with it.
+        """
         found: list[tuple[str, int, int]] = []
-        i = 0
-        count = len(words)
-        while i < count:
-            matched = 0
-            if not words[i][3]:
-                i += 1
+        free_from = 0
+        for match in _CAPITALISED.finditer(text):
+            if match.start() < free_from or not match.group()[0].isupper():
                 continue
-            for alias, key in self._by_first.get(words[i][0], ()):
-                n = len(alias)
-                if i + n > count:
-                    continue
-                window = words[i : i + n]
-                if n == 1 or all(w[0] == a for w, a in zip(window, alias)):
-                    if alias in self._upper and not window[0][4]:
-                        continue
-                    found.append((key, window[0][1], window[-1][2]))
-                    matched = n
+            token = match.group()
+            bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
+            parts = fold(bare).split()
+            lengths = self._lengths.get(parts[0]) if parts else None
+            if not lengths:
+                continue
+            words: list[str] = []
+            ends: list[int] = []
+            for word in _WORD.finditer(text, match.start()):
+                piece = word.group()
+                piece = piece[:-2] if piece.endswith(("’s", "'s")) else piece.rstrip(".")
+                for part in fold(piece).split() if piece[0].isupper() else [piece]:
+                    words.append(part)
+                    ends.append(word.end())
+                if len(words) >= lengths[0]:
                     break
-            i += matched or 1
+            for n in lengths:
+                alias = tuple(words[:n])
+                key = self._owner.get(alias) if len(alias) == n else None
+                if key is None or (alias in self._upper and not bare.isupper()):
+                    continue
+                found.append((key, match.start(), ends[n - 1]))
+                free_from = ends[n - 1]
+                break
         return found
 
 
