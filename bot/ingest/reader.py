@@ -210,7 +210,7 @@ def _title_from_lead(lead: str) -> str:
 def _body_lines(lines: list[str], outlet: str | None, title: str) -> list[str]:
     counts = Counter(lines)
     whole_text = "\n".join(lines)
-    main_script = _script(whole_text)
+    main_script = _script(whole_text[:20_000])  # a page's first screens tell its script
     body: list[str] = []
     for raw_line in lines:
         bullet = _BULLET.match(raw_line)
@@ -282,7 +282,7 @@ def _is_chrome(line: str, outlet: str | None, main_script: str) -> bool:
             return True  # "- Outlet, 1920", "caption - Outlet, 1920, 10.05.2025"
     if outlet and re.search(rf"\s[-|]\s{re.escape(outlet)}\b", line):
         return True
-    if _script(line) not in (main_script, "other") and len(words) <= max_words:
+    if not line.isascii() and len(words) <= max_words and _script(line) not in (main_script, "other"):
         return True  # a stray line in another script (an untranslated widget label)
     if not re.search(r"[^\W\d_]", line):
         return True  # no letters at all
@@ -303,18 +303,16 @@ def _is_run_together_summary(line: str, whole_text: str) -> bool:
     return repeated / len(long_pieces) >= 0.6
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+
+
 def _script(text: str) -> str:
-    if text.isascii():
-        return "latin" if re.search(r"[A-Za-z]", text) else "other"
-    counts: Counter[str] = Counter()
-    latin = sum(1 for char in text if char.isascii() and char.isalpha())
-    counts["latin"] = latin
-    for char in text:
-        if char.isascii():
-            continue
-        if char.isalpha():
-            name = unicodedata.name(char, "")
-            counts["cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"] += 1
+    """The script most letters of text are written in: latin, cyrillic or other."""
+    counts: Counter[str] = Counter(latin=len(_ASCII_LETTER.findall(text)))
+    for char in _NON_ASCII_LETTER.findall(text):
+        name = unicodedata.name(char, "")
+        counts["cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"] += 1
     return counts.most_common(1)[0][0] if any(counts.values()) else "other"
 
 
