@@ -8,6 +8,7 @@ Board N", "General Director N of Y", "President N") or before an apposition ("N,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -16,6 +17,7 @@ from bot.ingest.names import fold
 from bot.ingest.tokens import Token, adjacent, tokenize
 
 _CONNECTORS_BACK = {"of", "for", "–", "-", "&", "de"}
+_MAY_NAME = re.compile(r"\s[^\W\d_a-zß-ÿа-яё]|^[A-Z]{2}")
 _NAME_PARTICLES = {"da", "de", "do", "dos", "das", "di", "du", "van", "von", "der", "den", "al", "bin", "ibn", "le", "la", "del"}
 _STOP_DESCRIPTION = {
     "of", "with", "by", "the", "a", "an", "to", "from", "in", "on", "at", "as", "while", "that", "which", "said", "is",
@@ -52,6 +54,8 @@ class SentenceEntities:
 
 def find_entities(text: str, first_in_article: bool = False, tokens: list[Token] | None = None) -> SentenceEntities:
     """People and organisations of one sentence (pure)."""
+    if not _MAY_NAME.search(text):
+        return SentenceEntities()  # no capital after the first word and no acronym: nobody is named
     vocab = vocabulary()
     tokens = tokenize(text) if tokens is None else tokens
     orgs = _orgs(text, tokens, vocab, first_in_article)
