@@ -4,6 +4,7 @@
 #                           otherwise `citebot console` on the bundled seeds, after building the index
 #   ./citebot.sh test       set up .venv with the test extras, then run the whole test suite (what .ci/run runs)
 #   ./citebot.sh ARGS...    set up, then `citebot ARGS...` (e.g. ./citebot.sh index, ./citebot.sh console --admin)
+# Settings that do not parse (e.g. ADMIN_IDS=me) stop it with one line naming the variable, exit code 2.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,8 +14,15 @@ VENV=.venv
 # Install (editable) when the venv is new or pyproject.toml changed since the last install with these extras.
 setup() {
     local extras=$1
+    if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+        rm -rf "$VENV"  # half made (e.g. an earlier attempt without ensurepip): start again
+    fi
     if [ ! -x "$VENV/bin/python" ]; then
-        "$PYTHON" -m venv "$VENV"
+        if ! "$PYTHON" -m venv "$VENV"; then
+            rm -rf "$VENV"
+            echo "citebot: '$PYTHON -m venv' failed; on Debian/Ubuntu install it first: sudo apt-get install python3-venv" >&2
+            exit 1
+        fi
     fi
     local stamp="$VENV/.citebot-installed$extras"
     if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
@@ -23,8 +31,9 @@ setup() {
     fi
 }
 
-has_token() {
-    "$VENV/bin/python" -c 'import sys; from bot.config import Settings; sys.exit(0 if Settings().bot_token else 1)'
+# 0: BOT_TOKEN is set; 1: it is not; 2: the settings do not parse (runner.token_status has printed one line).
+token_status() {
+    "$VENV/bin/python" -c 'import sys; from bot.chat.runner import token_status; sys.exit(token_status())'
 }
 
 case "${1:-}" in
@@ -35,9 +44,13 @@ case "${1:-}" in
         ;;
     "")
         setup ""
-        if has_token; then
-            exec "$VENV/bin/citebot" run
-        fi
+        status=0
+        token_status || status=$?
+        case "$status" in
+            0) exec "$VENV/bin/citebot" run ;;
+            1) ;;
+            *) exit 2 ;;
+        esac
         echo "citebot: no BOT_TOKEN, so here is the bot offline (citebot console) on the bundled seeds." >&2
         echo "  To run it in Telegram: ask @BotFather for a token (/newbot), put BOT_TOKEN=<token> in .env, run ./citebot.sh again." >&2
         "$VENV/bin/citebot" index

@@ -94,3 +94,18 @@ def setup_logging(level: str | int = "INFO", secrets: Iterable[str] = ()) -> Non
     logging.captureWarnings(True)
     if not understood:
         logging.getLogger(__name__).warning("LOG_LEVEL %r is not a logging level; using INFO", level)
+
+
+class DropRecords(logging.Filter):
+    """Drops records whose message starts with `prefix` (e.g. PTB's traceback for a start-up failure that the
+    caller reports itself, in one line)."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            return not record.getMessage().startswith(self.prefix)
+        except Exception:
+            return True

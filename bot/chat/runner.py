@@ -1,23 +1,27 @@
 """`citebot run`: serve the bot against the Bot API, by long polling or (with WEBHOOK_URL) a webhook.
 
 The Application comes from `bot.chat.app.build_application`; this module only decides how updates arrive and
-makes start-up and shutdown explicit: a clear message without a token, clean stop on SIGTERM/SIGINT (PTB runs
-`post_shutdown`, which closes the index), and one closing log line.
+makes start-up and shutdown explicit: one clear line (no traceback) for settings that cannot work, a token Telegram
+rejects or a Bot API it cannot reach; clean stop on SIGTERM/SIGINT (PTB runs `post_shutdown`, which closes the
+index), and one closing log line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import re
 import signal
 import sys
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from telegram import Update
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
 from bot.config import Settings
-from bot.logs import setup_logging
+from bot.logs import DropRecords, redact, setup_logging
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +32,48 @@ NO_TOKEN_MESSAGE = (
     "citebot run: BOT_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), put "
     "BOT_TOKEN=<token> in .env or the environment, and run again; or try the bot offline now with `citebot console`."
 )
+INVALID_TOKEN_MESSAGE = "citebot run: Telegram rejected BOT_TOKEN (401 Unauthorized); check it with @BotFather (/token)"
 # What Telegram accepts as a webhook secret token.
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# PTB logs a failed start-up with a full traceback ("Network Retry Loop (Bootstrap Initialize Application): ...");
+# run() says the same in one line instead.
+_BOOTSTRAP_LOG = "Network Retry Loop (Bootstrap"
+# Settings whose value must never be echoed back in an error message.
+_SECRET_SETTINGS = {"bot_token", "webhook_secret"}
 
 
 class ConfigError(Exception):
     """Settings that cannot work; the message is one line for the operator."""
+
+
+def settings_error_message(error: ValidationError) -> str:
+    """One line naming each environment variable that does not parse, e.g. `ADMIN_IDS: invalid literal ... 'me'`."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item.get("loc") else "settings"
+        reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+        if field in _SECRET_SETTINGS:
+            reason = "invalid value"
+        problems.append(f"{field.upper()}: {reason}")
+    return "bad setting " + "; ".join(problems) + " (see .env.example)"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and .env; raises ConfigError with a one-line message when one does not parse."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(settings_error_message(error)) from None
+
+
+def token_status() -> int:
+    """For citebot.sh: 0 when BOT_TOKEN is set, 1 when it is not, 2 (after one line on stderr) for bad settings."""
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return 2
+    return 0 if settings.bot_token else 1
 
 
 def webhook_url_path(webhook_url: str) -> str:
@@ -60,8 +100,15 @@ def _check_webhook(settings: Settings, token: str) -> str:
     return secret
 
 
-def run(settings: Settings) -> int:
-    """Run until SIGTERM/SIGINT; 0 after a clean stop, 1 when the bot cannot start or fails."""
+def run(settings: Settings | None = None) -> int:
+    """Run until SIGTERM/SIGINT; 0 after a clean stop, 1 when the bot cannot start or fails, 2 for settings that
+    do not parse (when `settings` is not given and they are read here)."""
+    if settings is None:
+        try:
+            settings = load_settings()
+        except ConfigError as error:
+            print(f"citebot run: {error}", file=sys.stderr)
+            return 2
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     secrets = [token]
     if settings.webhook_secret is not None:
@@ -77,9 +124,15 @@ def run(settings: Settings) -> int:
         return 1
 
     from bot.chat.app import build_application  # the chat layer imports PTB extras; only needed from here on
+    from bot.index.build import BuildError
+    from bot.index.query import IndexUnavailable
+    from bot.ingest.pipeline import SeedsError
 
     # run_polling/run_webhook close their event loop when done; a fresh one keeps run() callable again.
     asyncio.set_event_loop(asyncio.new_event_loop())
+    quiet_bootstrap = DropRecords(_BOOTSTRAP_LOG)
+    ptb_logger = logging.getLogger("telegram.ext")
+    ptb_logger.addFilter(quiet_bootstrap)
     try:
         application = build_application(settings)
         if settings.webhook_url:
@@ -106,8 +159,37 @@ def run(settings: Settings) -> int:
                 drop_pending_updates=True,
                 stop_signals=STOP_SIGNALS,
             )
+    except InvalidToken:
+        print(INVALID_TOKEN_MESSAGE, file=sys.stderr)
+        return 1
+    except BadRequest as error:  # e.g. setWebhook refused: Telegram wants an https URL on port 443, 80, 88 or 8443
+        print(redact(f"citebot run: Telegram refused to start the bot: {error}", secrets), file=sys.stderr)
+        return 1
+    except NetworkError as error:  # at start-up only: once running, PTB retries polling and reports send errors
+        print(
+            redact(
+                f"citebot run: cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({error}); "
+                "check the network, or TELEGRAM_API_BASE_URL",
+                secrets,
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    except (SeedsError, BuildError, IndexUnavailable) as error:
+        print(redact(f"citebot run: no index to answer from: {error}", secrets), file=sys.stderr)
+        return 1
+    except OSError as error:  # e.g. the webhook port is taken, or the index folder is not writable
+        if settings.webhook_url and error.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            where = f"{settings.webhook_listen}:{settings.webhook_port}"
+            message = f"citebot run: cannot listen on {where} (WEBHOOK_LISTEN, WEBHOOK_PORT): {error.strerror}"
+        else:
+            message = f"citebot run: cannot start: {error}"
+        print(redact(message, secrets), file=sys.stderr)
+        return 1
     except Exception:
         logger.exception("citebot stopped after an error")
         return 1
+    finally:
+        ptb_logger.removeFilter(quiet_bootstrap)
     logger.info("citebot stopped cleanly")
     return 0

@@ -58,8 +58,8 @@ def test_compose_matches_the_image() -> None:
 def test_systemd_unit() -> None:
     unit = (DEPLOY / "citebot.service").read_text()
     for directive in (
-        "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/lib/citebot",
-        "PrivateTmp=yes", "EnvironmentFile=/etc/citebot/citebot.env", "User=citebot",
+        "Restart=on-failure", "RestartPreventExitStatus=2", "NoNewPrivileges=yes", "ProtectSystem=strict",
+        "ReadWritePaths=/var/lib/citebot", "PrivateTmp=yes", "EnvironmentFile=/etc/citebot/citebot.env", "User=citebot",
     ):
         assert re.search(rf"^{re.escape(directive)}$", unit, re.M), directive
     assert re.search(r"^ExecStart=\S+/citebot run$", unit, re.M)

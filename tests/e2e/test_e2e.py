@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 from fake_bot_api import Call, FakeBotAPI, Fault
 from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
+
+from bot.chat import runner
 
 ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
 ANSWER_TIMEOUT = 20.0
@@ -288,14 +291,65 @@ def test_sigint_stops_cleanly_too(tmp_path_factory: pytest.TempPathFactory) -> N
                 process.process.kill()
 
 
-def test_unreachable_api_at_start_exits_1_without_the_token(tmp_path_factory: pytest.TempPathFactory) -> None:
+def start_failing(api: FakeBotAPI, workdir_name: str, tmp_path_factory: pytest.TempPathFactory,
+                  **env: str) -> tuple[BotProcess, str]:
+    """Start `citebot run` with these settings, expect it to give up with exit code 1; returns it and its stderr."""
+    workdir = tmp_path_factory.mktemp(workdir_name)
+    process = BotProcess(api, workdir, bot_env(api, workdir, **env))
+    process.start()
+    assert process.process is not None
+    try:
+        assert process.process.wait(60) == 1, process.output()[-3000:]
+    finally:
+        if process.process.poll() is None:
+            process.process.kill()
+    return process, process.stderr_path.read_text(errors="replace")
+
+
+def error_lines(stderr: str) -> list[str]:
+    """stderr without the timestamped log lines: what citebot itself printed."""
+    return [line for line in stderr.splitlines() if line and not re.match(r"\d{4}-\d\d-\d\d ", line)]
+
+
+def test_unreachable_api_at_start_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
     with FakeBotAPI(TOKEN) as api:
-        workdir = tmp_path_factory.mktemp("unreachable")
-        env = bot_env(api, workdir, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{free_port()}/bot")
-        process = BotProcess(api, workdir, env)
-        process.start()
-        assert process.process is not None
-        assert process.process.wait(60) == 1
-        output = process.output()
-        assert "citebot stopped after an error" in output and TOKEN not in output
-        assert "stopped cleanly" not in output
+        unreachable = f"http://127.0.0.1:{free_port()}/bot"
+        process, stderr = start_failing(api, "unreachable", tmp_path_factory, TELEGRAM_API_BASE_URL=unreachable)
+    output = process.output()
+    assert "Traceback" not in output and TOKEN not in output and "stopped cleanly" not in output
+    [line] = error_lines(stderr)
+    assert "cannot reach the Telegram Bot API" in line and unreachable in line
+
+
+def test_wrong_token_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Telegram answers 401 Unauthorized to a token it does not know; so does the fake API."""
+    wrong = "654321:WRONG-token-abcdefghijklmnopqrst"
+    with FakeBotAPI(TOKEN) as api:
+        process, stderr = start_failing(api, "wrong-token", tmp_path_factory, BOT_TOKEN=wrong)
+        rejected = [c for c in api.calls if c.status == 401]
+    output = process.output()
+    assert rejected and rejected[0].method == "getMe"
+    assert "Traceback" not in output and wrong not in output and wrong.split(":")[1] not in output
+    assert error_lines(stderr) == [runner.INVALID_TOKEN_MESSAGE]
+
+
+def test_missing_seeds_and_no_index_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api:
+        process, stderr = start_failing(api, "no-seeds", tmp_path_factory, SEEDS_DIR="/nonexistent/seeds")
+    assert "Traceback" not in process.output()
+    [line] = error_lines(stderr)
+    assert line.startswith("citebot run: no index to answer from") and "/nonexistent/seeds" in line
+
+
+def test_webhook_port_taken_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process, stderr = start_failing(
+            api, "port-taken", tmp_path_factory, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port),
+            WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_SECRET=WEBHOOK_SECRET,
+        )
+    assert "Traceback" not in process.output()
+    [line] = error_lines(stderr)
+    assert line.startswith(f"citebot run: cannot listen on 127.0.0.1:{port}")

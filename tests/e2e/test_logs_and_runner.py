@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from bot.chat import runner
 from bot.config import Settings
-from bot.logs import REDACTED, RedactingFilter, RedactingFormatter, redact, setup_logging
+from bot.logs import REDACTED, DropRecords, RedactingFilter, RedactingFormatter, redact, setup_logging
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuv"
 
@@ -105,3 +105,54 @@ def test_run_refuses_unsafe_webhook_settings(
 def test_webhook_path_comes_from_the_url() -> None:
     assert runner.webhook_url_path("https://bot.example.org/telegram/citebot") == "telegram/citebot"
     assert runner.webhook_url_path("https://bot.example.org") == ""
+
+
+# ---------------------------------------------------------------------------------------------- settings
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> pytest.MonkeyPatch:
+    """No citebot variable in the environment, and a working directory without .env."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(clean_env: pytest.MonkeyPatch) -> None:
+    clean_env.setenv("ADMIN_IDS", "me")
+    clean_env.setenv("WEBHOOK_PORT", "eighty")
+    with pytest.raises(runner.ConfigError) as refused:
+        runner.load_settings()
+    message = str(refused.value)
+    assert "\n" not in message and "ADMIN_IDS" in message and "'me'" in message and "WEBHOOK_PORT" in message
+
+
+def test_token_status_tells_token_from_no_token_from_bad_settings(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert runner.token_status() == 1
+    clean_env.setenv("BOT_TOKEN", TOKEN)
+    assert runner.token_status() == 0
+    clean_env.setenv("ADMIN_IDS", "me")
+    assert runner.token_status() == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot: bad setting ADMIN_IDS") and "\n" not in err and TOKEN not in err
+
+
+def test_run_reads_the_settings_itself_and_refuses_bad_ones_in_one_line(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_env.setenv("BOT_TOKEN", TOKEN)
+    clean_env.setenv("ADMIN_IDS", "12,me")
+    assert runner.run() == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot run: bad setting ADMIN_IDS") and "\n" not in err and TOKEN not in err
+
+
+def test_drop_records_filters_by_prefix() -> None:
+    logger, stream = capture()
+    logger.addFilter(DropRecords("Network Retry Loop (Bootstrap"))
+    logger.error("Network Retry Loop (Bootstrap Initialize Application): Invalid token. Aborting retry loop.")
+    logger.error("something else")
+    assert stream.getvalue().splitlines()[-1].endswith("something else") and "Bootstrap" not in stream.getvalue()
