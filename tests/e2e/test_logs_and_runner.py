@@ -1,12 +1,17 @@
-"""The token never reaches a log line, and `citebot run` refuses settings it cannot serve, in one clear line."""
+"""The token never reaches a log line; `citebot run` refuses settings it cannot serve in one clear line; a send whose
+connection dropped before any answer is sent once more, and nothing else is."""
 
 from __future__ import annotations
 
 import io
 import logging
+import warnings
 
+import httpx
 import pytest
 from pydantic import SecretStr
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
 
 from bot.chat import runner
 from bot.config import Settings
@@ -148,6 +153,108 @@ def test_run_reads_the_settings_itself_and_refuses_bad_ones_in_one_line(
     assert runner.run() == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("citebot run: bad setting ADMIN_IDS") and "\n" not in err and TOKEN not in err
+
+
+# ---------------------------------------------------------------------------------------------- resending
+
+
+def dropped(cause: Exception) -> NetworkError:
+    """What PTB's HTTPXRequest raises when httpx fails with `cause`."""
+    error = NetworkError(f"httpx.{type(cause).__name__}: {cause}")
+    error.__cause__ = cause
+    return error
+
+
+def flaky(*failures: Exception) -> tuple[list[str], object]:
+    """A request callback that raises `failures` in turn, then succeeds; and the list of its calls."""
+    calls: list[str] = []
+    pending = list(failures)
+
+    async def callback(text: str) -> dict[str, str]:
+        calls.append(text)
+        if pending:
+            raise pending.pop(0)
+        return {"text": text}
+
+    return calls, callback
+
+
+def flood_limited() -> RetryAfter:
+    """A 429 as PTB raises it (its constructor warns about a future change of `retry_after`'s type)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return RetryAfter(3)
+
+
+async def send_through(limiter: runner.ResendOnDroppedConnection, callback: object) -> object:
+    return await limiter.process_request(callback, ("hello",), {}, "sendMessage", {}, None)
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [httpx.RemoteProtocolError("Server disconnected without sending a response."),
+     httpx.ReadError("connection reset"), httpx.ConnectError("refused")],
+)
+async def test_a_send_whose_connection_dropped_is_sent_once_more(cause: Exception) -> None:
+    calls, callback = flaky(dropped(cause))
+    assert await send_through(runner.ResendOnDroppedConnection(pause=0), callback) == {"text": "hello"}
+    assert calls == ["hello", "hello"]
+
+
+async def test_a_second_drop_is_not_resent_again() -> None:
+    cause = httpx.RemoteProtocolError("Server disconnected without sending a response.")
+    calls, callback = flaky(dropped(cause), dropped(cause))
+    with pytest.raises(NetworkError):
+        await send_through(runner.ResendOnDroppedConnection(pause=0), callback)
+    assert calls == ["hello", "hello"]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [TimedOut("Timed out"), dropped(httpx.ReadTimeout("read timed out")), BadRequest("Message is too long"),
+     NetworkError("Bad Gateway"), flood_limited()],
+    ids=["timed-out", "read-timeout", "bad-request", "bad-gateway", "retry-after"],
+)
+async def test_answers_and_timeouts_are_not_resent(failure: Exception) -> None:
+    calls, callback = flaky(failure)
+    with pytest.raises(type(failure)):
+        await send_through(runner.ResendOnDroppedConnection(pause=0), callback)
+    assert calls == ["hello"]
+
+
+async def test_resending_happens_inside_the_wrapped_rate_limiter() -> None:
+    class Recording(BaseRateLimiter):
+        def __init__(self) -> None:
+            self.events: list[str] = []
+
+        async def initialize(self) -> None:
+            self.events.append("initialize")
+
+        async def shutdown(self) -> None:
+            self.events.append("shutdown")
+
+        async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+            self.events.append(endpoint)
+            return await callback(*args, **kwargs)
+
+    inner = Recording()
+    limiter = runner.ResendOnDroppedConnection(inner, pause=0)
+    calls, callback = flaky(dropped(httpx.RemoteProtocolError("gone")))
+    await limiter.initialize()
+    assert await send_through(limiter, callback) == {"text": "hello"}
+    await limiter.shutdown()
+    assert inner.events == ["initialize", "sendMessage", "shutdown"] and calls == ["hello", "hello"]
+
+
+def test_the_runner_wraps_the_applications_rate_limiter() -> None:
+    from bot.chat.app import build_application
+
+    application = build_application(Settings(_env_file=None, bot_token=SecretStr(TOKEN)))
+    original = application.bot.rate_limiter
+    runner.resend_on_dropped_connections(application)
+    runner.resend_on_dropped_connections(application)  # once is enough
+    wrapper = application.bot.rate_limiter
+    assert isinstance(wrapper, runner.ResendOnDroppedConnection) and wrapper.inner is original
 
 
 def test_drop_records_filters_by_prefix() -> None:
