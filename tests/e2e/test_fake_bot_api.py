@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from fake_bot_api import FakeBotAPI, Fault, parse_html
@@ -119,20 +118,22 @@ async def test_bot_settings_and_webhook_bookkeeping(fake_api: FakeBotAPI, bot: B
             pass
 
 
+async def waiting_poll(fake_api: FakeBotAPI, since: int) -> None:
+    """Until a getUpdates request that came in after `since` is waiting at the server (without blocking the loop)."""
+    await asyncio.to_thread(
+        fake_api.wait_for, lambda c: c.method == "getUpdates", 5, since, "a waiting getUpdates", True
+    )
+
+
 async def test_long_polling_waits_for_updates_and_honours_offsets(fake_api: FakeBotAPI, bot: Bot) -> None:
-    started = time.monotonic()
-    assert await bot.get_updates(timeout=1) == ()
-    assert time.monotonic() - started >= 0.9
+    assert await bot.get_updates(timeout=1) == ()  # nothing came: an empty answer when the poll times out
 
-    async def push_later() -> None:
-        await asyncio.sleep(0.3)
-        fake_api.send_text(USER, "late")
-
-    pusher = asyncio.create_task(push_later())
-    started = time.monotonic()
-    first = await bot.get_updates(timeout=10)
-    await pusher
-    assert time.monotonic() - started < 3 and [u.message.text for u in first] == ["late"]
+    since = len(fake_api.arrivals)
+    poll = asyncio.create_task(bot.get_updates(timeout=10))
+    await waiting_poll(fake_api, since)
+    fake_api.send_text(USER, "late")  # arrives while the poll waits, which answers with it
+    first = await asyncio.wait_for(poll, 10)
+    assert [u.message.text for u in first] == ["late"]
     fake_api.send_text(USER, "next")
     again = await bot.get_updates(timeout=0)
     assert [u.message.text for u in again] == ["late", "next"]  # nothing confirmed yet
@@ -153,13 +154,14 @@ async def test_faults(fake_api: FakeBotAPI, bot: Bot) -> None:
     with pytest.raises(NetworkError, match="(?i)disconnected"):
         await bot.send_message(USER, "x")
     fake_api.inject("sendMessage", Fault.delay(1.0))
-    started = time.monotonic()
-    await bot.send_message(USER, "slow but fine")
-    assert time.monotonic() - started >= 1.0
+    slow = await bot.send_message(USER, "slow but fine")
+    delayed = fake_api.calls[-1]
+    assert slow.text == "slow but fine" and delayed.fault == "delay" and delayed.ok
     # A fault injected while a long poll waits is served to that poll at once.
     pending = await bot.get_updates(timeout=0)
+    since = len(fake_api.arrivals)
     poll = asyncio.create_task(bot.get_updates(offset=pending[-1].update_id + 1, timeout=10))
-    await asyncio.sleep(0.3)
+    await waiting_poll(fake_api, since)
     fake_api.inject("getUpdates", Fault.drop())
     with pytest.raises(NetworkError):
         await asyncio.wait_for(poll, 3)
