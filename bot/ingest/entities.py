@@ -52,13 +52,13 @@ class SentenceEntities:
     people: list[PersonCandidate] = field(default_factory=list)
 
 
-def find_entities(text: str, first_in_article: bool = False, tokens: list[Token] | None = None) -> SentenceEntities:
+def find_entities(text: str) -> SentenceEntities:
     """People and organisations of one sentence (pure)."""
     if not _MAY_NAME.search(text):
         return SentenceEntities()  # no capital after the first word and no acronym: nobody is named
     vocab = vocabulary()
-    tokens = tokenize(text) if tokens is None else tokens
-    orgs = _orgs(text, tokens, vocab, first_in_article)
+    tokens = tokenize(text)
+    orgs = _orgs(text, tokens, vocab)
     people = _people(text, tokens, vocab, orgs)
     return SentenceEntities(orgs=orgs, people=people)
 
@@ -169,7 +169,7 @@ def _valid_org(words: list[Token], vocab: Vocabulary, at_sentence_start: bool, h
     return True
 
 
-def _orgs(text: str, tokens: list[Token], vocab: Vocabulary, first_in_article: bool) -> list[OrgCandidate]:
+def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidate]:
     found: list[OrgCandidate] = []
 
     def add(start_tok: int, end_tok: int, description: str | None = None) -> OrgCandidate | None:

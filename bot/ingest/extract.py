@@ -37,12 +37,6 @@ def compact(text: str) -> str:
 
 
 @dataclass
-class _Where:
-    article: int
-    sentence: int
-
-
-@dataclass
 class _Org:
     names: Counter[str] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
@@ -64,36 +58,30 @@ class _Person:
 
 
 def extract(articles: list[Article]) -> Facts:
+    """Everything the articles say, as facts with citations (pure: the same articles give the same facts).
+
+    Candidates are found sentence by sentence first; people and organisations are then resolved across all
+    articles, so that mentions (which need every alias) and agreement parties can be read in a second pass.
+    """
     vocab = vocabulary()
-    org_candidates: list[tuple[OrgCandidate, _Where]] = []
-    person_candidates: list[tuple[PersonCandidate, _Where]] = []
-    for a, article in enumerate(articles):
+    org_candidates: list[OrgCandidate] = []
+    person_candidates: list[PersonCandidate] = []
+    for article in articles:
         for sentence in article.sentences:
-            found = find_entities(sentence.text, first_in_article=sentence.index == 0)
-            org_candidates.extend((o, _Where(a, sentence.index)) for o in found.orgs)
-            person_candidates.extend((p, _Where(a, sentence.index)) for p in found.people)
-
+            found = find_entities(sentence.text)
+            org_candidates.extend(found.orgs)
+            person_candidates.extend(found.people)
     orgs = _resolve_orgs(org_candidates, vocab)
-    people = _resolve_people(person_candidates, orgs, vocab)
+    people = _resolve_people(person_candidates, vocab)
     org_keys, person_keys = _keys(orgs, people)
-    matcher = _AliasMatcher(orgs, people, org_keys, person_keys)
+    org_names = {key: org.name for org, key in zip(orgs, org_keys)}
 
-    mentions: dict[str, list[Citation]] = defaultdict(list)
-    sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
-    facets = _facets(people, person_keys, orgs)
-    for a, article in enumerate(articles):
-        found_in_article = _article_mentions(article, matcher, facets, vocab)
-        for index, hits in found_in_article.items():
-            sentence_mentions[(a, index)] = hits
-            if is_heading(article.sentences[index]):
-                continue  # a heading attributes its bullets; it is not itself something said
-            citation = Citation.of(article, article.sentences[index])
-            for key in dict.fromkeys(key for key, _, _ in hits):
-                mentions[key].append(citation)
-
-    facts = Facts(articles=list(articles))
-    for org, key in zip(orgs, org_keys):
-        facts.organizations.append(
+    citations = _Citations(articles)
+    mentions, sentence_mentions = _mentions(articles, orgs, people, org_keys, person_keys, citations, vocab)
+    return Facts(
+        articles=list(articles),
+        people=_people_facts(people, person_keys, orgs, mentions),
+        organizations=[
             Organization(
                 key=key,
                 name=org.name,
@@ -101,13 +89,69 @@ def extract(articles: list[Article]) -> Facts:
                 description=org.description,
                 citations=mentions.get(key, []),
             )
-        )
+            for org, key in zip(orgs, org_keys)
+        ],
+        mentions=[Mention(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
+        agreements=_agreements(articles, sentence_mentions, org_names, citations, vocab),
+        figures=_figures(articles, citations),
+        sector_hits=[
+            SectorHit(sector=sector, citation=citations.of(a, sentence.index))
+            for a, article in enumerate(articles)
+            for sentence in article.sentences
+            if not is_heading(sentence)
+            for sector in taxonomy().tag(sentence.text)
+        ],
+    )
+
+
+class _Citations:
+    """One Citation per sentence, shared by every fact that cites it."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._articles = articles
+        self._made: dict[tuple[int, int], Citation] = {}
+
+    def of(self, article: int, sentence: int) -> Citation:
+        key = (article, sentence)
+        if key not in self._made:
+            self._made[key] = Citation.of(self._articles[article], self._articles[article].sentences[sentence])
+        return self._made[key]
+
+
+def _mentions(
+    articles: list[Article],
+    orgs: list[_Org],
+    people: list[_Person],
+    org_keys: list[str],
+    person_keys: list[str],
+    citations: _Citations,
+    vocab: Vocabulary,
+) -> tuple[dict[str, list[Citation]], dict[tuple[int, int], list[tuple[str, int, int]]]]:
+    """Per entity the sentences that mention it; per sentence the (entity, start, end) found in it."""
+    matcher = _AliasMatcher(orgs, people, org_keys, person_keys)
+    facets = _facets(people, person_keys, orgs)
+    mentions: dict[str, list[Citation]] = defaultdict(list)
+    sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]] = {}
+    for a, article in enumerate(articles):
+        for index, hits in _article_mentions(article, matcher, facets, vocab).items():
+            sentence_mentions[(a, index)] = hits
+            if is_heading(article.sentences[index]):
+                continue  # a heading attributes its bullets; it is not itself something said
+            for key in dict.fromkeys(key for key, _, _ in hits):
+                mentions[key].append(citations.of(a, index))
+    return mentions, sentence_mentions
+
+
+def _people_facts(
+    people: list[_Person], person_keys: list[str], orgs: list[_Org], mentions: dict[str, list[Citation]]
+) -> list[Person]:
     org_by_compact = {compact(alias): org.name for org in orgs for alias in org.aliases | {org.name}}
+    facts = []
     for person, key in zip(people, person_keys):
         organization = next((org_by_compact.get(compact(o), o) for o in person.organizations), None)
         if organization is None:  # "Inpex President N": the word before the title is a known organisation
             organization = next((org_by_compact[compact(w)] for w in person.preceding if compact(w) in org_by_compact), None)
-        facts.people.append(
+        facts.append(
             Person(
                 key=key,
                 name=person.name,
@@ -117,17 +161,6 @@ def extract(articles: list[Article]) -> Facts:
                 citations=mentions.get(key, []),
             )
         )
-    facts.mentions = [Mention(entity=key, citation=c) for key, citations in mentions.items() for c in citations]
-    org_names = {key: org.name for org, key in zip(orgs, org_keys)}
-    facts.agreements = _agreements(articles, sentence_mentions, org_names, vocab)
-    facts.figures = _figures(articles)
-    tax = taxonomy()
-    for article in articles:
-        for sentence in article.sentences:
-            if is_heading(sentence):
-                continue
-            for sector in tax.tag(sentence.text):
-                facts.sector_hits.append(SectorHit(sector=sector, citation=Citation.of(article, sentence)))
     return facts
 
 
@@ -158,10 +191,10 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in name.split() if word[:1].isupper())
 
 
-def _resolve_orgs(candidates: list[tuple[OrgCandidate, _Where]], vocab: Vocabulary) -> list[_Org]:
+def _resolve_orgs(candidates: list[OrgCandidate], vocab: Vocabulary) -> list[_Org]:
     orgs: list[_Org] = []
     by_key: dict[str, _Org] = {}
-    for candidate, where in candidates:
+    for candidate in candidates:
         name, aliases = _org_names(candidate, vocab)
         keys = {compact(alias) for alias in aliases}
         matches = list({id(by_key[k]): by_key[k] for k in keys if k in by_key}.values())
@@ -223,15 +256,13 @@ def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], 
     return full, {full}, short
 
 
-def _resolve_people(
-    candidates: list[tuple[PersonCandidate, _Where]], orgs: list[_Org], vocab: Vocabulary
-) -> list[_Person]:
+def _resolve_people(candidates: list[PersonCandidate], vocab: Vocabulary) -> list[_Person]:
     people: list[_Person] = []
     by_key: dict[str, _Person] = {}
-    singles: list[tuple[PersonCandidate, _Where]] = []
-    for candidate, where in candidates:
+    singles: list[PersonCandidate] = []
+    for candidate in candidates:
         if len(candidate.name_tokens) == 1:
-            singles.append((candidate, where))
+            singles.append(candidate)
             continue
         name, aliases, short = _person_names(candidate.name_tokens, vocab)
         person = next((by_key[compact(a)] for a in aliases if compact(a) in by_key), None)
@@ -250,7 +281,7 @@ def _resolve_people(
     for person in people:
         for short_alias in {compact(s) for s in person.short_aliases}:
             by_short[short_alias].append(person)
-    for candidate, where in singles:
+    for candidate in singles:
         word = candidate.name_tokens[0]
         owners = by_short.get(compact(word), [])
         if len(owners) == 1:
@@ -464,6 +495,7 @@ def _agreements(
     articles: list[Article],
     sentence_mentions: dict[tuple[int, int], list[tuple[str, int, int]]],
     org_names: dict[str, str],
+    citations: _Citations,
     vocab: Vocabulary,
 ) -> list[Agreement]:
     tax = taxonomy()
@@ -473,7 +505,7 @@ def _agreements(
         for doc in find_documents(article):
             parties = _parties(doc, sentence_mentions.get((a, doc.sentence.index), []), org_names, vocab)
             sectors = tax.tag(doc.title) or tax.tag(doc.sentence.text)
-            citation = Citation.of(article, doc.sentence)
+            citation = citations.of(a, doc.sentence.index)
             content = _content(doc.title)
             same = next(
                 (
@@ -560,13 +592,13 @@ def _countries(text: str, vocab: Vocabulary) -> list[tuple[int, str]]:
     return found
 
 
-def _figures(articles: list[Article]) -> list[Figure]:
+def _figures(articles: list[Article], citations: _Citations) -> list[Figure]:
     figures: list[tuple[Figure, set[str]]] = []
     by_word = _Buckets()
-    for article in articles:
+    for a, article in enumerate(articles):
         for sentence in article.sentences:
             for found in find_figures(sentence.text):
-                citation = Citation.of(article, sentence)
+                citation = citations.of(a, sentence.index)
                 content = _content(found.about) - _content(found.value)  # what it measures, not the number
                 kind = f"{found.unit}:{found.value}"
                 same = next(
