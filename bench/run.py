@@ -177,19 +177,28 @@ async def answer_and_render(index: Any, command: str, query: str | None) -> Any:
 
 
 async def measure_queries(db: Path, queries: dict[str, list[str | None]]) -> dict[str, Any]:
-    from bot.index.query import Index
+    """Each command's queries in turn. For /search, the bare FTS5 query (the floor) runs right before each one,
+    so that whatever else the machine is doing weighs on both alike."""
+    from bot.index.query import Index, _match_expression
 
+    floor_sql = "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT 51"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     index = await Index.open(db)
     try:
         for command in COMMANDS:  # warm caches and code paths; not counted
             for query in queries[command][:10]:
                 await answer_and_render(index, command, query)
         latencies: dict[str, list[int]] = {}
+        floor: list[int] = []
         statuses: Counter[str] = Counter()
         for command in COMMANDS:
             samples = []
             budget_end = time.perf_counter() + PHASE_BUDGET_S
             for query in queries[command]:
+                if command == "search" and (expression := _match_expression(query or "")):
+                    started = now_ns()
+                    con.execute(floor_sql, (expression,)).fetchall()
+                    floor.append(now_ns() - started)
                 started = now_ns()
                 screen = await answer_and_render(index, command, query)
                 samples.append(now_ns() - started)
@@ -201,10 +210,13 @@ async def measure_queries(db: Path, queries: dict[str, list[str | None]]) -> dic
             statuses[(await index.who(query or "")).status] += 1
     finally:
         await index.close()
+        con.close()
     return {
         "p50_ms": {c: round(percentile(latencies[c], 50), 3) for c in COMMANDS},
         "p99_ms": {c: round(percentile(latencies[c], 99), 3) for c in COMMANDS},
         "max_ms": {c: round(max(latencies[c]) / 1e6, 3) for c in COMMANDS},
+        "fts5_floor_p50_ms": round(percentile(floor, 50), 3),
+        "fts5_floor_p99_ms": round(percentile(floor, 99), 3),
         "queries_per_command": len(queries["who"]),
         "queries_measured": {c: len(latencies[c]) for c in COMMANDS},
         "who_statuses": dict(statuses),
@@ -212,24 +224,6 @@ async def measure_queries(db: Path, queries: dict[str, list[str | None]]) -> dic
 
 
 # ---------------------------------------------------------------- baselines on the same database
-
-
-def fts5_floor(db: Path, searches: list[str | None]) -> dict[str, float]:
-    """The bare FTS5 query /search runs (same MATCH expression, ranked, limit 50), nothing else."""
-    from bot.index.query import _match_expression
-
-    expressions = [e for e in (_match_expression(q or "") for q in searches) if e]
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    sql = "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT 50"
-    for expression in expressions[:10]:
-        con.execute(sql, (expression,)).fetchall()
-    samples = []
-    for expression in expressions:
-        started = now_ns()
-        con.execute(sql, (expression,)).fetchall()
-        samples.append(now_ns() - started)
-    con.close()
-    return {"fts5_floor_p50_ms": round(percentile(samples, 50), 3), "fts5_floor_p99_ms": round(percentile(samples, 99), 3)}
 
 
 def naive_baselines(db: Path, queries: dict[str, list[str | None]]) -> dict[str, Any]:
@@ -515,20 +509,30 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
         profiler.disable()
         result["_profile_queries"] = profile_text(profiler)
     log(f"[{size}] queries p50 {result['p50_ms']} p99 {result['p99_ms']} ms; who statuses {result['who_statuses']}")
-    result.update(fts5_floor(db, queries["search"]))
     result.update(naive_baselines(db, queries))
     log(f"[{size}] baselines: FTS5 p99 {result['fts5_floor_p99_ms']} ms, naive who p99 {result['naive_who_p99_ms']} ms "
         f"({result['naive_who_queries']} q), naive sector p99 {result['naive_sector_p99_ms']} ms")
 
     lines = command_lines(queries)
-    result.update(asyncio.run(measure_updates(db, seeds, lines)))
-    log(f"[{size}] updates: {result['updates_per_s']}/s over {result['updates']} ({result['updates_failed']} failed)")
     first = "/who " + next(q for q in queries["who"] if q)
-    result.update(measure_serving(db, seeds, lines[: 4 * 100], first))
-    log(f"[{size}] serving: start-up {result['startup_s']} s, peak RSS {result['rss_mb']} MB")
-    result.update(asyncio.run(measure_reload(db, seeds, lines)))
-    log(f"[{size}] reload: {result['reload_qps']} q/s, p99 {result['reload_p99_ms']} ms, "
-        f"{result['reload_failed_queries']} failed, {result['reload_s']} s, swapped {result['reload_swapped']}")
+    phases = (
+        ("updates", lambda: asyncio.run(measure_updates(db, seeds, lines)),
+         lambda r: f"{r['updates_per_s']}/s over {r['updates']} ({r['updates_failed']} failed)"),
+        ("serving", lambda: measure_serving(db, seeds, lines[: 4 * 100], first),
+         lambda r: f"start-up {r['startup_s']} s, peak RSS {r['rss_mb']} MB"),
+        ("reload", lambda: asyncio.run(measure_reload(db, seeds, lines)),
+         lambda r: f"{r['reload_qps']} q/s, p99 {r['reload_p99_ms']} ms, {r['reload_failed_queries']} failed, "
+                   f"{r['reload_s']} s, swapped {r['reload_swapped']}"),
+    )
+    for name, measure, summary in phases:
+        try:
+            figures = measure()
+        except Exception as error:  # record it and go on: the other figures still say something
+            result.setdefault("errors", {})[name] = f"{type(error).__name__}: {error}"
+            log(f"[{size}] {name}: FAILED {type(error).__name__}: {error}")
+            continue
+        result.update(figures)
+        log(f"[{size}] {name}: {summary(figures)}")
     result["wall_s"] = round(time.perf_counter() - started, 1)
     return result
 
@@ -584,7 +588,9 @@ def table(results: dict[str, Any]) -> str:
     """Rows: figures; columns: sizes; the baselines and their ratios side by side; the target and whether the
     largest size meets it."""
     sizes = list(results["sizes"])
-    data = [results["sizes"][s] for s in sizes]
+    expected = ("updates_per_s", "rss_mb", "startup_s", "reload_qps", "reload_p99_ms", "reload_failed_queries",
+                "naive_who_p99_ms", "naive_sector_p99_ms", "fts5_floor_p99_ms")
+    data = [{**{k: float("nan") for k in expected}, **results["sizes"][s]} for s in sizes]
     rows: list[tuple[str, list[str], str, str]] = []
 
     def row(label: str, values: list[str], target: str = "", ok: bool | None = None) -> None:
@@ -633,6 +639,18 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _import_the_bot() -> None:
+    """Import every layer now: the run takes minutes, and a lazy import later would load whatever the working
+    tree holds then (the serving subprocess still does: it starts fresh)."""
+    import bot.chat.app  # noqa: F401
+    import bot.chat.handlers  # noqa: F401
+    import bot.chat.offline  # noqa: F401
+    import bot.chat.render  # noqa: F401
+    import bot.index.build  # noqa: F401
+    import bot.index.query  # noqa: F401
+    import bot.ingest.pipeline  # noqa: F401
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only 100 and 1,000 articles")
@@ -660,6 +678,7 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
+    _import_the_bot()
     results: dict[str, Any] = {
         "machine": machine(),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
