@@ -518,7 +518,7 @@ def _agreements(
                 None,
             )
             if same:
-                if citation not in same.citations:
+                if same.citations[-1] is not citation:  # sentences come in order: a repeat is the last one
                     same.citations.append(citation)
                 same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
                 same.parties = list(dict.fromkeys([*same.parties, *parties]))
@@ -606,7 +606,7 @@ def _figures(articles: list[Article], citations: _Citations) -> list[Figure]:
                     None,
                 )
                 if same:
-                    if citation not in same.citations:
+                    if same.citations[-1] is not citation:
                         same.citations.append(citation)
                     continue
                 by_word.add(kind, content, len(figures))

@@ -9,7 +9,8 @@ import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
-_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @cache
@@ -20,7 +21,7 @@ def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
 
 def transliterate(text: str) -> str:
     """Russian Cyrillic letters to Latin; other characters pass through."""
-    if text.isascii():
+    if text.isascii() or not _CYRILLIC.search(text):
         return text
     letters, initial = _cyrillic()
     out: list[str] = []
@@ -39,8 +40,9 @@ def transliterate(text: str) -> str:
 def strip_marks(text: str) -> str:
     if text.isascii():
         return text
-    text = "".join(_SPECIAL.get(c, c) for c in text)
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    if decomposed.isascii():
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
