@@ -321,6 +321,35 @@ async def test_who_knows_nothing_about_strangers(index: Index, query: str) -> No
     assert answer.candidates  # a few names the index does know
 
 
+@pytest.mark.parametrize(
+    ("query", "suggested"),
+    [("Minister", {"maria-lopez"}), ("Corporation", {"andes-power"}), ("Shipyards", {"baltic-shipyards"}),
+     ("Port Authority", {"saigon-port"}), ("the chairman", set()), ("Chile", set())],
+)
+async def test_generic_words_alone_suggest_and_never_answer(index: Index, query: str, suggested: set[str]) -> None:
+    """A title, a head noun or a country names no one: `/who Minister` must not open the one minister's page."""
+    answer = await index.who(query)
+    assert answer.status == ("suggest" if suggested else "none"), answer.status
+    assert answer.person is None and answer.organization is None and answer.citations == []
+    if suggested:
+        assert {c.key for c in answer.candidates} == suggested
+
+
+@pytest.mark.parametrize(("query", "key"), [("Minister Lopez", "maria-lopez"), ("APC", "andes-power"),
+                                            ("Andes", "andes-power"), ("Baltic Shipyards", "baltic-shipyards"),
+                                            ("Chairman of Baltic Shipyards", "baltic-shipyards")])
+async def test_a_whole_alias_or_a_specific_word_still_answers(index: Index, query: str, key: str) -> None:
+    answer = await index.who(query)
+    assert answer.status == "found", answer
+    assert (answer.person or answer.organization).key == key
+
+
+async def test_best_known_are_the_most_mentioned(index: Index) -> None:
+    known = index.best_known(2)
+    assert len(known) == 2 and all(ref.name for ref in known)
+    assert known == (await index.who("nobody at all")).candidates[:2]
+
+
 async def test_entity_by_key(index: Index) -> None:
     assert (await index.entity("baltic-shipyards")).organization.name == "Baltic Shipyards"
     assert (await index.entity("baltic-shipyards")).people[0].key == "nikolai-sorokin"

@@ -132,11 +132,6 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
             raise
 
 
-async def known_entities(index: Index) -> list[Any]:
-    """The best-known people and organisations, for buttons when a name is missing or unknown."""
-    return list((await index.who("")).candidates)
-
-
 # ---------------------------------------------------------------- what each view shows
 
 
@@ -211,7 +206,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _examples(index: Index) -> list[Button]:
     """Three tappable examples taken from the index itself: a well-known name, the biggest sector, agreements."""
     examples: list[Button] = []
-    for ref in (await known_entities(index))[:1]:
+    for ref in index.best_known(1):
         data = callbacks.open_data("w", ref.key)
         if data:
             examples.append(Button(f"👤 Who is {ref.name}?", data))
@@ -234,7 +229,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = " ".join(context.args or [])
     async with holder(context).use() as index:
         if not name.strip():
-            await reply_screen(update, render.usage_who(await known_entities(index)))
+            await reply_screen(update, render.usage_who(index.best_known()))
             return
         screen = await slow(update, context, _who_by_name(index, name))
     await reply_screen(update, screen)

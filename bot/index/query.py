@@ -12,13 +12,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import aiosqlite
 from rapidfuzz import fuzz, process
 
 from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR
-from bot.ingest.lexicon import taxonomy
+from bot.ingest.lexicon import taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.models import (
     Agreement,
@@ -44,6 +45,7 @@ CLEAR_LEAD = 6
 SUGGEST_SCORE = 70
 TOKEN_SCORE = 75  # a query word this close to a known name word counts as that word
 KNOWN_NAMES = 5
+SUGGESTIONS = 8  # candidates offered for a query of generic words only
 _WORD = re.compile(r"\w+")
 _IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _CHUNK = 500
@@ -271,7 +273,11 @@ class Index:
         return self._stats
 
     async def who(self, name: str) -> WhoAnswer:
-        """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none."""
+        """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
+
+        A whole alias (`Putin`, `VTB`, `Maritime Board`) is an answer. Otherwise only the query's specific words
+        pick an entity: generic ones (titles, organisation head nouns, countries, function words) narrow the
+        choice but never make one, so `/who President` suggests rather than answers."""
         query = fold(name)
         if not query:
             return self._none(name)
@@ -279,23 +285,47 @@ class Index:
         if exact:
             return await self._decide(name, exact)
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
-        containing = self._aliases_containing(words)
+        specific = [w for w in words if not _generic(w)]
+        if not specific:
+            return self._generic_only(name, query, words)
+        containing = self._aliases_containing(specific)
         if containing:
             return await self._decide(name, containing)
-        contained = self._aliases_within(words)
+        contained = self._aliases_within(words, specific)
         if contained:
             return await self._decide(name, contained)
-        scores = self._fuzzy(query, words)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], -self._entities[item[0]].mentions))
+        ranked = self._ranked(self._fuzzy(query, specific))
         if ranked:
             best_key, best = ranked[0]
             runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
             if best >= FOUND_SCORE and best - runner_up >= CLEAR_LEAD:
                 return await self._found(best_key, name)
             if best >= SUGGEST_SCORE:
-                candidates = [self._entities[key].ref() for key, score in ranked[:3] if score >= SUGGEST_SCORE]
-                return WhoAnswer(status="suggest", query=name, candidates=candidates)
+                return self._suggest(name, [key for key, score in ranked[:3] if score >= SUGGEST_SCORE])
         return self._none(name)
+
+    def _generic_only(self, name: str, query: str, words: list[str]) -> WhoAnswer:
+        """A query of generic words only (`President`, `Party`, `Energy Group`): the entities whose one alias holds
+        every word, or a near miss of a whole alias, as suggestions — never one entity's page."""
+        keys = self._aliases_containing(words)
+        if not keys:
+            keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
+        if not keys:
+            return self._none(name)
+        return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS])
+
+    def _suggest(self, name: str, keys: list[str]) -> WhoAnswer:
+        return WhoAnswer(status="suggest", query=name, candidates=[self._entities[key].ref() for key in keys])
+
+    def _popularity(self, key: str) -> tuple[int, str]:
+        return (-self._entities[key].mentions, self._entities[key].name)
+
+    def _ranked(self, scores: dict[str, float]) -> list[tuple[str, float]]:
+        return sorted(scores.items(), key=lambda item: (-item[1], -self._entities[item[0]].mentions))
+
+    def best_known(self, limit: int = KNOWN_NAMES) -> list[EntityRef]:
+        """The most mentioned people and organisations, for buttons when a name is missing or unknown."""
+        return [self._entities[key].ref() for key in self._most_mentioned[:limit]]
 
     async def entity(self, key: str) -> WhoAnswer:
         """The `found` answer for an entity key (buttons and deep links carry keys); `none` if unknown."""
@@ -304,12 +334,10 @@ class Index:
         return await self._found(key, key)
 
     def _none(self, query: str) -> WhoAnswer:
-        return WhoAnswer(
-            status="none", query=query, candidates=[self._entities[key].ref() for key in self._most_mentioned]
-        )
+        return WhoAnswer(status="none", query=query, candidates=self.best_known())
 
     async def _decide(self, query: str, keys: Iterable[str]) -> WhoAnswer:
-        keys = sorted(set(keys), key=lambda key: (-self._entities[key].mentions, self._entities[key].name))
+        keys = sorted(set(keys), key=self._popularity)
         if len(keys) == 1:
             return await self._found(keys[0], query)
         return WhoAnswer(status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys])
@@ -326,17 +354,22 @@ class Index:
                 return set()
         return {key for number in found or () for key in self._exact[self._alias_list[number]]}
 
-    def _aliases_within(self, words: list[str]) -> set[str]:
-        """Entities whose longest alias lies wholly within the query (`President Putin` → `putin`) covering half of it."""
+    def _aliases_within(self, words: list[str], specific: list[str]) -> set[str]:
+        """Entities whose longest alias lies wholly within the query (`Putin's adviser Patrushev` → `patrushev`)
+        covering half of it, and holding one of its specific words."""
         hits: dict[int, int] = defaultdict(int)
         for word in set(words):
             for number in self._postings.get(word, ()):
                 hits[number] += 1
-        covered = [number for number, count in hits.items() if count == len(self._alias_words[number])]
+        covered = [
+            number
+            for number, count in hits.items()
+            if count == len(self._alias_words[number]) and not self._alias_words[number].isdisjoint(specific)
+        ]
         if not covered:
             return set()
         longest = max(len(self._alias_words[number]) for number in covered)
-        if longest * 2 < len(set(words)):
+        if longest * 2 < len(set(specific)):
             return set()
         return {
             key
@@ -369,6 +402,7 @@ class Index:
                     for match, score, _ in process.extract(
                         word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_SCORE, limit=5
                     )
+                    if match == word or not _generic(match)  # `presidnt` is not a way to write `Putin`
                 ]
             )
             for match, score in options:
@@ -501,6 +535,14 @@ class Index:
         ]
         return sorted(figures, key=lambda f: (f.citations[0].date, f.citations[0].article, f.citations[0].start)
                       if f.citations else (dt.date.max, "", 0))
+
+
+@lru_cache(maxsize=8192)
+def _generic(word: str) -> bool:
+    """A folded query word that names no one on its own: a title, an organisation head noun, a country or
+    demonym, a function word (`president`, `board`, `russian`, `the`)."""
+    vocab = vocabulary()
+    return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
 
 
 def _match_expression(text: str) -> str:
