@@ -12,7 +12,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 AgreementStatus = Literal["signed", "adopted", "planned", "under negotiation"]
+STATUS_ORDER: tuple[str, ...] = ("signed", "adopted", "under negotiation", "planned")  # how answers list agreements
 EntityKind = Literal["person", "organization"]
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 article`, `2 articles`, `0 people` (with `nouns`): every count a reader sees agrees with its noun."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 class Frozen(BaseModel):

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions
+from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -26,7 +26,8 @@ from telegram.request import BaseRequest
 from bot.chat import commands, handlers
 from bot.chat.state import holder_of
 from bot.config import Settings
-from bot.index.query import Index
+from bot.index.query import Index, IndexUnavailable
+from bot.models import plural
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,10 @@ SHORT_DESCRIPTION = "Cited answers from news articles: every fact with its sourc
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:
     """The bot as an Application. With `request` (e.g. an OfflineRequest) no network is ever used."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if settings.bot_token is not None:
-        token = settings.bot_token.get_secret_value()
-    elif request is not None:
+    if request is not None:  # offline (console, tests): a real BOT_TOKEN in the environment must never be used
         token = OFFLINE_TOKEN
+    elif settings.bot_token is not None:
+        token = settings.bot_token.get_secret_value()
     else:
         raise ValueError("BOT_TOKEN is not set; pass an offline request (citebot console) or set BOT_TOKEN")
     builder = (
@@ -81,25 +82,44 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(CommandHandler("reload", handlers.reload_refused))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.plain_text))
     application.add_error_handler(handlers.on_error)
 
 
+class _AddressedToMe(filters.MessageFilter):
+    """A command meant for this bot: `/x@thisbot` anywhere, bare `/x` only in a private chat. In a group a bare
+    unknown command, or one addressed to another bot, is none of our business."""
+
+    def filter(self, message: Message) -> bool:
+        return commands.addressed_to(message.text or "", message.chat.type, message.get_bot().username)
+
+
+ADDRESSED_TO_ME = _AddressedToMe(name="ADDRESSED_TO_ME")
+
+
 async def post_init(application: Application) -> None:
-    """Open the index (building it from the seeds first if there is none), then publish the command menus."""
+    """Open the index (building it from the seeds first when there is none, or it is of another schema version),
+    then publish the command menus."""
     settings: Settings = application.bot_data[handlers.SETTINGS]
     db_path = Path(settings.db_path)
-    if not db_path.is_file():
-        from bot.index.build import build_index
-
-        log.info("no index at %s; building it from %s", db_path, settings.seeds_dir)
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        report = await asyncio.to_thread(build_index, Path(settings.seeds_dir), db_path)
-        log.info("built the index: %s articles, %s files skipped", report.articles, len(report.skipped))
+    try:
+        index = await Index.open(db_path)
+    except IndexUnavailable as why:
+        log.info("%s; building the index from %s", why, settings.seeds_dir)
+        index = await _build_and_open(settings, db_path)
     holder = holder_of(application.bot_data)
-    await holder.swap(await Index.open(db_path))
+    await holder.swap(index)
     await publish_menus(application, settings)
+
+
+async def _build_and_open(settings: Settings, db_path: Path) -> Index:
+    from bot.index.build import build_index  # the ingest layer is only needed when there is something to build
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    report = await asyncio.to_thread(build_index, Path(settings.seeds_dir), db_path)
+    log.info("built the index: %s, %s skipped", plural(report.articles, "article"), plural(len(report.skipped), "file"))
+    return await Index.open(db_path)
 
 
 async def publish_menus(application: Application, settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from telegram import BotCommand
@@ -29,7 +30,6 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 PUBLIC = tuple(c for c in COMMANDS if not c.admin)
-ADMIN = tuple(c for c in COMMANDS if c.admin)
 
 
 def bot_commands(include_admin: bool = False) -> list[BotCommand]:
@@ -51,3 +51,17 @@ def help_text(is_admin: bool = False, bot_username: str | None = None) -> str:
     if bot_username:
         lines.append(f"In any chat, type @{html.escape(bot_username)} and a few words to share a cited quote.")
     return "\n".join(lines)
+
+
+_COMMAND = re.compile(r"/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?")
+
+
+def addressed_to(text: str, chat_type: str, bot_username: str | None) -> bool:
+    """Whether a message starting with a command is meant for this bot: `/x@thisbot` anywhere, a bare `/x`
+    only in a private chat (in a group it may be any member bot's), `/x@otherbot` never."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return False
+    if match.group(1) is not None:
+        return bool(bot_username) and match.group(1).lower() == (bot_username or "").lower()
+    return chat_type == "private"

@@ -308,7 +308,7 @@ async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @logged("unknown")
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    word = (message.text or "").split()[0] if message and message.text else "/?"
+    word = (message.text or "").split()[0].split("@")[0] if message and message.text else "/?"
     await reply_text(update, render.unknown_command(word[:40]))
 
 

@@ -1,0 +1,65 @@
+"""The composition root: which updates the bot answers at all, and how it starts on an index it cannot read."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.chat.app import OFFLINE_TOKEN, build_application
+from bot.chat.offline import BOT_USER, OfflineRequest, running
+from bot.config import Settings
+from tests.conftest import SEEDS, ChatBot, make_bot, shown_text
+
+ME = BOT_USER["username"]
+GROUP = -100123
+
+
+async def test_a_group_command_for_another_bot_gets_no_reply(chat_bot: ChatBot) -> None:
+    group = chat_bot.user(chat_id=GROUP)
+    assert await group.send("/frobnicate@some_other_bot now") == []
+    assert await group.send("/who@some_other_bot Patrushev") == []
+    assert await group.send("/frobnicate") == []  # bare: could be any member bot's command
+
+
+async def test_a_group_command_addressed_to_this_bot_is_answered(chat_bot: ChatBot) -> None:
+    group = chat_bot.user(chat_id=GROUP)
+    unknown = await group.send(f"/frobnicate@{ME} now")
+    assert "/help" in shown_text(unknown) and "/frobnicate" in shown_text(unknown)
+    assert "Nikolai Patrushev" in shown_text(await group.send(f"/who@{ME} Patrushev"))
+    assert "Nikolai Patrushev" in shown_text(await group.send("/who Patrushev"))
+
+
+async def test_a_private_command_for_another_bot_gets_no_reply(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    assert await user.send("/frobnicate@some_other_bot") == []
+    assert "/help" in shown_text(await user.send("/frobnicate"))
+
+
+async def test_an_index_of_another_schema_version_is_rebuilt_at_start(tmp_path: Path, caplog) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    old = sqlite3.connect(db_path)
+    old.execute("CREATE TABLE facts (x)")
+    old.execute("PRAGMA user_version = 0")
+    old.close()
+    caplog.set_level(logging.INFO, logger="bot.chat.app")
+    bot = await make_bot(db_path, seeds_dir=SEEDS)
+    async with running(bot.app):
+        reply = shown_text(await bot.user().send("/who Patrushev"))
+    assert "Nikolai Patrushev" in reply
+    assert any("schema version" in r.getMessage() and "building" in r.getMessage() for r in caplog.records)
+    assert not bot.errors
+
+
+def test_an_injected_transport_never_uses_the_real_token(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, bot_token=SecretStr("123456:real-secret"), db_path=tmp_path / "x.sqlite3")
+    application = build_application(settings, OfflineRequest())
+    assert application.bot.token == OFFLINE_TOKEN
+
+
+def test_without_a_transport_or_a_token_the_bot_refuses_to_build(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="BOT_TOKEN"):
+        build_application(Settings(_env_file=None, db_path=tmp_path / "x.sqlite3"))
