@@ -22,7 +22,8 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, ContextTypes
 
 from bot.chat.app import build_application
-from bot.chat.offline import ApiCall, Conversation, OfflineRequest, html_problems, running
+from bot.chat.offline import ApiCall, Conversation, OfflineRequest, running
+from bot.chat.telegram_limits import html_problems, html_to_text
 from bot.config import Settings
 
 SEEDS = ROOT / "seeds"
@@ -119,8 +120,6 @@ async def chat_bot(seeds_db: Path, tmp_path: Path) -> AsyncIterator[ChatBot]:
 
 def shown_text(calls: list[ApiCall]) -> str:
     """Everything the user could read in these calls, as plain text."""
-    from bot.chat.offline import html_to_text
-
     parts = []
     for call in calls:
         if call.method in ("sendMessage", "editMessageText") and call.text:

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 
 from bot.chat import callbacks, render
-from bot.chat.offline import html_problems, html_to_text
+from bot.chat.telegram_limits import html_problems, html_to_text
 from bot.models import (
     Agreement,
     Citation,

@@ -25,7 +25,8 @@ SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answe
 
 
 def main(args: Any, settings: Settings) -> int:
-    """Run the console over stdin/stdout; `args` has seeds, db, json, user_id, chat_id, admin (any may be None)."""
+    """Run the console over stdin/stdout; `args` has json, user_id, chat_id, admin (any may be None), and
+    `settings` already holds the cli's `--seeds`/`--db`."""
     settings = _apply_args(args, settings)
     user_id = getattr(args, "user_id", None) or DEFAULT_USER_ID
     chat_id = getattr(args, "chat_id", None)
@@ -36,14 +37,11 @@ def main(args: Any, settings: Settings) -> int:
 
 
 def _apply_args(args: Any, settings: Settings) -> Settings:
-    changes: dict[str, Any] = {}
-    if getattr(args, "seeds", None):
-        changes["seeds_dir"] = args.seeds
-    if getattr(args, "db", None):
-        changes["db_path"] = args.db
-    if getattr(args, "admin", False):
-        changes["admin_ids"] = frozenset(settings.admin_ids) | {getattr(args, "user_id", None) or DEFAULT_USER_ID}
-    return settings.model_copy(update=changes) if changes else settings
+    """`--admin` makes the console's user an admin; `--seeds`/`--db` were applied by the cli already."""
+    if not getattr(args, "admin", False):
+        return settings
+    user_id = getattr(args, "user_id", None) or DEFAULT_USER_ID
+    return settings.model_copy(update={"admin_ids": frozenset(settings.admin_ids) | {user_id}})
 
 
 async def _run(settings: Settings, user_id: int, chat_id: int | None, as_json: bool, stdin: TextIO, stdout: TextIO) -> int:

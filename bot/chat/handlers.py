@@ -29,11 +29,10 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.chat import callbacks, commands, render
-from bot.chat.offline import track_background
 from bot.chat.render import Button, Screen
-from bot.chat.state import IndexHolder, holder_of
+from bot.chat.state import IndexHolder, holder_of, track_background
 from bot.config import Settings
-from bot.index.query import Index
+from bot.index.query import Index, IndexUnavailable
 from bot.models import WhoAnswer
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
 """The offline transport: the real Application with the network replaced by a recorder.
 
 `OfflineRequest` answers every Bot API call the way Telegram would (including Telegram's refusals for
-over-long messages, unparsable HTML and callback data over 64 bytes), and records each call. `Conversation`
+over-long messages, unparsable HTML and callback data over 64 bytes, checked by `telegram_limits`), and records
+each call. `Conversation`
 builds real `Update` dicts for one user and feeds them through `Application.process_update`, returning the
 calls each update caused. The console, the tests and the benchmarks all drive the bot through these two.
 """
@@ -11,19 +12,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import html
 import itertools
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.constants import MessageLimit
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
+
+from bot.chat.state import background_tasks
+from bot.chat.telegram_limits import (
+    TelegramRefusal,
+    check_inline_answer,
+    check_markup,
+    check_text,
+    html_to_text,
+    utf16_len,
+)
 
 BOT_USER = {
     "id": 7000000001,
@@ -35,7 +44,6 @@ BOT_USER = {
     "supports_inline_queries": True,
 }
 DEFAULT_USER_ID = 1001
-BACKGROUND_TASKS = "background_tasks"  # bot_data key: update_id → tasks the handlers started for it
 
 _current_update: contextvars.ContextVar[int | None] = contextvars.ContextVar("offline_update", default=None)
 
@@ -78,94 +86,6 @@ class ApiCall:
             reply["results"] = self.params.get("results", [])
             reply["button"] = self.params.get("button")
         return reply
-
-
-class TelegramRefusal(Exception):
-    """What Telegram would answer with HTTP 400."""
-
-
-# ---------------------------------------------------------------- Telegram's own checks
-
-_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span", "tg-emoji"}
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
-
-
-def html_problems(text: str) -> list[str]:
-    """Why Telegram would refuse this HTML (empty list: it parses). Allowed tags, balanced, only known entities."""
-    problems: list[str] = []
-    stack: list[str] = []
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if char == "<":
-            match = _TAG.match(text, position)
-            if not match:
-                problems.append(f"bare '<' at {position}")
-                position += 1
-                continue
-            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
-            if name not in _ALLOWED_TAGS:
-                problems.append(f"unsupported tag <{name}> at {position}")
-            elif closing:
-                if not stack or stack[-1] != name:
-                    problems.append(f"unbalanced </{name}> at {position}")
-                else:
-                    stack.pop()
-            else:
-                if name == "a" and not re.match(r'\s+href="[^"<>]*"\s*$', attrs or ""):
-                    problems.append(f"<a> without a quoted href at {position}")
-                stack.append(name)
-            position = match.end()
-        elif char == "&":
-            match = _ENTITY.match(text, position)
-            if not match:
-                problems.append(f"bare '&' at {position}")
-                position += 1
-                continue
-            position = match.end()
-        elif char == ">":
-            problems.append(f"bare '>' at {position}")
-            position += 1
-        else:
-            position += 1
-    if stack:
-        problems.append(f"unclosed tags: {stack}")
-    return problems
-
-
-def html_to_text(text: str) -> str:
-    """The plain text Telegram would display for this HTML (links lose their address)."""
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _check_markup(markup: Any) -> None:
-    if not isinstance(markup, dict):
-        return
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
-                raise TelegramRefusal("Bad Request: BUTTON_DATA_INVALID")
-            if not button.get("text"):
-                raise TelegramRefusal("Bad Request: button text is empty")
-
-
-def _check_text(text: Any, parse_mode: Any, *, field_name: str = "message") -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise TelegramRefusal(f"Bad Request: {field_name} text is empty")
-    shown = text
-    if parse_mode == "HTML":
-        problems = html_problems(text)
-        if problems:
-            raise TelegramRefusal(f"Bad Request: can't parse entities: {problems[0]}")
-        shown = html_to_text(text)
-    if _utf16_len(shown) > MessageLimit.MAX_TEXT_LENGTH:
-        raise TelegramRefusal("Bad Request: message is too long")
 
 
 # ---------------------------------------------------------------- the transport
@@ -230,14 +150,14 @@ class OfflineRequest(BaseRequest):
             return []
         if method == "sendMessage":
             if self.strict:
-                _check_text(params.get("text"), params.get("parse_mode"))
-                _check_markup(params.get("reply_markup"))
+                check_text(params.get("text"), params.get("parse_mode"))
+                check_markup(params.get("reply_markup"))
             return self._store(int(params["chat_id"]), self.next_message_id(), params)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             if self.strict:
                 if method == "editMessageText":
-                    _check_text(params.get("text"), params.get("parse_mode"))
-                _check_markup(params.get("reply_markup"))
+                    check_text(params.get("text"), params.get("parse_mode"))
+                check_markup(params.get("reply_markup"))
             if "inline_message_id" in params:
                 return True
             chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
@@ -256,23 +176,11 @@ class OfflineRequest(BaseRequest):
             return True
         if method == "answerInlineQuery":
             if self.strict:
-                self._check_inline(params)
+                check_inline_answer(params)
             return True
         if method.startswith("getMy"):
             return [] if method == "getMyCommands" else {}
         return True  # setMyCommands, sendChatAction, deleteWebhook, setMyDescription, ...
-
-    def _check_inline(self, params: dict[str, Any]) -> None:
-        results = params.get("results") or []
-        if len(results) > 50:
-            raise TelegramRefusal("Bad Request: RESULTS_TOO_MUCH")
-        ids = [str(result.get("id")) for result in results]
-        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
-            raise TelegramRefusal("Bad Request: RESULT_ID_INVALID")
-        for result in results:
-            content = result.get("input_message_content") or {}
-            _check_text(content.get("message_text"), content.get("parse_mode"))
-            _check_markup(result.get("reply_markup"))
 
     def _store(self, chat_id: int, message_id: int, params: dict[str, Any]) -> dict[str, Any]:
         text = params.get("text", "")
@@ -365,7 +273,7 @@ class Conversation:
         }
         command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
         if command:
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}]
         return {"update_id": next(_update_ids), "message": message}
 
     def callback_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -452,31 +360,7 @@ class Conversation:
         return shown
 
 
-def track_background(app: Application, update_id: int | None, task: asyncio.Task[Any]) -> None:
-    """Remember a task a handler started for an update, so offline drivers can wait for it."""
-    if update_id is None:
-        return
-    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.setdefault(BACKGROUND_TASKS, {})
-    tasks.setdefault(update_id, set()).add(task)
-
-    def forget(done: asyncio.Task[Any]) -> None:
-        pending = tasks.get(update_id)
-        if pending is not None:
-            pending.discard(done)
-            if not pending:
-                tasks.pop(update_id, None)
-
-    task.add_done_callback(forget)
-
-
 async def wait_background(app: Application, update_id: int | None = None) -> None:
     """Wait for the background tasks started for one update (or for all of them)."""
-    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.get(BACKGROUND_TASKS, {})
-    while True:
-        pending: Iterable[asyncio.Task[Any]] = (
-            list(tasks.get(update_id, ())) if update_id is not None else [t for s in tasks.values() for t in s]
-        )
-        pending = [task for task in pending if not task.done()]
-        if not pending:
-            return
+    while pending := background_tasks(app, update_id):
         await asyncio.wait(pending)

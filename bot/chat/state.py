@@ -7,9 +7,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from telegram.ext import Application
+
 from bot.index.query import Index
 
 INDEX_HOLDER = "index_holder"  # bot_data key
+BACKGROUND_TASKS = "background_tasks"  # bot_data key: update_id → tasks the handlers started for it
 
 
 class IndexHolder:
@@ -63,3 +66,28 @@ def holder_of(bot_data: dict[str, Any]) -> IndexHolder:
     if holder is None:
         holder = bot_data[INDEX_HOLDER] = IndexHolder()
     return holder
+
+
+def track_background(app: Application, update_id: int | None, task: asyncio.Task[Any]) -> None:
+    """Remember a task a handler started for an update (a /reload's rebuild), so whoever fed the update — the
+    console, a test — can wait for what it caused."""
+    if update_id is None:
+        return
+    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.setdefault(BACKGROUND_TASKS, {})
+    tasks.setdefault(update_id, set()).add(task)
+
+    def forget(done: asyncio.Task[Any]) -> None:
+        pending = tasks.get(update_id)
+        if pending is not None:
+            pending.discard(done)
+            if not pending:
+                tasks.pop(update_id, None)
+
+    task.add_done_callback(forget)
+
+
+def background_tasks(app: Application, update_id: int | None = None) -> list[asyncio.Task[Any]]:
+    """The unfinished background tasks of one update (or of all updates)."""
+    tasks: dict[int, set[asyncio.Task[Any]]] = app.bot_data.get(BACKGROUND_TASKS, {})
+    chosen = tasks.get(update_id, set()) if update_id is not None else {t for group in tasks.values() for t in group}
+    return [task for task in chosen if not task.done()]

@@ -1,0 +1,119 @@
+"""What Telegram accepts: its HTML subset, message and callback-data limits, inline answers.
+
+The offline transport refuses what Telegram would refuse with these checks, and the renderer and the tests use
+`html_to_text` to see what a reader sees. Pure functions; no I/O.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from telegram.constants import MessageLimit
+
+
+class TelegramRefusal(Exception):
+    """What Telegram would answer with HTTP 400."""
+
+
+_ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span",
+    "tg-emoji",
+}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def html_problems(text: str) -> list[str]:
+    """Why Telegram would refuse this HTML (empty list: it parses). Allowed tags, balanced, only known entities."""
+    problems: list[str] = []
+    stack: list[str] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "<":
+            match = _TAG.match(text, position)
+            if not match:
+                problems.append(f"bare '<' at {position}")
+                position += 1
+                continue
+            closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+            if name not in _ALLOWED_TAGS:
+                problems.append(f"unsupported tag <{name}> at {position}")
+            elif closing:
+                if not stack or stack[-1] != name:
+                    problems.append(f"unbalanced </{name}> at {position}")
+                else:
+                    stack.pop()
+            else:
+                if name == "a" and not re.match(r'\s+href="[^"<>]*"\s*$', attrs or ""):
+                    problems.append(f"<a> without a quoted href at {position}")
+                stack.append(name)
+            position = match.end()
+        elif char == "&":
+            match = _ENTITY.match(text, position)
+            if not match:
+                problems.append(f"bare '&' at {position}")
+                position += 1
+                continue
+            position = match.end()
+        elif char == ">":
+            problems.append(f"bare '>' at {position}")
+            position += 1
+        else:
+            position += 1
+    if stack:
+        problems.append(f"unclosed tags: {stack}")
+    return problems
+
+
+def html_to_text(text: str) -> str:
+    """The plain text Telegram would display for this HTML (links lose their address)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def check_markup(markup: Any) -> None:
+    """Telegram's checks of an inline keyboard: callback data of 1–64 bytes, no empty button text."""
+    if not isinstance(markup, dict):
+        return
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
+                raise TelegramRefusal("Bad Request: BUTTON_DATA_INVALID")
+            if not button.get("text"):
+                raise TelegramRefusal("Bad Request: button text is empty")
+
+
+def check_text(text: Any, parse_mode: Any, *, field_name: str = "message") -> None:
+    """Telegram's checks of a message text: not empty, parsable HTML, at most 4096 characters as shown."""
+    if not isinstance(text, str) or not text.strip():
+        raise TelegramRefusal(f"Bad Request: {field_name} text is empty")
+    shown = text
+    if parse_mode == "HTML":
+        problems = html_problems(text)
+        if problems:
+            raise TelegramRefusal(f"Bad Request: can't parse entities: {problems[0]}")
+        shown = html_to_text(text)
+    if utf16_len(shown) > MessageLimit.MAX_TEXT_LENGTH:
+        raise TelegramRefusal("Bad Request: message is too long")
+
+
+def check_inline_answer(params: dict[str, Any]) -> None:
+    """Telegram's checks of answerInlineQuery: at most 50 results, unique ids of 1–64 bytes, valid messages."""
+    results = params.get("results") or []
+    if len(results) > 50:
+        raise TelegramRefusal("Bad Request: RESULTS_TOO_MUCH")
+    ids = [str(result.get("id")) for result in results]
+    if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+        raise TelegramRefusal("Bad Request: RESULT_ID_INVALID")
+    for result in results:
+        content = result.get("input_message_content") or {}
+        check_text(content.get("message_text"), content.get("parse_mode"))
+        check_markup(result.get("reply_markup"))
