@@ -118,25 +118,23 @@ def _export(settings: Settings) -> int:
 
 
 def _schema_version(db_path: Path) -> int | None:
+    from bot.index.build import read_only
+
     if not db_path.is_file():
         return None
     try:
-        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with read_only(db_path) as con:
             return con.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            con.close()
     except sqlite3.Error:
         return None
 
 
 def export_document(db_path: Path) -> dict[str, Any]:
     """The whole index as the JSON document of INTERFACES.md (plain dicts, dates as YYYY-MM-DD)."""
-    con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    from bot.index.build import read_only
+
+    with read_only(db_path) as con:
         return _document(con)
-    finally:
-        con.close()
 
 
 def _document(con: sqlite3.Connection) -> dict[str, Any]:

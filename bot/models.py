@@ -85,6 +85,7 @@ class Person(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     role: str | None = None
     organization: str | None = None
+    organization_key: str | None = None  # that organisation's entity key, when the index knows it as one
     citations: list[Citation] = Field(default_factory=list)  # every sentence that mentions them
 
 
@@ -104,6 +105,7 @@ class Agreement(BaseModel):
     status: AgreementStatus = "signed"
     sectors: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
+    more_sources: int = 0  # further citations an answer counts but does not carry
 
 
 class Figure(BaseModel):
@@ -190,6 +192,7 @@ class SearchHit(Frozen):
 class SearchAnswer(BaseModel):
     query: str
     hits: list[SearchHit] = Field(default_factory=list)
+    more: bool = False  # more sentences match than the hits hold (the hits are the best-ranked ones)
 
 
 class Source(Frozen):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import types
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.ingest import pipeline
 from bot.models import Facts, Skipped
 from test_index import invented_facts
 
@@ -28,27 +28,21 @@ def clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake_ingest(monkeypatch: pytest.MonkeyPatch):
-    """Stands in for bot.ingest.pipeline: `result` is what ingest_folder returns."""
-
-    class SeedsError(RuntimeError):
-        pass
-
+    """The real pipeline with its reading replaced: `result` (an `Ingested`) is what ingest returns."""
     state = types.SimpleNamespace(result=None, calls=0)
 
-    def ingest_folder(seeds_dir: Path, progress=None):
+    def ingest_folder(seeds_dir: Path, progress=None) -> pipeline.Ingested:
         if not Path(seeds_dir).is_dir():
-            raise SeedsError(f"seeds folder not found: {seeds_dir}")
+            raise pipeline.SeedsError(f"seeds folder not found: {seeds_dir}")
         state.calls += 1
         return state.result
 
-    module = types.ModuleType("bot.ingest.pipeline")
-    module.ingest_folder, module.SeedsError = ingest_folder, SeedsError
-    monkeypatch.setitem(sys.modules, "bot.ingest.pipeline", module)
+    monkeypatch.setattr(pipeline, "ingest_folder", ingest_folder)
     return state
 
 
 def test_index_prints_what_it_indexed_and_skipped(tmp_path: Path, fake_ingest, capsys) -> None:
-    fake_ingest.result = types.SimpleNamespace(
+    fake_ingest.result = pipeline.Ingested(
         facts=invented_facts(), skipped=[Skipped(file="blob.txt", reason="binary file, not text")]
     )
     code = main(["index", "--seeds", str(tmp_path), "--db", str(tmp_path / "i.sqlite3")])
@@ -69,7 +63,7 @@ def test_index_of_a_missing_folder_is_one_clear_line(tmp_path: Path, fake_ingest
 
 
 def test_index_with_no_readable_article_fails_and_says_why(tmp_path: Path, fake_ingest, capsys) -> None:
-    fake_ingest.result = types.SimpleNamespace(facts=Facts(), skipped=[Skipped(file="e.txt", reason="empty file")])
+    fake_ingest.result = pipeline.Ingested(facts=Facts(), skipped=[Skipped(file="e.txt", reason="empty file")])
     code = main(["index", "--seeds", str(tmp_path), "--db", str(tmp_path / "i.sqlite3")])
     err = capsys.readouterr().err
     assert code == 1
@@ -80,7 +74,7 @@ def test_index_with_no_readable_article_fails_and_says_why(tmp_path: Path, fake_
 def test_export_builds_a_missing_index_then_prints_the_document(
     tmp_path: Path, fake_ingest, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake_ingest.result = types.SimpleNamespace(facts=invented_facts(), skipped=[])
+    fake_ingest.result = pipeline.Ingested(facts=invented_facts(), skipped=[])
     monkeypatch.setenv("SEEDS_DIR", str(tmp_path))
     db = tmp_path / "data" / "i.sqlite3"
     assert main(["export", "--db", str(db)]) == 0

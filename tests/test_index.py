@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-import sys
 import types
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 
 from bot.index.build import SCHEMA_VERSION, BuildError, build_index, write_index
 from bot.index.query import Index, IndexUnavailable
+from bot.ingest import pipeline
 from bot.models import (
     Agreement,
     Article,
@@ -210,31 +210,23 @@ async def test_opening_a_missing_or_foreign_file_says_so(tmp_path: Path) -> None
 
 @pytest.fixture
 def fake_ingest(monkeypatch: pytest.MonkeyPatch):
-    """Stands in for bot.ingest.pipeline: `result` is what the next ingest_folder call returns."""
+    """The real pipeline with its reading replaced: `result` (an `Ingested`) is what the next ingest returns."""
+    state = types.SimpleNamespace(result=None, calls=[], SeedsError=pipeline.SeedsError)
 
-    class SeedsError(RuntimeError):
-        pass
-
-    state = types.SimpleNamespace(result=None, calls=[])
-
-    def ingest_folder(seeds_dir: Path, progress=None):
+    def ingest_folder(seeds_dir: Path, progress=None) -> pipeline.Ingested:
         if not Path(seeds_dir).is_dir():
-            raise SeedsError(f"seeds folder not found: {seeds_dir}")
+            raise pipeline.SeedsError(f"seeds folder not found: {seeds_dir}")
         state.calls.append(seeds_dir)
         return state.result
 
-    module = types.ModuleType("bot.ingest.pipeline")
-    module.ingest_folder = ingest_folder
-    module.SeedsError = SeedsError
-    state.SeedsError = SeedsError
-    monkeypatch.setitem(sys.modules, "bot.ingest.pipeline", module)
+    monkeypatch.setattr(pipeline, "ingest_folder", ingest_folder)
     return state
 
 
 def test_build_index_reports_what_was_added_changed_and_removed(tmp_path: Path, fake_ingest) -> None:
     db = tmp_path / "index.sqlite3"
     skipped = [Skipped(file="empty.txt", reason="empty file")]
-    fake_ingest.result = types.SimpleNamespace(facts=invented_facts(), skipped=skipped)
+    fake_ingest.result = pipeline.Ingested(facts=invented_facts(), skipped=skipped)
     first = build_index(tmp_path, db)
     assert (first.articles, first.sentences, first.people, first.organizations) == (2, 9, 4, 3)
     assert (first.agreements, first.figures, first.sector_tags) == (3, 2, 7)
@@ -244,7 +236,7 @@ def test_build_index_reports_what_was_added_changed_and_removed(tmp_path: Path, 
 
     edited = article("a1", "2024-03-01", "Andes Daily", ["A shorter text about nothing in particular."])
     third = article("c3", "2024-04-01", "Andes Daily", ["Another article."])
-    fake_ingest.result = types.SimpleNamespace(facts=Facts(articles=[edited, third]), skipped=[])
+    fake_ingest.result = pipeline.Ingested(facts=Facts(articles=[edited, third]), skipped=[])
     second = build_index(tmp_path, db)
     assert (second.added, second.changed, second.removed) == (["c3"], ["a1"], ["b2"])
 
@@ -254,7 +246,7 @@ def test_build_index_with_no_article_keeps_the_old_index(tmp_path: Path, fake_in
     write_index(invented_facts(), db)
     before = file_digest(db)
     bad = [Skipped(file="blob.txt", reason="binary file")]
-    fake_ingest.result = types.SimpleNamespace(facts=Facts(), skipped=bad)
+    fake_ingest.result = pipeline.Ingested(facts=Facts(), skipped=bad)
     with pytest.raises(BuildError) as caught:
         build_index(tmp_path, db)
     assert caught.value.skipped == bad
@@ -398,6 +390,26 @@ async def test_agreements_are_ordered_by_status_and_filtered(index: Index) -> No
     signed = (await index.agreements("wind"))[0]
     assert signed.parties == ["Ministry of Energy of Chile", "Andes Power Corporation"]
     assert [c.sentence for c in signed.citations] == [CHILE.sentences[0].text]
+
+
+async def test_long_agreement_lists_are_capped_per_status_and_counted(tmp_path: Path) -> None:
+    facts = invented_facts()
+    everywhere = [Citation.of(a, sentence) for a in (CHILE, BALTIC) for sentence in a.sentences]
+    facts.agreements += [
+        Agreement(key=f"deal-{i}", title=f"Maritime deal {i}", type="agreement", status="signed", sectors=["maritime"],
+                  citations=everywhere if i == 0 else [cite(BALTIC, "shipbuilding")])
+        for i in range(3)
+    ]
+    path = tmp_path / "index.sqlite3"
+    write_index(facts, path)
+    async with await Index.open(path) as index:
+        capped = await index.agreements("maritime", per_status=2)
+        assert [a.status for a in capped] == ["signed", "signed", "under negotiation", "planned"]
+        assert await index.agreement_counts("maritime") == {"signed": 3, "under negotiation": 1, "planned": 1}
+        assert len(await index.agreements("maritime", per_status=None)) == 5
+        big = next(a for a in capped if a.key == "deal-0")
+        assert len(big.citations) == 8 and big.more_sources == 1  # nine citations: eight carried, one counted
+        assert [c.sentence for c in big.citations] == [c.sentence for c in everywhere[:8]]
 
 
 async def test_search_ignores_diacritics_and_ranks_hits(index: Index) -> None:

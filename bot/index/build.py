@@ -5,22 +5,27 @@ Readers that still hold the old file keep reading it; a build that fails leaves 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from bot.ingest.lexicon import taxonomy
 from bot.ingest.names import fold
-from bot.models import Citation, Facts, Skipped
+from bot.models import Citation, Facts, Skipped, plural
+
+if TYPE_CHECKING:
+    from bot.ingest.pipeline import Ingested
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +63,13 @@ class BuildReport(BaseModel):
     def summary_lines(self) -> list[str]:
         where = f" into {self.db_path}" if self.db_path else ""
         lines = [
-            f"Indexed {self.articles} article{_s(self.articles)} ({self.sentences} sentences){where} in {self.seconds:.2f} s",
+            f"Indexed {plural(self.articles, 'article')} ({plural(self.sentences, 'sentence')}){where} in {self.seconds:.2f} s",
             f"People: {self.people}, organisations: {self.organizations}, agreements: {self.agreements}, "
             f"figures: {self.figures}, sector tags: {self.sector_tags}",
             f"Since the previous index: {len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed",
         ]
         if self.skipped:
-            lines.append(f"Skipped {len(self.skipped)} file{_s(len(self.skipped))}:")
+            lines.append(f"Skipped {plural(len(self.skipped), 'file')}:")
             lines.extend(f"  {item.file}: {item.reason}" for item in self.skipped)
         else:
             lines.append("Skipped: none")
@@ -74,12 +79,23 @@ class BuildReport(BaseModel):
         return lines
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
 def schema_sql() -> str:
     return resources.files(__package__).joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def read_only_uri(db_path: Path) -> str:
+    """The SQLite URI that opens an existing index file read-only: never created, never written."""
+    return f"{Path(db_path).resolve().as_uri()}?mode=ro"
+
+
+@contextlib.contextmanager
+def read_only(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """An existing index file opened read-only, closed on leaving the block."""
+    con = sqlite3.connect(read_only_uri(db_path), uri=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 # ---------------------------------------------------------------- building
@@ -94,7 +110,7 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
 
     started = time.perf_counter()
     db_path = Path(db_path)
-    ingested = ingest_folder(Path(seeds_dir), progress)
+    ingested: Ingested = ingest_folder(Path(seeds_dir), progress)
     facts: Facts = ingested.facts
     skipped = list(ingested.skipped)
     if not facts.articles:
@@ -112,7 +128,7 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
         figures=len(facts.figures),
         sector_tags=len({(hit.sector, hit.citation.article, hit.citation.start) for hit in facts.sector_hits}),
         skipped=skipped,
-        warnings=list(getattr(ingested, "warnings", [])),
+        warnings=list(ingested.warnings),
         added=sorted(set(current) - set(previous)),
         changed=sorted(key for key in current if key in previous and previous[key] != current[key]),
         removed=sorted(set(previous) - set(current)),
@@ -125,21 +141,15 @@ def article_hashes(db_path: Path) -> dict[str, str]:
     if not Path(db_path).is_file():
         return {}
     try:
-        con = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with read_only(db_path) as con:
             return dict(con.execute("SELECT id, content_hash FROM articles"))
-        finally:
-            con.close()
     except sqlite3.Error:
         return {}
 
 
 def _count(db_path: Path, table: str) -> int:
-    con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with read_only(db_path) as con:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table is one of ours, not input
-    finally:
-        con.close()
 
 
 def write_index(facts: Facts, db_path: Path) -> None:
@@ -430,8 +440,7 @@ def _write(rows: _Rows, path: Path) -> None:
 
 
 def _validate(path: Path, rows: _Rows) -> None:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+    with read_only(path) as con:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             raise BuildError(f"the new index has schema version {version}, expected {SCHEMA_VERSION}")
@@ -452,5 +461,3 @@ def _validate(path: Path, rows: _Rows) -> None:
         result = con.execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise BuildError(f"the new index failed its integrity check: {result}")
-    finally:
-        con.close()

@@ -8,6 +8,7 @@ batched load of the cited sentences.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,10 +19,11 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR
+from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
 from bot.ingest.lexicon import taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.models import (
+    STATUS_ORDER,
     Agreement,
     Citation,
     EntityRef,
@@ -37,9 +39,12 @@ from bot.models import (
     WhoAnswer,
 )
 
-STATUS_ORDER = {"signed": 0, "adopted": 1, "under negotiation": 2, "planned": 3}
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
 AGREEMENT_LIMIT = 50  # agreements per who/sector answer, in agreement order
+AGREEMENTS_PER_STATUS = 25  # agreements of each status in an /agreements answer (the rest are counted)
+CITATIONS_PER_AGREEMENT = 8  # carried per agreement: enough to quote three and link five; the rest are counted
+_REMEMBERED_FILTERS = 64
 FOUND_SCORE = 88  # a fuzzy match this good, and clearly ahead of the next, is an answer
 CLEAR_LEAD = 6
 SUGGEST_SCORE = 70
@@ -49,6 +54,14 @@ SUGGESTIONS = 8  # candidates offered for a query of generic words only
 _WORD = re.compile(r"\w+")
 _IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _CHUNK = 500
+
+
+DIGEST_PREFIX = "~"  # entity keys are slugs and never start with it
+
+
+def key_digest(key: str) -> str:
+    """A short stable stand-in for an entity key, for places with no room for the key (64-byte callback data)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 class IndexUnavailable(Exception):
@@ -75,6 +88,7 @@ class _Entity:
     description: str | None
     mentions: int
     aliases: tuple[str, ...]
+    org_key: str | None = None
 
     def ref(self) -> EntityRef:
         if self.kind == "person":
@@ -103,6 +117,9 @@ class Index:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        self._by_digest: dict[str, str] | None = None
+        self._matches: dict[str, list[int]] = {}  # folded /agreements filter → matching ids, in answer order
+        self._families: dict[str, list[int]] = {}  # sector key → agreement ids of it and its sub-sectors
 
     @classmethod
     async def open(cls, path: Path) -> Index:
@@ -110,7 +127,7 @@ class Index:
         path = Path(path)
         if not path.is_file():
             raise IndexUnavailable(f"no index at {path}")
-        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = await aiosqlite.connect(read_only_uri(path), uri=True)
         index = cls(db, path)
         try:
             await index._load()
@@ -155,7 +172,7 @@ class Index:
             "SELECT key, kind, name, role, organization, org_key, description, mentions FROM entities ORDER BY ord"
         ):
             self._entities[key] = _Entity(
-                key, kind, name, role, organization, description, mentions, tuple(aliases.get(key, ()))
+                key, kind, name, role, organization, description, mentions, tuple(aliases.get(key, ())), org_key
             )
             if org_key and kind == "person":
                 self._people_of[org_key].append(key)
@@ -180,7 +197,7 @@ class Index:
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
             self._agreements[number] = _Agreement(
-                number, key, title, type_, status, (STATUS_ORDER.get(status, len(STATUS_ORDER)), first or 0),
+                number, key, title, type_, status, (_STATUS_RANK.get(status, len(_STATUS_RANK)), first or 0),
                 tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys,
             )
 
@@ -233,39 +250,82 @@ class Index:
         loaded = await self._citation_map(ids)
         return [loaded[number] for number in ids if number in loaded]
 
-    async def _cited_sentences(self, table: str, column: str, ids: list[int]) -> dict[int, list[int]]:
-        """Owner id → its citation sentence ids, for agreements or figures (table/column are ours, not input)."""
+    async def _cited_sentences(
+        self, table: str, column: str, ids: list[int], most: int | None = None
+    ) -> tuple[dict[int, list[int]], dict[int, int]]:
+        """Owner id → its first `most` citation sentence ids, and owner id → how many it has in all, for
+        agreements or figures (table/column are ours, not input)."""
         cited: dict[int, list[int]] = defaultdict(list)
+        counts: dict[int, int] = defaultdict(int)
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
             for owner, sentence in await self._rows(
                 f"SELECT {column}, sentence FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, ord", chunk
             ):
-                cited[owner].append(sentence)
-        return cited
+                counts[owner] += 1
+                if most is None or counts[owner] <= most:
+                    cited[owner].append(sentence)
+        return cited, counts
 
     def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
         return sorted(set(agreement_ids), key=lambda number: self._agreements[number].order)
 
-    async def _agreement_models(
-        self, agreement_ids: Iterable[int], limit: int | None = None
-    ) -> tuple[list[Agreement], set[int]]:
-        """Agreements in answer order with their citations, and the sentence ids those citations are."""
-        ids = self._ordered(agreement_ids)[:limit]
-        cited = await self._cited_sentences("agreement_citations", "agreement", ids)
+    async def _agreement_models(self, ordered_ids: Sequence[int]) -> tuple[list[Agreement], set[int]]:
+        """Agreements with their first citations (the rest only counted), and the sentence ids those citations are."""
+        ids = list(ordered_ids)
+        cited, counts = await self._cited_sentences("agreement_citations", "agreement", ids, CITATIONS_PER_AGREEMENT)
         shown = {s for number in ids for s in cited[number]}
         citations = await self._citation_map(shown)
         models = []
         for number in ids:
             row = self._agreements[number]
+            carried = [citations[s] for s in cited[number] if s in citations]
             models.append(
                 Agreement(
                     key=row.key, title=row.title, type=row.type, parties=list(row.parties), status=row.status,
-                    sectors=list(row.sectors), citations=[citations[s] for s in cited[number] if s in citations],
+                    sectors=list(row.sectors), citations=carried, more_sources=counts[number] - len(cited[number]),
                 )
             )
         return models, shown
+
+    async def _matching(self, filter_text: str | None) -> list[int]:
+        """Agreement ids matching a filter (all of them for none), in answer order; remembered, as the index
+        never changes and page 2 asks the same question as page 1."""
+        folded = fold(filter_text or "")
+        cached = self._matches.get(folded)
+        if cached is not None:
+            return cached
+        if not folded:
+            ordered = self._ordered(self._agreements)
+        else:
+            matches: set[int] = set()
+            sector = taxonomy().resolve(filter_text or "")
+            if sector:
+                matches.update(self._in_family(sector))
+            matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
+            expression = _match_expression(filter_text or "")
+            if expression:  # every word in the title, the parties or a cited sentence
+                matches.update(
+                    row[0]
+                    for row in await self._rows(
+                        "SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,)
+                    )
+                )
+            ordered = self._ordered(matches)
+        if len(self._matches) >= _REMEMBERED_FILTERS:
+            self._matches.pop(next(iter(self._matches)))
+        self._matches[folded] = ordered
+        return ordered
+
+    def _in_family(self, sector: str) -> list[int]:
+        """Agreement ids of a sector and its sub-sectors, in answer order (made once per sector)."""
+        family = self._families.get(sector)
+        if family is None:
+            family = self._families[sector] = self._ordered(
+                number for key in taxonomy().family(sector) for number in self._agreements_in.get(key, ())
+            )
+        return family
 
     # ------------------------------------------------------------ answers
 
@@ -328,10 +388,19 @@ class Index:
         return [self._entities[key].ref() for key in self._most_mentioned[:limit]]
 
     async def entity(self, key: str) -> WhoAnswer:
-        """The `found` answer for an entity key (buttons and deep links carry keys); `none` if unknown."""
+        """The `found` answer for an entity key, or for `~<digest>` of one (buttons and deep links carry them);
+        `none` if unknown."""
+        if key.startswith(DIGEST_PREFIX):
+            key = self._digests().get(key[len(DIGEST_PREFIX) :], key)
         if key not in self._entities:
             return self._none(key)
         return await self._found(key, key)
+
+    def _digests(self) -> dict[str, str]:
+        """Digest → entity key, made on first use (only buttons of keys too long for callback data need it)."""
+        if self._by_digest is None:
+            self._by_digest = {key_digest(key): key for key in self._entities}
+        return self._by_digest
 
     def _none(self, query: str) -> WhoAnswer:
         return WhoAnswer(status="none", query=query, candidates=self.best_known())
@@ -433,7 +502,7 @@ class Index:
                 (key, key),
             )
         ]
-        agreements, _shown = await self._agreement_models(agreement_ids, AGREEMENT_LIMIT)
+        agreements, _shown = await self._agreement_models(self._ordered(agreement_ids)[:AGREEMENT_LIMIT])
         if entity.kind == "person":
             person = self._person(entity, citations)
             return WhoAnswer(status="found", query=query, person=person, agreements=agreements, citations=citations)
@@ -451,7 +520,7 @@ class Index:
     def _person(entity: _Entity, citations: list[Citation]) -> Person:
         return Person(
             key=entity.key, name=entity.name, aliases=list(entity.aliases), role=entity.role,
-            organization=entity.organization, citations=citations,
+            organization=entity.organization, organization_key=entity.org_key, citations=citations,
         )
 
     async def sector(self, name: str | None) -> SectorAnswer:
@@ -463,9 +532,7 @@ class Index:
         if key is None or key not in self._sectors:
             return SectorAnswer(status="unknown", query=name, known=known)
         family = taxonomy().family(key)
-        agreements, shown = await self._agreement_models(
-            (number for sector in family for number in self._agreements_in.get(sector, ())), AGREEMENT_LIMIT
-        )
+        agreements, shown = await self._agreement_models(self._in_family(key)[:AGREEMENT_LIMIT])
         rows = await self._rows(
             "SELECT sentence FROM sector_tags WHERE sector = ? ORDER BY sentence LIMIT ?",
             (key, CITATION_LIMIT + len(shown)),
@@ -480,26 +547,30 @@ class Index:
             citations=await self._citations(sentence_ids),
         )
 
-    async def agreements(self, filter_text: str | None = None, limit: int | None = None) -> list[Agreement]:
-        """All agreements, or those matching a sector, a party or words of the title/sentence.
+    async def agreements(
+        self, filter_text: str | None = None, limit: int | None = None, per_status: int | None = AGREEMENTS_PER_STATUS
+    ) -> list[Agreement]:
+        """Agreements matching a sector, a party or words of the title/sentence (all of them without a filter).
 
-        Ordered by status (signed, adopted, under negotiation, planned), then date. `limit` caps the list.
-        """
-        if filter_text is None or not fold(filter_text):
-            return (await self._agreement_models(self._agreements, limit))[0]
-        folded = fold(filter_text)
-        matches: set[int] = set()
-        sector = taxonomy().resolve(filter_text)
-        if sector:
-            for key in taxonomy().family(sector):
-                matches.update(self._agreements_in.get(key, ()))
-        matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
-        expression = _match_expression(filter_text)
-        if expression:  # every word in the title, the parties or a cited sentence
-            matches.update(
-                row[0] for row in await self._rows("SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,))
-            )
-        return (await self._agreement_models(matches, limit))[0]
+        Ordered by status (signed, adopted, under negotiation, planned), then date; at most `per_status` of each
+        status (`agreement_counts` says how many match in all) and `limit` in all."""
+        taken: dict[str, int] = defaultdict(int)
+        chosen: list[int] = []
+        for number in await self._matching(filter_text):
+            if limit is not None and len(chosen) >= limit:
+                break
+            status = self._agreements[number].status
+            if per_status is None or taken[status] < per_status:
+                taken[status] += 1
+                chosen.append(number)
+        return (await self._agreement_models(chosen))[0]
+
+    async def agreement_counts(self, filter_text: str | None = None) -> dict[str, int]:
+        """How many agreements match the filter, by status."""
+        counts: dict[str, int] = defaultdict(int)
+        for number in await self._matching(filter_text):
+            counts[self._agreements[number].status] += 1
+        return dict(counts)
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
         """FTS5 over sentences, ranked by bm25; every word must occur (diacritics and case ignored)."""
@@ -507,11 +578,13 @@ class Index:
         if not expression or limit <= 0:
             return SearchAnswer(query=text)
         rows = await self._rows(
-            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit)
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit + 1)
         )
         terms = tuple(dict.fromkeys(_WORD.findall(text)))
-        citations = await self._citations(row[0] for row in rows)
-        return SearchAnswer(query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations])
+        citations = await self._citations(row[0] for row in rows[:limit])
+        return SearchAnswer(
+            query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit
+        )
 
     async def sources(self) -> list[Source]:
         """Every article, newest first; `facts` counts the distinct entities, agreements and figures cited
@@ -524,7 +597,7 @@ class Index:
     async def figures(self) -> list[Figure]:
         """Every figure with its citations, in the order of their first citation."""
         rows = await self._rows("SELECT id, value, unit, about FROM figures ORDER BY id")
-        cited = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
+        cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
             Figure(
