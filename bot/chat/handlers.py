@@ -458,6 +458,7 @@ async def _refuse_reload(update: Update) -> None:
 
 async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
     from bot.index.build import BuildError, build_index
+    from bot.ingest.pipeline import SeedsError
 
     async with index_holder.reload_lock:
         loop = asyncio.get_running_loop()
@@ -476,22 +477,41 @@ async def _rebuild(application: Application, progress_message: Message, settings
                 text = render.reload_progress(state["done"], state["total"], state["file"])
                 if text != shown:
                     shown = text
-                    with contextlib.suppress(BadRequest):
-                        await progress_message.edit_text(text)
+                    await _edit_progress(progress_message, text)
         try:
             report = build.result()
             new_index = await Index.open(Path(settings.db_path))
-        except BuildError as error:
+        except (BuildError, SeedsError, IndexUnavailable) as error:
             log.warning("reload failed: %s", error)
-            await progress_message.edit_text(render.reload_failed(str(error), getattr(error, "skipped", [])))
+            skipped = error.skipped if isinstance(error, BuildError) else []
+            await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
             return
-        except Exception as error:
+        except Exception:
             log.exception("reload failed")
-            await progress_message.edit_text(render.reload_failed(f"{type(error).__name__}: {error}", []))
+            await _edit_progress(
+                progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
+                final=True,
+            )
             return
-        await index_holder.swap(new_index)
+        await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
         log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
-        await progress_message.edit_text(render.reload_report(report))
+        await _edit_progress(progress_message, render.reload_report(report), final=True)
+
+
+async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:
+    """Edit the /reload progress message. Telegram refusing or timing out never stops the reload; the final
+    report, if the edit fails, is sent as a new message instead (and only logged if that fails too)."""
+    try:
+        await progress_message.edit_text(text)
+    except TelegramError as error:
+        if not final:
+            log.info("could not update the reload progress: %s", error)
+            return
+        log.warning("could not edit the reload report into place (%s); sending it instead", error)
+        try:
+            await progress_message.get_bot().send_message(progress_message.chat_id, text)
+        except TelegramError:
+            log.warning("could not send the reload report", exc_info=True)
 
 
 # ---------------------------------------------------------------- errors

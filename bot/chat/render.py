@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.chat import callbacks
+from bot.index.build import BuildReport
 from bot.ingest.names import fold
 from bot.models import (
     Agreement,
@@ -25,9 +26,11 @@ from bot.models import (
     SearchAnswer,
     SectorAnswer,
     SectorInfo,
+    Skipped,
     Source,
     Stats,
     WhoAnswer,
+    plural,
 )
 
 LIMIT: int = MessageLimit.MAX_TEXT_LENGTH
@@ -491,6 +494,15 @@ def start(stats: Stats, examples: Sequence[Button], bot_name: str = "citebot") -
     return Screen(["\n".join(lines)], [[button] for button in examples])
 
 
+def _fact_counts(counts: Stats | BuildReport) -> str:
+    return ", ".join([
+        plural(counts.people, "person", "people"),
+        plural(counts.organizations, "organisation"),
+        plural(counts.agreements, "agreement"),
+        plural(counts.figures, "figure"),
+    ])
+
+
 def unknown_command(command: str) -> str:
     return f"I don't know the command {esc(command)}. /help lists what I can do."
 
@@ -518,35 +530,48 @@ def reload_progress(done: int, total: int, file_name: str) -> str:
     return f"🔄 Rebuilding the index… read {done}/{total} files (last: <code>{esc(file_name)}</code>)"
 
 
-def _skipped_lines(skipped: Sequence[object]) -> list[str]:
-    return [f"• <code>{esc(getattr(s, 'file', s))}</code>: {esc(getattr(s, 'reason', ''))}" for s in skipped]
+def _skipped_lines(skipped: Sequence[Skipped]) -> list[str]:
+    return [f"• <code>{esc(item.file)}</code>: {esc(item.reason)}" for item in skipped]
 
 
-def reload_failed(error: str, skipped: Sequence[object]) -> str:
+def reload_failed(error: str, skipped: Sequence[Skipped] = ()) -> str:
     lines = [f"❌ Reload failed: {esc(error)}", "The previous index is still answering; nothing changed."]
     if skipped:
-        lines += ["", "<b>Files skipped</b>", *_skipped_lines(skipped)]
-    return _fit("\n".join(lines))
+        lines += ["", f"<b>Skipped {plural(len(skipped), 'file')}</b>", *_skipped_lines(skipped)]
+    return _fit(lines)
 
 
-def reload_report(report: object) -> str:
-    """The summary of a successful reload (a `bot.index.build.BuildReport`)."""
-    get = lambda name, default=0: getattr(report, name, default)  # noqa: E731
+def reload_report(report: BuildReport) -> str:
+    """The summary of a successful reload: what is indexed now, what changed, what was skipped and why."""
     lines = [
-        f"✅ Reloaded: <b>{get('articles')}</b> articles, {get('sentences')} sentences in {get('seconds', 0.0):.1f} s.",
-        f"{get('people')} people, {get('organizations')} organisations, {get('agreements')} agreements, {get('figures')} figures.",
+        f"✅ Reloaded: <b>{plural(report.articles, 'article')}</b>, {plural(report.sentences, 'sentence')}"
+        f" in {report.seconds:.1f} s.",
+        _fact_counts(report) + ".",
     ]
-    for label, name in (("Added", "added"), ("Changed", "changed"), ("Removed", "removed")):
-        items = list(get(name, []))
-        lines.append(f"{label}: {len(items)}" + (" — " + esc(", ".join(items[:20])) + ("…" if len(items) > 20 else "") if items else ""))
-    skipped = list(get("skipped", []))
-    if skipped:
-        lines += ["", f"<b>Skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''}</b>", *_skipped_lines(skipped)]
+    for label, items in (("Added", report.added), ("Changed", report.changed), ("Removed", report.removed)):
+        listed = f" — {esc(', '.join(items[:20]))}{'…' if len(items) > 20 else ''}" if items else ""
+        lines.append(f"{label}: {plural(len(items), 'article')}{listed}")
+    if report.skipped:
+        lines += ["", f"<b>Skipped {plural(len(report.skipped), 'file')}</b>", *_skipped_lines(report.skipped)]
     else:
         lines.append("Skipped: none")
-    return _fit("\n".join(lines))
+    if report.warnings:
+        lines += ["", f"<b>Indexed with remarks ({len(report.warnings)})</b>", *_skipped_lines(report.warnings)]
+    return _fit(lines)
 
 
-def _fit(text: str) -> str:
-    """A one-message status (reload report) kept within the limit, cut between lines."""
-    return text if len(text) <= LIMIT else paginate("", text.split("\n"), LIMIT)[0]
+def _fit(lines: Sequence[str]) -> str:
+    """A one-message status (the reload report) kept within the limit, cut between lines."""
+    text = "\n".join(lines)
+    if len(text) <= LIMIT:
+        return text
+    kept: list[str] = []
+    size = 0
+    for number, line in enumerate(lines):
+        more = f"… and {plural(len(lines) - number, 'more line')}"
+        if size + len(line) + 1 + len(more) > LIMIT:
+            kept.append(more)
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
