@@ -103,3 +103,21 @@ async def test_search_pages_come_from_the_same_query(long_bot: ChatBot) -> None:
     counts = [text.count(sentence) for sentence in SENTENCES]
     assert set(counts) <= {0, 1} and sum(counts) == 50  # the 50 best hits, each once across the pages
     assert "<b>megawatts</b>" in shown[0].text
+
+
+async def test_an_entity_whose_key_cannot_fit_a_button_still_pages(tmp_path: Path) -> None:
+    long_key = "ivan-petrov-" + "东京" * 20  # 132 bytes: over the 64 of callback data
+    renamed = facts()
+    renamed.people = [person.model_copy(update={"key": long_key}) for person in renamed.people]
+    renamed.mentions = [mention.model_copy(update={"entity": long_key}) for mention in renamed.mentions]
+    path = tmp_path / "long-key.sqlite3"
+    write_index(renamed, path)
+    bot = await make_bot(path)
+    async with running(bot.app):
+        shown = await bot.user().read_all("/who Petrov")
+    text = shown_text(shown)
+    assert len(shown) > 2 and all(text.count(sentence) == 1 for sentence in SENTENCES)
+    assert shown[-1].buttons()[-1]["text"] == f"{len(shown)}/{len(shown)}"
+    assert not bot.errors
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)

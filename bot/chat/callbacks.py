@@ -2,7 +2,8 @@
 
 Formats:
     p:<view>:<page>:<arg>   a page of a paginated answer (view codes below; arg may be empty or contain ':')
-    w:<key>                 open a person or organisation by entity key
+    w:<ref>                 open a person or organisation: its entity key, or `~<digest>` for a key that is too
+                            long or odd for callback data (the index resolves the digest)
     s:<key>                 open a sector by taxonomy key
     n                       the page indicator; does nothing
 Because nothing is kept in memory, a button still works after a restart and on any replica.
@@ -13,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.index.query import DIGEST_PREFIX, key_digest
+
 MAX_CALLBACK_BYTES = 64
-MAX_DEEP_LINK = 64
+MAX_REF_BYTES = 40  # an entity key longer than this travels as its digest, leaving room for `p:w:999:`
 
 VIEWS = {
     "w": "who",  # arg: entity key
@@ -51,10 +54,20 @@ def page_data(view: str, arg: str, page: int) -> str:
     return data
 
 
+_REF = re.compile(r"[\w.~-]{1,62}", flags=re.ASCII)
+
+
+def entity_ref(key: str) -> str:
+    """How an entity key travels in buttons: itself when short and plain, else its digest (`~3f2a…`)."""
+    if len(key.encode("utf-8")) <= MAX_REF_BYTES and _REF.fullmatch(key) and not key.startswith(DIGEST_PREFIX):
+        return key
+    return DIGEST_PREFIX + key_digest(key)
+
+
 def open_data(kind: str, key: str) -> str | None:
-    """`w:<key>` / `s:<key>`, or None when the key cannot fit (then the caller shows no button)."""
-    data = f"{kind}:{key}"
-    return data if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES else None
+    """`w:<ref>` / `s:<key>`, or None when a sector key cannot fit (then the caller shows no button)."""
+    data = f"{kind}:{entity_ref(key) if kind == 'w' else key}"
+    return data if len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES and _REF.fullmatch(data[2:]) else None
 
 
 def fit_arg(view: str, text: str) -> str:
@@ -80,7 +93,7 @@ def parse(data: str | None) -> PageRef | Open | str | None:
     match = re.fullmatch(r"p:([a-z]+):([0-9]{1,3}):(.*)", data, flags=re.S)
     if match and match.group(1) in VIEWS and int(match.group(2)) >= 1:
         return PageRef(match.group(1), match.group(3), int(match.group(2)))
-    match = re.fullmatch(r"([ws]):([\w.-]{1,62})", data)
+    match = re.fullmatch(r"([ws]):([\w.~-]{1,62})", data, flags=re.ASCII)
     if match:
         return Open(match.group(1), match.group(2))
     return None
@@ -89,14 +102,6 @@ def parse(data: str | None) -> PageRef | Open | str | None:
 # ---------------------------------------------------------------- deep links (t.me/<bot>?start=<payload>)
 
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def deep_link_payload(kind: str, key_or_text: str) -> str | None:
-    """`who_<key>`, `sector_<key>`, `search_<words-joined-by-dashes>`; None when it cannot fit or is invalid."""
-    if kind == "search":
-        key_or_text = "-".join(re.findall(r"[A-Za-z0-9]+", key_or_text))
-    payload = f"{kind}_{key_or_text}"
-    return payload if _PAYLOAD.fullmatch(payload) else None
 
 
 def parse_deep_link(payload: str) -> tuple[str, str] | None:

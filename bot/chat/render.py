@@ -366,7 +366,7 @@ def _who_found(answer: WhoAnswer) -> Screen:
     )
     if not blocks:
         blocks.append("<i>The articles name them but say nothing more.</i>")
-    return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=entity.key)
+    return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=callbacks.entity_ref(entity.key))
 
 
 def _distinct(citations: Iterable[Citation]) -> list[str]:
