@@ -23,7 +23,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat.app import build_application
 from bot.chat.offline import ApiCall, Conversation, OfflineRequest, running
-from bot.chat.telegram_limits import html_problems, html_to_text
+from bot.chat.telegram_limits import html_problems, html_to_text, utf16_len
 from bot.config import Settings
 
 SEEDS = ROOT / "seeds"
@@ -74,7 +74,7 @@ def check_calls(calls: list[ApiCall]) -> None:
                 texts.append((content["message_text"], content.get("parse_mode")))
         for text, parse_mode in texts:
             assert text, f"{call.method} with empty text"
-            assert len(text) <= MessageLimit.MAX_TEXT_LENGTH, f"{call.method} text of {len(text)} characters"
+            assert utf16_len(text) <= MessageLimit.MAX_TEXT_LENGTH, f"{call.method} text of {utf16_len(text)} characters"
             assert parse_mode == "HTML", f"{call.method} without HTML parse mode"
             assert not html_problems(text), f"invalid Telegram HTML: {html_problems(text)}\n{text}"
         for button in call.buttons():

@@ -21,10 +21,11 @@ def run_console(stdin: str, db_path: Path, *args: str) -> subprocess.CompletedPr
 
 def test_console_prints_readable_cited_answers_on_a_fresh_clone(tmp_path: Path) -> None:
     db_path = tmp_path / "fresh" / "citebot.sqlite3"  # does not exist yet: the console builds it
-    result = run_console("/who Patrushev\n/sector energy\n", db_path)
+    result = run_console('/who Patrushev\n/sector energy\n{"press": "▶"}\n', db_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Nikolai Patrushev" in out and "PetroVietnam" in out
+    assert "Nikolai Patrushev" in out and "Energy cooperation is actively developing" in out
+    assert "(edited)" in out and "PetroVietnam" in out  # page 2 of the sector, after pressing ▶
     assert "  │ " in out  # quotes, indented
     assert "— Sputnik International (https://" in out or "— VNS, 2025-05-11" in out
     assert "<b>" not in out and "&lt;" not in out and "&amp;" not in out

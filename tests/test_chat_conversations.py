@@ -102,7 +102,7 @@ async def test_deep_links_open_the_answer(chat_bot: ChatBot) -> None:
     text = shown_text(await chat_bot.user().send(f"/start who_{key}"))
     assert "Nikolai Patrushev" in text and "—" in text
     text = shown_text(await chat_bot.user().send("/start sector_energy"))
-    assert "Energy" in text and "PetroVietnam" in text
+    assert "Energy" in text and "Energy cooperation is actively developing" in text
     text = shown_text(await chat_bot.user().send("/start search_nuclear-power-plant"))
     assert "nuclear power plant" in text.casefold()
     text = shown_text(await chat_bot.user().send("/start who_nobody-at-all"))
@@ -118,7 +118,7 @@ async def test_who_and_sector_without_arguments_explain_themselves_with_buttons(
     assert any(re.fullmatch(r"energy \(\d+\)", label) for label in labels)
     calls = await user.press(next(label for label in labels if label.startswith("energy")))
     assert calls[0].method == "answerCallbackQuery"
-    assert "PetroVietnam" in shown_text(calls)
+    assert "Energy cooperation is actively developing" in shown_text(calls)
 
 
 async def test_did_you_mean_button_opens_the_person(chat_bot: ChatBot) -> None:
@@ -195,3 +195,19 @@ async def test_slow_answers_show_typing(chat_bot: ChatBot, monkeypatch: pytest.M
     calls = await chat_bot.user().send("/search nuclear")
     assert [c.method for c in calls] == ["sendChatAction", "sendMessage"]
     assert calls[0].params["action"] == "typing"
+
+
+@pytest.mark.parametrize("word", ["President", "General", "Party", "Group", "Energy", "Board"])
+async def test_a_generic_word_alone_is_not_taken_for_someone(chat_bot: ChatBot, word: str) -> None:
+    reply = (await chat_bot.user().send(f"/who {word}"))[-1]
+    assert "<blockquote>" not in reply.text, reply.text
+    assert f"“{word}”" in reply.text
+    assert f"🔎 Search the articles for “{word}”" in [b["text"] for b in reply.buttons()]
+
+
+async def test_a_person_page_opens_their_organisation(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    reply = (await user.send("/who Patrushev"))[-1]
+    assert "🏢 Russian Maritime Board" in [b["text"] for b in reply.buttons()]
+    calls = await user.press("🏢 Russian Maritime Board")
+    assert shown_text([c for c in calls if c.method == "sendMessage"]).startswith("🏢 Russian Maritime Board\n")

@@ -121,3 +121,13 @@ async def test_an_entity_whose_key_cannot_fit_a_button_still_pages(tmp_path: Pat
     assert not bot.errors
     check_calls(bot.request.calls)
     check_callbacks_answered(bot)
+
+
+async def test_the_search_button_under_nothing_found_turns_the_message_into_the_search(long_bot: ChatBot) -> None:
+    user = long_bot.user()
+    reply = (await user.send("/who megawatts"))[-1]
+    assert "Nothing in the articles matches “megawatts”" in reply.text and "<blockquote>" not in reply.text
+    calls = await user.press("🔎 Search the articles for “megawatts”")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert "matching “megawatts”" in shown_text(calls) and "<b>megawatts</b>" in calls[1].text
+    assert "▶" in [b["text"] for b in calls[1].buttons()]

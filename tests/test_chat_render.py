@@ -130,7 +130,8 @@ def test_did_you_mean_offers_the_candidates_as_buttons() -> None:
     answer = WhoAnswer(status="suggest", query="Patrushv", candidates=[EntityRef(key="np", kind="person", name="Nikolai P", detail="aide")])
     screen = render.who(answer)
     assert "Did you mean" in screen.pages[0] and "Nikolai P" in screen.pages[0]
-    assert all_markup(screen) == ["w:np"]
+    assert all_markup(screen) == ["w:np", "p:q:1:Patrushv"]
+    assert [b.text for row in screen.rows for b in row] == ["Nikolai P", "🔎 Search the articles for “Patrushv”"]
 
 
 def test_sector_list_and_unknown_sector_offer_sector_buttons_with_counts() -> None:
@@ -184,3 +185,104 @@ def test_a_key_too_long_for_callback_data_pages_by_its_digest() -> None:
     nav = [button.callback_data for button in screen.markup(1).inline_keyboard[0]]
     assert nav[-1] == f"p:w:2:~{key_digest(person.key)}" and len(nav[-1].encode()) <= 64
     assert callbacks.parse(callbacks.open_data("w", person.key)) == callbacks.Open("w", f"~{key_digest(person.key)}")
+
+
+def quote_count(page: str) -> int:
+    return page.count("<blockquote>")
+
+
+def test_pages_are_sized_for_reading_on_a_phone() -> None:
+    short = [f"Short fact number {i} about the grid." for i in range(23)]
+    long = [f"Fact {i}: " + "a long sentence about energy cooperation and shipping " * 6 for i in range(12)]
+    for sentences in (short, long):
+        person = Person(key="ivan-petrov", name="Ivan Petrov")
+        screen = render.who(WhoAnswer(status="found", query="petrov", person=person, citations=[cite(s) for s in sentences]))
+        for page in screen.pages:
+            assert quote_count(page) <= render.PAGE_QUOTES
+            assert len(html_to_text(page)) <= render.PAGE_BUDGET or quote_count(page) == 1
+        assert sum(quote_count(page) for page in screen.pages) == len(sentences)
+    assert len(render.who(WhoAnswer(status="found", query="p", person=person, citations=[cite(s) for s in short])).pages) == 5
+
+
+def test_an_agreement_reported_by_many_outlets_quotes_three_and_lists_the_rest() -> None:
+    reports = [cite(f"Report {i} of the deal.", outlet=f"Outlet {i}", article=f"a{i}") for i in range(9)]
+    agreement = Agreement(key="k", title="Deal", type="agreement", sectors=["trade-and-finance"], citations=reports)
+    block = render.agreement_block(agreement)
+    plain = html_to_text(block)
+    assert quote_count(block) == 3
+    assert all(f"Report {i} of the deal." in plain for i in range(3)) and "Report 3 of" not in plain
+    assert "…and 6 more sources: Outlet 3, 2025-05-10; Outlet 4, 2025-05-10" in plain and "and 1 more" in plain
+    assert "sectors: trade and finance" in plain and "trade-and-finance" not in plain
+    answer = WhoAnswer(status="found", query="x", organization=Organization(key="o", name="O"), agreements=[agreement] * 4)
+    for page in render.who(answer).pages:
+        assert not html_problems(page) and page.count("<blockquote>") == page.count("</blockquote>")
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    from bot.models import Source
+
+    one = [Source(article="a", outlet="Wire", date=dt.date(2025, 5, 1), title="T", facts=1)]
+    assert "Sources (1 article)" in html_to_text(render.sources(one).pages[0])
+    assert "· 1 fact" in html_to_text(render.sources(one).pages[0])
+    hits = [SearchHit(citation=cite(f"Hit {i}.")) for i in range(50)]
+    assert "🔎 top 50 sentences matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits, more=True)).pages[0])
+    assert "🔎 1 sentence matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits[:1])).pages[0])
+
+
+def test_nothing_matches_offers_a_search_of_the_same_words() -> None:
+    screen = render.who(WhoAnswer(status="none", query="Elon Musk"))
+    assert "Nothing in the articles matches “Elon Musk”." in screen.pages[0]
+    assert [(b.text, b.data) for row in screen.rows for b in row] == [
+        ("🔎 Search the articles for “Elon Musk”", "p:q:1:Elon Musk")
+    ]
+
+
+def test_a_person_page_links_to_their_organisation_and_a_sector_page_back_to_all_sectors() -> None:
+    person = Person(key="jo", name="Jo Doe", role="CEO", organization="Acme Corp", organization_key="acme")
+    screen = render.who(WhoAnswer(status="found", query="jo", person=person, citations=[cite("Jo spoke.")]))
+    assert [(b.text, b.data) for row in screen.rows for b in row] == [("🏢 Acme Corp", "w:acme")]
+    sector = SectorAnswer(status="found", query="energy", sector=SectorInfo(key="energy", name="energy", count=1),
+                          citations=[cite("Power flows.")])
+    buttons = [(b.text, b.data) for row in render.sector(sector).rows for b in row]
+    assert ("🏭 All sectors", "p:s:1:") in buttons
+
+
+def test_inline_results_are_whole_quotes_with_citations_or_nothing() -> None:
+    giant = "word " * 1000
+    assert render.inline_quote(cite(giant)) is None
+    message = render.inline_quote(cite("A short fact."))
+    assert message is not None and html_to_text(message).endswith("— Daily <Wire>, 2025-05-10")
+    long_reports = [cite(f"Report {i} " + "x " * 700, article=f"a{i}") for i in range(3)]
+    agreement = Agreement(key="k", title="Deal", type="agreement", citations=long_reports)
+    message = render.inline_agreement(agreement)
+    assert message is not None and len(message) <= LIMIT
+    assert message.count("<blockquote>") == message.count("</blockquote>") >= 1
+    assert "more source" in message
+
+
+def test_a_capped_agreement_list_says_how_many_there_are_in_all() -> None:
+    items = [Agreement(key=f"k{i}", title=f"Deal {i}", type="agreement", citations=[cite(f"Deal {i} signed.")]) for i in range(2)]
+    first = html_to_text(render.agreements(items, "wind", {"signed": 412, "planned": 3}).pages[0])
+    assert first.startswith("Agreements matching “wind” (415)\nThe first of each kind; add a word to narrow")
+    assert "✍️ Signed (2 of 412)" in first
+    whole = html_to_text(render.agreements(items, None, {"signed": 2}).pages[0])
+    assert whole.startswith("Agreements (2)\n\n✍️ Signed (2)")
+
+
+def test_an_organisation_with_many_people_lists_thirty_and_counts_the_rest() -> None:
+    people = [Person(key=f"p{i}", name=f"Person Number {i}", role="Deputy Director of Long Titles " * 3) for i in range(45)]
+    answer = WhoAnswer(status="found", query="x", organization=Organization(key="o", name="Big Org"), people=people)
+    screen = render.who(answer)
+    text = "\n".join(html_to_text(page) for page in screen.pages)
+    assert "People (45)" in text and "Person Number 29" in text and "Person Number 30" not in text
+    assert "…and 15 more people" in text
+
+
+def test_the_hard_cap_counts_emoji_twice_as_telegram_does() -> None:
+    from bot.chat.telegram_limits import utf16_len
+
+    giant = "🌊 " * 3000  # 6,000 characters in Python, 9,000 UTF-16 code units
+    screen = render.search(SearchAnswer(query="wave", hits=[SearchHit(citation=cite(giant))]))
+    assert len(screen.pages) >= 3
+    for page in screen.pages:
+        assert utf16_len(page) <= LIMIT and not html_problems(page)

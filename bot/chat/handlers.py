@@ -148,6 +148,12 @@ async def _who_by_name(index: Index, name: str) -> Screen:
     return await who_screen(index, await index.who(name))
 
 
+async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
+    """The first agreements of each status, headed with how many match in all."""
+    items = await index.agreements(filter_text)
+    return render.agreements(items, filter_text, await index.agreement_counts(filter_text))
+
+
 async def view_screen(index: Index, view: str, arg: str) -> Screen | None:
     """Re-create a paginated answer from its callback data alone; None when it no longer exists."""
     if view == "w":
@@ -157,7 +163,7 @@ async def view_screen(index: Index, view: str, arg: str) -> Screen | None:
         sector = await index.sector(arg or None)
         return render.sector(sector) if sector.status != "unknown" else None
     if view == "a":
-        return render.agreements(await index.agreements(arg or None), arg or None)
+        return await agreements_screen(index, arg or None)
     if view == "q":
         return render.search(await index.search(arg), arg)
     if view == "src":
@@ -246,8 +252,8 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     filter_text = callbacks.fit_arg("a", " ".join(context.args or [])) or None
     async with holder(context).use() as index:
-        items = await slow(update, context, index.agreements(filter_text))
-    await reply_screen(update, render.agreements(items, filter_text))
+        screen = await slow(update, context, agreements_screen(index, filter_text))
+    await reply_screen(update, screen)
 
 
 @logged("search")
@@ -374,20 +380,22 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     results: list[InlineQueryResultArticle] = []
     ids: set[str] = set()
 
-    def add(result_id: str, title: str, description: str, message: str) -> None:
+    def add(result_id: str, title: str, description: str, message: str | None) -> None:
+        """One result whose message is whole quotes with their citations (render gives None when it cannot be)."""
+        if message is None:
+            return
         if len(result_id.encode()) > 64:
             result_id = hashlib.sha1(result_id.encode()).hexdigest()
         if result_id in ids or len(results) >= INLINE_RESULTS:
             return
         ids.add(result_id)
-        content = render.split_html(message, render.LIMIT)[0] if len(message) > render.LIMIT else message
-        _count_sent(content)
+        _count_sent(message)
         results.append(
             InlineQueryResultArticle(
                 id=result_id,
                 title=title[:200],
                 description=description[:200],
-                input_message_content=InputTextMessageContent(content, parse_mode=ParseMode.HTML),
+                input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
             )
         )
 
@@ -396,13 +404,10 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         entity = answer.person or answer.organization if answer.status == "found" else None
         if entity is not None:
             detail = (answer.person.role if answer.person else answer.organization.description if answer.organization else None) or ""
-            first = answer.citations[0] if answer.citations else None
-            message = f"<b>{render.esc(entity.name)}</b>" + (f" — {render.esc(detail)}" if detail else "")
-            if first is not None:
-                message += "\n" + render.quotes([first])
-            add(f"w:{entity.key}", entity.name, detail or (first.sentence if first else ""), message)
+            first = answer.citations[0].sentence if answer.citations else ""
+            add(f"w:{entity.key}", entity.name, detail or first, render.inline_entity(answer))
         for agreement in await index.agreements(text, limit=3):
-            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.agreement_block(agreement))
+            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement))
         hits = await index.search(text, limit=INLINE_RESULTS)
         for hit in hits.hits:
             citation = hit.citation
@@ -410,7 +415,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 f"q:{citation.article}:{citation.start}",
                 citation.sentence[:120],
                 f"{citation.outlet}, {citation.date.isoformat()}",
-                render.quotes([citation], hit.terms or text.split()),
+                render.inline_quote(citation, hit.terms or text.split()),
             )
     await inline_query.answer(results, button=help_button, cache_time=60, is_personal=False)
 

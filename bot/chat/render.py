@@ -1,28 +1,34 @@
-"""Answers → Telegram HTML pages (≤ 4096 characters each) and inline keyboards. Pure: no I/O, no PTB calls.
+"""Answers → Telegram HTML pages and inline keyboards. Pure: no I/O, no PTB calls.
 
-Every interpolated value is escaped. Every quote is the exact sentence from the index, followed by its
-citation; pages are cut only between rendered facts. The one exception is a single fact longer than a whole
-page, which is cut between words with its tags closed and reopened — never reworded.
+Pages are sized for reading on a phone (about 1,800 visible characters or five quotes, whichever comes first);
+4096 characters stays the hard cap. Every interpolated value is escaped. Every quote is the exact sentence
+from the index, followed by its citation; pages are cut only between rendered facts. The one exception is a
+single fact longer than a whole message, which is cut between words with its tags closed and reopened — never
+reworded.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from bot.chat import callbacks
+from bot.chat.telegram_limits import html_to_text, utf16_len
 from bot.index.build import BuildReport
+from bot.ingest.lexicon import taxonomy
 from bot.ingest.names import fold
 from bot.models import (
+    STATUS_ORDER,
     Agreement,
     Citation,
     EntityRef,
     Figure,
+    Person,
     SearchAnswer,
     SectorAnswer,
     SectorInfo,
@@ -33,8 +39,11 @@ from bot.models import (
     plural,
 )
 
-LIMIT: int = MessageLimit.MAX_TEXT_LENGTH
-STATUS_ORDER = ("signed", "adopted", "under negotiation", "planned")
+LIMIT: int = MessageLimit.MAX_TEXT_LENGTH  # the hard cap of one message
+PAGE_BUDGET = 1800  # visible characters a page aims at: a screen or two on a phone
+PAGE_QUOTES = 5  # quotes per page at most
+BLOCK_QUOTES = 3  # quotes shown for one agreement or figure; its other sources are listed as links
+MORE_SOURCE_LINKS = 5
 STATUS_HEADINGS = {
     "signed": "✍️ Signed",
     "adopted": "✅ Adopted",
@@ -42,6 +51,7 @@ STATUS_HEADINGS = {
     "under negotiation": "🤝 Under negotiation",
 }
 MAX_ENTITY_BUTTONS = 8
+PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
 PREV, NEXT = "◀", "▶"
 
 
@@ -96,35 +106,42 @@ class Screen:
 # ---------------------------------------------------------------- pages
 
 
-def paginate(header: str, blocks: Sequence[str], limit: int = LIMIT) -> list[str]:
-    """Pack blocks under the header into pages ≤ limit, cutting only between blocks.
+def paginate(
+    header: str,
+    blocks: Sequence[str],
+    budget: int = PAGE_BUDGET,
+    max_quotes: int = PAGE_QUOTES,
+    limit: int = LIMIT,
+) -> list[str]:
+    """Pack blocks under the header into pages, cutting only between blocks.
 
+    A page takes blocks while it stays within `budget` visible characters and `max_quotes` quotes; a block
+    that alone exceeds the budget gets a page of its own, and only a block longer than `limit` is cut.
+    `limit` counts UTF-16 code units, as Telegram does (an emoji is two).
     The header starts every page so a reader on page 3 still knows what they are reading.
     """
     pages: list[str] = []
-    current = header
-    has_block = False
+    header_size = len(html_to_text(header))
+    current, size, quoted, has_block = header, header_size, 0, False
     for block in blocks:
+        block_size, block_quotes = len(html_to_text(block)), block.count("<blockquote>")
         candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) <= limit:
-            current, has_block = candidate, True
-            continue
-        if has_block:
+        within_budget = size + 2 + block_size <= budget and quoted + block_quotes <= max_quotes
+        if has_block and (not within_budget or utf16_len(candidate) > limit):
             pages.append(current)
-            current, has_block = header, False
+            current, size, quoted, has_block = header, header_size, 0, False
             candidate = f"{current}\n\n{block}" if current else block
-            if len(candidate) <= limit:
-                current, has_block = candidate, True
-                continue
-        # one block alone is longer than a page: the only place a fact is cut, between words
-        room = limit - (len(header) + 2 if header else 0)
+        if utf16_len(candidate) <= limit:
+            current, size, quoted, has_block = candidate, size + 2 + block_size, quoted + block_quotes, True
+            continue
+        # one block alone is longer than a message: the only place a fact is cut, between words
+        room = limit - (utf16_len(header) + 2 if header else 0)
         if room < limit // 2:  # an absurdly long header: give the block pages of its own
             room, pieces_header = limit, ""
         else:
             pieces_header = header
         for piece in split_html(block, room):
             pages.append(f"{pieces_header}\n\n{piece}" if pieces_header else piece)
-        current, has_block = header, False
     if has_block or not pages:
         pages.append(current)
     return pages
@@ -134,8 +151,8 @@ _TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")
 
 
 def split_html(text: str, limit: int) -> list[str]:
-    """Cut HTML into pieces ≤ limit at whitespace, never inside a tag or an entity; tags open at a cut are
-    closed at the end of one piece and reopened at the start of the next."""
+    """Cut HTML into pieces of at most `limit` UTF-16 code units at whitespace, never inside a tag or an entity;
+    tags open at a cut are closed at the end of one piece and reopened at the start of the next."""
     tokens = _TOKEN.findall(text)
     pieces: list[str] = []
     stack: list[tuple[str, str]] = []  # (name, opening tag)
@@ -151,7 +168,7 @@ def split_html(text: str, limit: int) -> list[str]:
         token = tokens[index]
         tag = re.match(r"<(/?)([a-zA-Z-]+)", token) if token.startswith("<") else None
         reserve = len(closing(stack)) + (len(f"</{tag.group(2)}>") if tag and not tag.group(1) else 0)
-        if out and length + len(token) + reserve > limit:
+        if out and length + utf16_len(token) + reserve > limit:
             if last_space is not None and last_space[1] > limit // 3:
                 cut, _, cut_stack = last_space
                 rest = out[cut:]
@@ -164,7 +181,7 @@ def split_html(text: str, limit: int) -> list[str]:
             tokens[index:index] = rest
             stack = list(stack_at_cut)
             out = list(reopened)
-            length = sum(len(t) for t in out)
+            length = sum(utf16_len(t) for t in out)
             last_space = None
             continue
         if tag:
@@ -174,17 +191,13 @@ def split_html(text: str, limit: int) -> list[str]:
             else:
                 stack.append((tag.group(2).lower(), token))
         out.append(token)
-        length += len(token)
+        length += utf16_len(token)
         if token.isspace():
             last_space = (len(out), length, list(stack))
         index += 1
     if out:
         pieces.append("".join(out))
-    return [piece for piece in pieces if html_to_plain(piece).strip()] or [text[:limit]]
-
-
-def html_to_plain(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
+    return [piece for piece in pieces if html_to_text(piece).strip()] or [text[:limit]]
 
 
 # ---------------------------------------------------------------- facts
@@ -201,22 +214,45 @@ def citation_line(citation: Citation) -> str:
     return f"— {link(citation.url, citation.outlet)}, {citation.date.isoformat()}"
 
 
-def quotes(citations: Iterable[Citation], terms: Sequence[str] = ()) -> str:
-    """Each distinct sentence once, verbatim, followed by every citation that reports it."""
+def _by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
+    """Citations grouped by sentence text, in order: the same sentence in two outlets is one fact, two sources."""
     grouped: dict[str, list[Citation]] = {}
     for citation in citations:
         grouped.setdefault(citation.sentence, []).append(citation)
-    parts = []
-    for sentence, sources in grouped.items():
-        seen: set[tuple[str, str]] = set()
-        lines = []
-        for citation in sources:
-            marker = (citation.article, citation.outlet)
-            if marker not in seen:
-                seen.add(marker)
-                lines.append(citation_line(citation))
-        parts.append(f"<blockquote>{highlight(sentence, terms)}</blockquote>\n" + "\n".join(lines))
-    return "\n".join(parts)
+    return list(grouped.values())
+
+
+def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
+    """One sentence, verbatim, then every citation that reports it (each outlet's article once)."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for citation in group:
+        marker = (citation.article, citation.outlet)
+        if marker not in seen:
+            seen.add(marker)
+            lines.append(citation_line(citation))
+    return f"<blockquote>{highlight(group[0].sentence, terms)}</blockquote>\n" + "\n".join(lines)
+
+
+def quotes(citations: Iterable[Citation], terms: Sequence[str] = ()) -> str:
+    """Each distinct sentence once, verbatim, followed by every citation that reports it."""
+    return "\n".join(_quote(group, terms) for group in _by_sentence(citations))
+
+
+def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more: int = 0) -> str:
+    """The first `most` sentences quoted; the other sources of the same fact listed as links (and `more` ones
+    the answer only counted), so a fact reported by twenty outlets stays one readable block."""
+    groups = _by_sentence(citations)
+    text = "\n".join(_quote(group) for group in groups[:most])
+    rest = list({(c.article, c.start): c for group in groups[most:] for c in group}.values())
+    if not rest and not more:
+        return text
+    listed = "; ".join(f"{link(c.url, c.outlet)}, {c.date.isoformat()}" for c in rest[:MORE_SOURCE_LINKS])
+    unlisted = len(rest) + more - MORE_SOURCE_LINKS
+    others = plural(len(rest) + more, "more source")
+    if not listed:
+        return f"{text}\n<i>…and {others}</i>"
+    return f"{text}\n<i>…and {others}:</i> {listed}" + (f" and {unlisted} more" if unlisted > 0 else "")
 
 
 _STOPWORDS = frozenset("a an and are as at be by for from in is it of on or the to with".split())
@@ -261,23 +297,29 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
     return "".join(out)
 
 
-def agreement_block(agreement: Agreement, with_status: bool = True) -> str:
+def sector_name(key: str) -> str:
+    """A sector's display name (`trade and finance`), for a taxonomy key (`trade-and-finance`)."""
+    sector = taxonomy().sectors.get(key)
+    return sector.name if sector else key.replace("-", " ")
+
+
+def agreement_block(agreement: Agreement, with_status: bool = True, most: int = BLOCK_QUOTES) -> str:
     details = [esc(agreement.type.capitalize())]
     if with_status:
         details.append(esc(agreement.status))
     if agreement.parties:
         details.append("parties: " + esc(", ".join(agreement.parties)))
     if agreement.sectors:
-        details.append("sectors: " + esc(", ".join(agreement.sectors)))
+        details.append("sectors: " + esc(", ".join(sector_name(key) for key in agreement.sectors)))
     lines = [f"📄 <b>{esc(agreement.title)}</b>", "<i>" + " · ".join(details) + "</i>"]
     if agreement.citations:
-        lines.append(quotes(agreement.citations))
+        lines.append(capped_quotes(agreement.citations, most, agreement.more_sources))
     return "\n".join(lines)
 
 
-def figure_block(figure: Figure) -> str:
+def figure_block(figure: Figure, most: int = BLOCK_QUOTES) -> str:
     head = f"🔢 <b>{esc(figure.value)}</b> — {esc(figure.about)}"
-    return head + ("\n" + quotes(figure.citations) if figure.citations else "")
+    return head + ("\n" + capped_quotes(figure.citations, most) if figure.citations else "")
 
 
 def _with_heading(heading: str, blocks: list[str]) -> list[str]:
@@ -313,8 +355,20 @@ def who(answer: WhoAnswer) -> Screen:
         text = f"Nothing in the articles matches “{query}”."
         if answer.candidates:
             text += "\nPeople and organisations I know include:" + choices
-        text += "\n\nTo look for any sentence with these words, use /search."
+    if answer.status != "ambiguous":
+        search = _search_button(answer.query)
+        if search is not None:
+            buttons.append([search])
     return Screen([text], buttons)
+
+
+def _search_button(text: str) -> Button | None:
+    """A button that turns this message into the full-text search for `text` (stateless: `p:q:1:<text>`)."""
+    arg = callbacks.fit_arg("q", text)
+    if not arg:
+        return None
+    shown = arg if len(arg) <= 24 else arg[:23].rstrip() + "…"
+    return Button(f"🔎 Search the articles for “{shown}”", callbacks.page_data("q", arg, 1))
 
 
 def _candidate_lines(candidates: Sequence[EntityRef]) -> str:
@@ -340,6 +394,8 @@ def _who_found(answer: WhoAnswer) -> Screen:
         if role:
             header_lines.append(role)
         aliases = entity.aliases
+        if entity.organization_key and entity.organization:
+            rows += _entity_buttons([(entity.organization_key, f"🏢 {entity.organization}")], per_row=1)
     else:
         assert answer.organization is not None
         entity = answer.organization  # type: ignore[assignment]
@@ -352,11 +408,7 @@ def _who_found(answer: WhoAnswer) -> Screen:
         header_lines.append("<i>Also written: " + esc(", ".join(others)) + "</i>")
     blocks: list[str] = []
     if answer.people:
-        people = []
-        for person in answer.people:
-            detail = f" — {esc(person.role)}" if person.role else ""
-            people.append(f"👤 {esc(person.name)}{detail}")
-        blocks.append("<b>People</b>\n" + "\n".join(people))
+        blocks += _people_blocks(answer.people)
         rows += _entity_buttons((p.key, p.name) for p in answer.people)
     blocks += _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
@@ -369,16 +421,17 @@ def _who_found(answer: WhoAnswer) -> Screen:
     return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=callbacks.entity_ref(entity.key))
 
 
+def _people_blocks(people: Sequence[Person]) -> list[str]:
+    """An organisation's people, ten to a block so a long list pages like facts do; at most PEOPLE_LISTED."""
+    lines = [f"👤 {esc(p.name)}" + (f" — {esc(p.role)}" if p.role else "") for p in people[:PEOPLE_LISTED]]
+    if len(people) > PEOPLE_LISTED:
+        lines.append(f"<i>…and {plural(len(people) - PEOPLE_LISTED, 'more person', 'more people')}</i>")
+    blocks = ["\n".join(lines[i : i + 10]) for i in range(0, len(lines), 10)]
+    return _with_heading(f"<b>People</b> ({len(people)})", blocks)
+
+
 def _distinct(citations: Iterable[Citation]) -> list[str]:
     return list(dict.fromkeys(c.sentence for c in citations))
-
-
-def _by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
-    """Citations grouped by sentence text, in order: the same sentence in two outlets is one fact, two sources."""
-    grouped: dict[str, list[Citation]] = {}
-    for citation in citations:
-        grouped.setdefault(citation.sentence, []).append(citation)
-    return list(grouped.values())
 
 
 # ---------------------------------------------------------------- /sector
@@ -391,10 +444,11 @@ def sector(answer: SectorAnswer) -> Screen:
         intro = f"I don't know a sector called “{esc(answer.query)}”. These are the ones I know — tap one:"
         return sector_list(answer.known, intro)
     info = answer.sector
-    header_lines = [f"🏭 <b>{esc(info.name.capitalize())}</b>"]
+    header_lines = [f"🏭 <b>{esc(info.name[:1].upper() + info.name[1:])}</b>"]
     if answer.subsectors:
         header_lines.append("Includes: " + ", ".join(f"{esc(s.name)} ({s.count})" for s in answer.subsectors))
     rows = _entity_buttons(((s.key, f"{s.name} ({s.count})") for s in answer.subsectors if s.count), kind="s", per_row=3)
+    rows.append([Button("🏭 All sectors", callbacks.page_data("s", "", 1))])
     blocks = _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
     said = [c for c in answer.citations if c.sentence not in shown]
@@ -426,7 +480,11 @@ def sector_list(known: Sequence[SectorInfo], intro: str) -> Screen:
 # ---------------------------------------------------------------- /agreements, /search, /sources, /figures
 
 
-def agreements(items: Sequence[Agreement], filter_text: str | None = None) -> Screen:
+def agreements(
+    items: Sequence[Agreement], filter_text: str | None = None, counts: Mapping[str, int] | None = None
+) -> Screen:
+    """Agreements grouped by status. `counts` (status → how many match in all) tells a capped list from a
+    whole one: "Signed (25 of 412)"."""
     arg = filter_text or ""
     if not items:
         if filter_text:
@@ -434,12 +492,21 @@ def agreements(items: Sequence[Agreement], filter_text: str | None = None) -> Sc
         else:
             text = "No agreements in the articles yet."
         return Screen([text])
-    title = f"<b>Agreements</b> matching “{esc(filter_text)}” ({len(items)})" if filter_text else f"<b>Agreements</b> ({len(items)})"
+    shown = {status: sum(1 for a in items if a.status == status) for status in {a.status for a in items}}
+    total = {status: max(count, (counts or {}).get(status, 0)) for status, count in shown.items()}
+    matching = f" matching “{esc(filter_text)}”" if filter_text else ""
+    everything = max(sum((counts or {}).values()), len(items))
+    title = f"<b>Agreements</b>{matching} ({everything})"
+    if everything > len(items):
+        title += "\n<i>The first of each kind; add a word to narrow the list, e.g. /agreements nuclear.</i>"
     blocks: list[str] = []
-    statuses = list(STATUS_ORDER) + sorted({a.status for a in items} - set(STATUS_ORDER))
+    statuses = list(STATUS_ORDER) + sorted(set(shown) - set(STATUS_ORDER))
     for status in statuses:
         group = [a for a in items if a.status == status]
-        heading = f"<b>{esc(STATUS_HEADINGS.get(status, status.capitalize()))}</b> ({len(group)})"
+        if not group:
+            continue
+        count = f"{shown[status]} of {total[status]}" if total[status] > shown[status] else f"{shown[status]}"
+        heading = f"<b>{esc(STATUS_HEADINGS.get(status, status.capitalize()))}</b> ({count})"
         blocks += _with_heading(heading, [agreement_block(a, with_status=False) for a in group])
     return Screen(paginate(title, blocks), view="a", arg=arg)
 
@@ -448,7 +515,8 @@ def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
     query = esc(answer.query)
     if not answer.hits:
         return Screen([f"No sentence matches “{query}”. Try fewer or different words, /who for a name or /sector for a topic."])
-    header = f"🔎 <b>{len(answer.hits)}</b> sentence{'s' if len(answer.hits) != 1 else ''} matching “{query}”"
+    found = plural(len(answer.hits), "sentence")
+    header = f"🔎 {'top ' if answer.more else ''}<b>{found}</b> matching “{query}”"
     words = answer.query.split()
     blocks = [quotes([hit.citation], hit.terms or words) for hit in answer.hits]
     return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
@@ -459,9 +527,11 @@ def sources(items: Sequence[Source]) -> Screen:
         return Screen(["No articles are indexed yet."])
     blocks = []
     for source in items:
-        facts = f" · {source.facts} fact{'s' if source.facts != 1 else ''}"
-        blocks.append(f"📰 <b>{esc(source.title)}</b>\n{link(source.url, source.outlet)}, {source.date.isoformat()}{facts}")
-    return Screen(paginate(f"<b>Sources</b> ({len(items)} articles)", blocks), view="src")
+        blocks.append(
+            f"📰 <b>{esc(source.title)}</b>\n{link(source.url, source.outlet)}, {source.date.isoformat()}"
+            f" · {plural(source.facts, 'fact')}"
+        )
+    return Screen(paginate(f"<b>Sources</b> ({plural(len(items), 'article')})", blocks), view="src")
 
 
 def figures(items: Sequence[Figure]) -> Screen:
@@ -485,8 +555,7 @@ def start(stats: Stats, examples: Sequence[Button], bot_name: str = "citebot") -
                 else f", {stats.first_date.isoformat()} to {stats.last_date.isoformat()}"
             )
         lines.append(
-            f"\nI hold <b>{stats.articles}</b> article{'s' if stats.articles != 1 else ''} ({esc(outlets)}{span}): "
-            f"{stats.people} people, {stats.organizations} organisations, {stats.agreements} agreements, {stats.figures} figures."
+            f"\nI hold <b>{plural(stats.articles, 'article')}</b> ({esc(outlets)}{span}): {_fact_counts(stats)}."
         )
     else:
         lines.append("\nNo articles are indexed yet.")
@@ -517,10 +586,37 @@ def usage_who(examples: Sequence[EntityRef] = ()) -> Screen:
     return Screen([text], _entity_buttons((e.key, e.name) for e in examples))
 
 
-def inline_snippet(citation: Citation, title: str | None = None, terms: Sequence[str] = ()) -> str:
-    """The message an inline result posts: an optional bold title, the quote and its citation."""
-    head = f"<b>{esc(title)}</b>\n" if title else ""
-    return head + quotes([citation], terms)
+# ---------------------------------------------------------------- inline mode: one whole message per result
+
+
+def inline_entity(answer: WhoAnswer) -> str | None:
+    """The entity's name and role, then its first quote with the citation; None when it cannot be whole."""
+    entity = answer.person or answer.organization
+    if entity is None or not answer.citations:
+        return None
+    detail = (answer.person.role if answer.person else answer.organization.description if answer.organization else None) or ""
+    head = f"<b>{esc(entity.name)}</b>" + (f" — {esc(detail)}" if detail else "")
+    return _whole(head + "\n" + quotes(answer.citations[:1]))
+
+
+def inline_agreement(agreement: Agreement) -> str | None:
+    """The agreement with as many of its quotes (up to BLOCK_QUOTES) as one message holds whole."""
+    if not agreement.citations:
+        return None
+    for most in range(BLOCK_QUOTES, 0, -1):
+        message = _whole(agreement_block(agreement, most=most))
+        if message is not None:
+            return message
+    return None
+
+
+def inline_quote(citation: Citation, terms: Sequence[str] = ()) -> str | None:
+    return _whole(quotes([citation], terms))
+
+
+def _whole(message: str) -> str | None:
+    """The message when it fits one Telegram message; an inline result is never cut mid-quote."""
+    return message if len(message) <= LIMIT else None
 
 
 # ---------------------------------------------------------------- /reload
