@@ -63,3 +63,12 @@ def test_an_injected_transport_never_uses_the_real_token(tmp_path: Path) -> None
 def test_without_a_transport_or_a_token_the_bot_refuses_to_build(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="BOT_TOKEN"):
         build_application(Settings(_env_file=None, db_path=tmp_path / "x.sqlite3"))
+
+
+async def test_a_file_that_is_no_index_at_all_is_rebuilt_at_start(tmp_path: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    db_path.write_bytes(b"\x00 half-copied garbage " * 500)
+    bot = await make_bot(db_path, seeds_dir=SEEDS)
+    async with running(bot.app):
+        assert "Nikolai Patrushev" in shown_text(await bot.user().send("/who Patrushev"))
+    assert not bot.errors

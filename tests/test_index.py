@@ -206,6 +206,10 @@ async def test_opening_a_missing_or_foreign_file_says_so(tmp_path: Path) -> None
     sqlite3.connect(other).execute("PRAGMA user_version = 99").connection.close()
     with pytest.raises(IndexUnavailable, match="schema version"):
         await Index.open(other)
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(IndexUnavailable, match="not a readable citebot index"):
+        await Index.open(garbage)
 
 
 @pytest.fixture

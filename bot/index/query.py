@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -123,7 +124,8 @@ class Index:
 
     @classmethod
     async def open(cls, path: Path) -> Index:
-        """Open the index file read-only; raises IndexUnavailable if it is missing or of another schema version."""
+        """Open the index file read-only; raises IndexUnavailable if it is missing, of another schema version or
+        not an index at all."""
         path = Path(path)
         if not path.is_file():
             raise IndexUnavailable(f"no index at {path}")
@@ -131,6 +133,9 @@ class Index:
         index = cls(db, path)
         try:
             await index._load()
+        except sqlite3.DatabaseError as error:  # not SQLite at all, or tables this version does not know
+            await db.close()
+            raise IndexUnavailable(f"{path} is not a readable citebot index ({error})") from error
         except BaseException:
             await db.close()
             raise
