@@ -211,3 +211,12 @@ async def test_a_person_page_opens_their_organisation(chat_bot: ChatBot) -> None
     assert "🏢 Russian Maritime Board" in [b["text"] for b in reply.buttons()]
     calls = await user.press("🏢 Russian Maritime Board")
     assert shown_text([c for c in calls if c.method == "sendMessage"]).startswith("🏢 Russian Maritime Board\n")
+
+
+async def test_a_sector_page_goes_back_to_all_sectors(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    await user.send("/sector nuclear")
+    calls = await user.press("🏭 All sectors")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert "Sectors in the articles — tap one:" in calls[1].text
+    assert any(re.fullmatch(r"energy \(\d+\)", b["text"]) for b in calls[1].buttons())
