@@ -165,15 +165,16 @@ def make_queries(db: Path, n: int, seed: int) -> dict[str, list[str | None]]:
 
 async def answer_and_render(index: Any, command: str, query: str | None) -> Any:
     """What the handler does between the parsed command and `reply_text`: query, then render to HTML pages."""
-    from bot.chat import handlers, render
+    from bot.chat import callbacks, handlers, render
 
     if command == "who":
         return await handlers.who_screen(index, await index.who(query or ""))
     if command == "sector":
         return render.sector(await index.sector(query or None))
-    if command == "agreements":
-        return render.agreements(await index.agreements(query or None), query or None)
-    return render.search(await index.search(query or ""), query or "")
+    if command == "agreements":  # as handlers.agreements: the filter fitted to the callback data, headed "25 of N"
+        return await handlers.agreements_screen(index, callbacks.fit_arg("a", query or "") or None)
+    arg = callbacks.fit_arg("q", query or "")  # as handlers._search
+    return render.search(await index.search(arg), arg)
 
 
 async def measure_queries(db: Path, queries: dict[str, list[str | None]]) -> dict[str, Any]:
@@ -460,7 +461,10 @@ def profile_text(profiler: cProfile.Profile, limit: int = 22) -> str:
     return out.getvalue()
 
 
-def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool) -> dict[str, Any]:
+def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool,
+                 save: Any = None) -> dict[str, Any]:
+    """One size, phase by phase; `save(result)` after each phase records the figures so far (marked partial)."""
+    save = save or (lambda result: None)
     from bot.index.build import build_index
 
     seeds, db = work / f"corpus-{size}", work / f"index-{size}.sqlite3"
@@ -499,6 +503,7 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
         + (f" (profiled: cProfile slows it ~2x)" if profile else ""))
     if profiler:
         result["_profile_ingest"] = profile_text(profiler)
+    save(result)
 
     queries = make_queries(db, n_queries, seed)
     profiler = cProfile.Profile() if profile else None
@@ -512,6 +517,7 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
     result.update(naive_baselines(db, queries))
     log(f"[{size}] baselines: FTS5 p99 {result['fts5_floor_p99_ms']} ms, naive who p99 {result['naive_who_p99_ms']} ms "
         f"({result['naive_who_queries']} q), naive sector p99 {result['naive_sector_p99_ms']} ms")
+    save(result)
 
     lines = command_lines(queries)
     first = "/who " + next(q for q in queries["who"] if q)
@@ -533,6 +539,7 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
             continue
         result.update(figures)
         log(f"[{size}] {name}: {summary(figures)}")
+        save(result)
     result["wall_s"] = round(time.perf_counter() - started, 1)
     return result
 
@@ -694,7 +701,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="citebot-bench-"))
     try:
         for size in sizes:
-            result = measure_size(size, work, args.queries, args.seed, args.profile)
+            def save(partial: dict[str, Any], size: int = size) -> None:
+                results["sizes"][str(size)] = {**{k: v for k, v in partial.items() if not k.startswith("_")},
+                                               "partial": True}
+                args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+            result = measure_size(size, work, args.queries, args.seed, args.profile, save)
             for key in [k for k in result if k.startswith("_profile")]:
                 print(f"\n==== {key[1:]} at {size:,} articles\n{result.pop(key)}")
             results["sizes"][str(size)] = result
