@@ -11,9 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from pydantic import ValidationError
-
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        settings = Settings()
-    except ValidationError as error:
-        print(f"citebot: bad settings: {error.errors()[0].get('loc')} {error.errors()[0].get('msg')}", file=sys.stderr)
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"citebot: {error}", file=sys.stderr)
         return 2
     overrides = {}
     if getattr(args, "seeds", None):
@@ -57,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         overrides["db_path"] = args.db
     if overrides:
         settings = settings.model_copy(update=overrides)
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s is not None]
+    setup_logging(settings.log_level, secrets=secrets)  # the token is redacted from every line, whatever the command
 
     if args.command == "run":
         from bot.chat.runner import run  # the chat layer is only needed to serve

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -40,3 +40,31 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+
+# Settings whose value must never be echoed back in an error message.
+_SECRET_SETTINGS = {"bot_token", "webhook_secret"}
+
+
+class ConfigError(Exception):
+    """Settings that cannot work; the message is one line for the operator."""
+
+
+def settings_error_message(error: ValidationError) -> str:
+    """One line naming each environment variable that does not parse, e.g. `ADMIN_IDS: invalid literal ... 'me'`."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item.get("loc") else "settings"
+        reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+        if field in _SECRET_SETTINGS:
+            reason = "invalid value"
+        problems.append(f"{field.upper()}: {reason}")
+    return "bad setting " + "; ".join(problems) + " (see .env.example)"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and .env; raises ConfigError with a one-line message when one does not parse."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(settings_error_message(error)) from None

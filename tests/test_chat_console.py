@@ -19,7 +19,7 @@ def run_console(stdin: str, db_path: Path, *args: str) -> subprocess.CompletedPr
     )
 
 
-def test_console_prints_readable_cited_answers_on_a_fresh_clone(tmp_path: Path) -> None:
+def test_console_prints_readable_cited_answers_from_the_bundled_seeds(tmp_path: Path) -> None:
     db_path = tmp_path / "fresh" / "citebot.sqlite3"  # does not exist yet: the console builds it
     result = run_console('/who Patrushev\n/sector energy\n{"press": "▶"}\n', db_path)
     assert result.returncode == 0, result.stderr

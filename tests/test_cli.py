@@ -148,3 +148,11 @@ def test_index_skips_bad_files_with_reasons_and_indexes_the_rest(tmp_path: Path,
     (seeds / good.name).unlink()
     assert main(["index", "--seeds", str(seeds), "--db", str(tmp_path / "i.sqlite3")]) == 1
     assert "no article could be read" in capsys.readouterr().err
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("ADMIN_IDS", "me")
+    assert main(["index"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert err.startswith("citebot: bad setting ADMIN_IDS")

@@ -2,7 +2,7 @@
 
 The Application comes from `bot.chat.app.build_application`; this module only decides how updates arrive and
 makes start-up and shutdown explicit: one clear line (no traceback) for settings that cannot work, a token Telegram
-rejects or a Bot API it cannot reach; sends that survive a dropped connection; clean stop on SIGTERM/SIGINT (PTB
+rejects or a Bot API it cannot reach; clean stop on SIGTERM/SIGINT (PTB
 runs `post_shutdown`, which closes the index), and one closing log line.
 """
 
@@ -14,17 +14,12 @@ import logging
 import re
 import signal
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-from pydantic import ValidationError
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
-from telegram.ext import Application, BaseRateLimiter
+from telegram.error import BadRequest, InvalidToken, NetworkError
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.logs import DropRecords, redact, setup_logging
 
 logger = logging.getLogger(__name__)
@@ -42,34 +37,6 @@ _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # PTB logs a failed start-up with a full traceback ("Network Retry Loop (Bootstrap Initialize Application): ...");
 # run() says the same in one line instead.
 _BOOTSTRAP_LOG = "Network Retry Loop (Bootstrap"
-# Settings whose value must never be echoed back in an error message.
-_SECRET_SETTINGS = {"bot_token", "webhook_secret"}
-# A dropped connection is answered by sending once more, after this pause (seconds).
-RESEND_PAUSE = 0.5
-
-
-class ConfigError(Exception):
-    """Settings that cannot work; the message is one line for the operator."""
-
-
-def settings_error_message(error: ValidationError) -> str:
-    """One line naming each environment variable that does not parse, e.g. `ADMIN_IDS: invalid literal ... 'me'`."""
-    problems = []
-    for item in error.errors():
-        field = str(item["loc"][0]) if item.get("loc") else "settings"
-        reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
-        if field in _SECRET_SETTINGS:
-            reason = "invalid value"
-        problems.append(f"{field.upper()}: {reason}")
-    return "bad setting " + "; ".join(problems) + " (see .env.example)"
-
-
-def load_settings() -> Settings:
-    """Settings from the environment and .env; raises ConfigError with a one-line message when one does not parse."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        raise ConfigError(settings_error_message(error)) from None
 
 
 def token_status() -> int:
@@ -80,76 +47,6 @@ def token_status() -> int:
         print(f"citebot: {error}", file=sys.stderr)
         return 2
     return 0 if settings.bot_token else 1
-
-
-def _no_response(error: NetworkError) -> bool:
-    """Whether the request failed at the connection, with no HTTP answer at all: refused, reset, or closed before
-    any response. Not a timeout (Telegram may still be working on it), and never an answer such as 400 or 502."""
-    if isinstance(error, (BadRequest, TimedOut)):
-        return False
-    cause = error.__cause__
-    return isinstance(cause, (httpx.NetworkError, httpx.RemoteProtocolError)) and not isinstance(
-        cause, httpx.TimeoutException
-    )
-
-
-class ResendOnDroppedConnection(BaseRateLimiter[Any]):
-    """Wraps the bot's rate limiter so a request whose connection drops before any answer is sent once more.
-
-    The usual cause is a kept-alive connection that a proxy or Telegram closed while idle, so the request never
-    got through. But a cut before the answer does not prove that: resending risks, rarely, a message arriving
-    twice; not resending loses the user's answer. We resend once, and only in that case: a timeout is not resent
-    (a slow Telegram is probably still delivering it), nor is any HTTP answer (a 400 is final, a 502 came from a
-    server that had the request; the inner limiter handles 429). getUpdates never comes here: PTB's polling loop
-    retries it itself.
-    """
-
-    def __init__(self, inner: BaseRateLimiter[Any] | None = None, pause: float = RESEND_PAUSE) -> None:
-        self.inner = inner
-        self.pause = pause
-
-    async def initialize(self) -> None:
-        if self.inner is not None:
-            await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        if self.inner is not None:
-            await self.inner.shutdown()
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: Any,
-    ) -> Any:
-        async def send(*call_args: Any, **call_kwargs: Any) -> Any:
-            try:
-                return await callback(*call_args, **call_kwargs)
-            except NetworkError as error:
-                if not _no_response(error):
-                    raise
-                logger.warning("%s: connection dropped before any answer (%s); sending once more", endpoint, error)
-            await asyncio.sleep(self.pause)
-            return await callback(*call_args, **call_kwargs)
-
-        if self.inner is None:
-            return await send(*args, **kwargs)
-        return await self.inner.process_request(send, args, kwargs, endpoint, data, rate_limit_args)
-
-
-def resend_on_dropped_connections(application: Application) -> None:
-    """Put ResendOnDroppedConnection around the bot's rate limiter (the AIORateLimiter of build_application).
-
-    build_application takes no rate limiter, so this sets the ExtBot's `_rate_limiter` slot; ExtBot.initialize
-    then initialises the wrapper, which initialises the original.
-    """
-    bot = application.bot
-    if isinstance(bot.rate_limiter, ResendOnDroppedConnection):
-        return
-    bot._rate_limiter = ResendOnDroppedConnection(bot.rate_limiter)  # type: ignore[attr-defined]
 
 
 def webhook_url_path(webhook_url: str) -> str:
@@ -211,7 +108,6 @@ def run(settings: Settings | None = None) -> int:
     ptb_logger.addFilter(quiet_bootstrap)
     try:
         application = build_application(settings)
-        resend_on_dropped_connections(application)
         if settings.webhook_url:
             logger.info(
                 "citebot starting: webhook on %s:%s/%s",

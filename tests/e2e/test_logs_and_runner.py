@@ -14,7 +14,8 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.chat import runner
-from bot.config import Settings
+from bot.chat.sending import ResendOnDroppedConnection
+from bot.config import ConfigError, Settings, load_settings
 from bot.logs import REDACTED, DropRecords, RedactingFilter, RedactingFormatter, redact, setup_logging
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuv"
@@ -127,8 +128,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> pytest.MonkeyPatch:
 def test_a_bad_setting_is_one_line_naming_the_variable(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("ADMIN_IDS", "me")
     clean_env.setenv("WEBHOOK_PORT", "eighty")
-    with pytest.raises(runner.ConfigError) as refused:
-        runner.load_settings()
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
     message = str(refused.value)
     assert "\n" not in message and "ADMIN_IDS" in message and "'me'" in message and "WEBHOOK_PORT" in message
 
@@ -186,7 +187,7 @@ def flood_limited() -> RetryAfter:
         return RetryAfter(3)
 
 
-async def send_through(limiter: runner.ResendOnDroppedConnection, callback: object) -> object:
+async def send_through(limiter: ResendOnDroppedConnection, callback: object) -> object:
     return await limiter.process_request(callback, ("hello",), {}, "sendMessage", {}, None)
 
 
@@ -197,7 +198,7 @@ async def send_through(limiter: runner.ResendOnDroppedConnection, callback: obje
 )
 async def test_a_send_whose_connection_dropped_is_sent_once_more(cause: Exception) -> None:
     calls, callback = flaky(dropped(cause))
-    assert await send_through(runner.ResendOnDroppedConnection(pause=0), callback) == {"text": "hello"}
+    assert await send_through(ResendOnDroppedConnection(pause=0), callback) == {"text": "hello"}
     assert calls == ["hello", "hello"]
 
 
@@ -205,7 +206,7 @@ async def test_a_second_drop_is_not_resent_again() -> None:
     cause = httpx.RemoteProtocolError("Server disconnected without sending a response.")
     calls, callback = flaky(dropped(cause), dropped(cause))
     with pytest.raises(NetworkError):
-        await send_through(runner.ResendOnDroppedConnection(pause=0), callback)
+        await send_through(ResendOnDroppedConnection(pause=0), callback)
     assert calls == ["hello", "hello"]
 
 
@@ -218,7 +219,7 @@ async def test_a_second_drop_is_not_resent_again() -> None:
 async def test_answers_and_timeouts_are_not_resent(failure: Exception) -> None:
     calls, callback = flaky(failure)
     with pytest.raises(type(failure)):
-        await send_through(runner.ResendOnDroppedConnection(pause=0), callback)
+        await send_through(ResendOnDroppedConnection(pause=0), callback)
     assert calls == ["hello"]
 
 
@@ -238,7 +239,7 @@ async def test_resending_happens_inside_the_wrapped_rate_limiter() -> None:
             return await callback(*args, **kwargs)
 
     inner = Recording()
-    limiter = runner.ResendOnDroppedConnection(inner, pause=0)
+    limiter = ResendOnDroppedConnection(inner, pause=0)
     calls, callback = flaky(dropped(httpx.RemoteProtocolError("gone")))
     await limiter.initialize()
     assert await send_through(limiter, callback) == {"text": "hello"}
@@ -246,15 +247,14 @@ async def test_resending_happens_inside_the_wrapped_rate_limiter() -> None:
     assert inner.events == ["initialize", "sendMessage", "shutdown"] and calls == ["hello", "hello"]
 
 
-def test_the_runner_wraps_the_applications_rate_limiter() -> None:
+def test_the_application_for_telegram_resends_dropped_sends_within_flood_control() -> None:
+    from telegram.ext import AIORateLimiter
+
     from bot.chat.app import build_application
 
     application = build_application(Settings(_env_file=None, bot_token=SecretStr(TOKEN)))
-    original = application.bot.rate_limiter
-    runner.resend_on_dropped_connections(application)
-    runner.resend_on_dropped_connections(application)  # once is enough
     wrapper = application.bot.rate_limiter
-    assert isinstance(wrapper, runner.ResendOnDroppedConnection) and wrapper.inner is original
+    assert isinstance(wrapper, ResendOnDroppedConnection) and isinstance(wrapper.inner, AIORateLimiter)
 
 
 def test_drop_records_filters_by_prefix() -> None:
