@@ -67,7 +67,7 @@ def find_entities(text: str) -> SentenceEntities:
 
 
 def _is_title_word(token: Token, vocab: Vocabulary) -> bool:
-    return token.bare.lower() in vocab.role_nouns or token.bare in vocab.one_word_titles
+    return token.low in vocab.role_nouns or token.bare in vocab.one_word_titles
 
 
 def _walk_back(text: str, tokens: list[Token], i: int, vocab: Vocabulary) -> int:
@@ -208,7 +208,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
             add(start, end)
     # 2. a descriptor noun introduces a name: "oil and gas company X", "private carrier Y"
     for i, token in enumerate(tokens[:-1]):
-        if token.text.lower() not in vocab.descriptors or token.is_cap:
+        if token.low not in vocab.descriptors or token.is_cap:
             continue
         nxt = tokens[i + 1]
         if not (nxt.is_cap and nxt.is_word and adjacent(text, token, nxt)) or _title_at(tokens, i + 1, vocab):
@@ -228,7 +228,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
         desc_start = i
         while desc_start > 0:
             before = tokens[desc_start - 1]
-            if before.text.lower() in _STOP_DESCRIPTION or not before.is_word or not adjacent(text, before, tokens[desc_start]):
+            if before.low in _STOP_DESCRIPTION or not before.is_word or not adjacent(text, before, tokens[desc_start]):
                 if before.text == "and" and desc_start >= 2 and tokens[desc_start - 2].text.islower():
                     desc_start -= 1  # "oil and gas company"
                     continue
@@ -240,7 +240,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
         _replace_or_add(found, add, i + 1, end, description, tokens)
     # 3. the object of a role: "founder of X", "Co-founder of Y"
     for i, token in enumerate(tokens[:-2]):
-        if token.bare.lower() not in vocab.role_nouns or tokens[i + 1].text != "of":
+        if token.low not in vocab.role_nouns or tokens[i + 1].text != "of":
             continue
         if token.is_cap and not (i > 0 and tokens[i - 1].text == ","):
             continue  # "Minister of Mines and Energy N": a portfolio, handled with the person
@@ -475,12 +475,12 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
         if token.text != "," or i < 2:
             continue
         k = i + 1
-        if k < len(tokens) and tokens[k].text.lower() in ("the", "a", "an"):
+        if k < len(tokens) and tokens[k].low in ("the", "a", "an"):
             k += 1
         role_width = 0
         for width in (3, 2, 1):
             words = tokens[k : k + width]
-            if len(words) == width and " ".join(t.text.lower() for t in words) in vocab.role_nouns:
+            if len(words) == width and " ".join(t.low for t in words) in vocab.role_nouns:
                 role_width = width
                 break
         if not role_width or k + role_width >= len(tokens) or tokens[k + role_width].text != "of":

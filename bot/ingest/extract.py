@@ -370,6 +370,7 @@ class _AliasMatcher:
         for words in self._owner:  # a surname two people share names neither
             lengths[words[0]].add(len(words))
         self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
+        self._prefixes = {words[:n] for words in self._owner for n in range(1, len(words) + 1)}
         self._upper = upper
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
@@ -397,8 +398,8 @@ class _AliasMatcher:
                 for part in fold(piece).split() if piece[0].isupper() else [piece]:
                     words.append(part)
                     ends.append(word.end())
-                if len(words) >= lengths[0]:
-                    break
+                if len(words) >= lengths[0] or tuple(words) not in self._prefixes:
+                    break  # no alias goes on like this
             for n in lengths:
                 alias = tuple(words[:n])
                 key = self._owner.get(alias) if len(alias) == n else None

@@ -10,7 +10,7 @@ _TOKEN = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?|[–—(),;:“”\"]")
 class Token:
     """A word or punctuation mark with its offsets; the derived forms are computed once."""
 
-    __slots__ = ("text", "start", "end", "is_cap", "is_word", "is_possessive", "bare")
+    __slots__ = ("text", "start", "end", "is_cap", "is_word", "is_possessive", "bare", "low")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
@@ -23,6 +23,7 @@ class Token:
         # the word without a possessive or a trailing full stop
         bare = text[:-2] if self.is_possessive else text
         self.bare = bare.rstrip(".") if bare.endswith(".") and text not in ("Dr.", "Prof.") else bare
+        self.low = self.bare.lower()
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.end})"
