@@ -21,6 +21,7 @@ import datetime as dt
 import gc
 import io
 import json
+import math
 import os
 import platform
 import pstats
@@ -601,9 +602,14 @@ def table(results: dict[str, Any]) -> str:
     rows: list[tuple[str, list[str], str, str]] = []
 
     def row(label: str, values: list[str], target: str = "", ok: bool | None = None) -> None:
+        if target and values and values[-1] == "—":  # not measured (a partial run): no verdict
+            rows.append((label, values, target, "n/a"))
+            return
         rows.append((label, values, target, "" if ok is None else ("ok" if ok else "MISSED")))
 
     def fmt(value: Any, digits: int = 1) -> str:
+        if isinstance(value, float) and math.isnan(value):
+            return "—"
         if isinstance(value, float):
             return f"{value:,.{digits}f}"
         return f"{value:,}" if isinstance(value, int) else str(value)
