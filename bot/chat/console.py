@@ -18,7 +18,7 @@ from bot.chat.offline import DEFAULT_USER_ID, ApiCall, Conversation, OfflineRequ
 from bot.config import Settings
 
 GREETING = (
-    "citebot console — type what you would send the bot, e.g. /who Patrushev, /sector energy, /help.\n"
+    "citebot console — type what you would send the bot, e.g. /who <a name>, /sector energy, /help.\n"
     'Press a button with {"press": "▶"}. Ctrl-D quits.'
 )
 SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"}

@@ -262,7 +262,7 @@ _WORD = re.compile(r"\w+")
 def highlight(sentence: str, terms: Sequence[str]) -> str:
     """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive).
 
-    Short function words (`to`, `and`) are bolded only next to another matched word, so `Tô Lâm` and
+    Short function words (`to`, `and`) are bolded only next to another matched word, so `Lê Văn An` and
     `oil and gas` light up whole while a stray "and" elsewhere does not."""
     wanted = {w for term in terms for w in fold(term).split() if w}
     if not wanted:
@@ -389,7 +389,7 @@ def _who_found(answer: WhoAnswer) -> Screen:
         header_lines = [f"👤 <b>{esc(entity.name)}</b>"]
         organization = entity.organization
         if organization and entity.role and fold(organization) in fold(entity.role):
-            organization = None  # "Chairman of the Maritime Board · Maritime Board" says it twice
+            organization = None  # "Chairman of the Harbour Board · Harbour Board" says it twice
         role = " · ".join(esc(part) for part in (entity.role, organization) if part)
         if role:
             header_lines.append(role)

@@ -340,7 +340,7 @@ class Index:
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
 
-        A whole alias (`Putin`, `VTB`, `Maritime Board`) is an answer. Otherwise only the query's specific words
+        A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer. Otherwise only the query's specific words
         pick an entity: generic ones (titles, organisation head nouns, countries, function words) narrow the
         choice but never make one, so `/who President` suggests rather than answers."""
         query = fold(name)
@@ -429,7 +429,7 @@ class Index:
         return {key for number in found or () for key in self._exact[self._alias_list[number]]}
 
     def _aliases_within(self, words: list[str], specific: list[str]) -> set[str]:
-        """Entities whose longest alias lies wholly within the query (`Putin's adviser Patrushev` → `patrushev`)
+        """Entities whose longest alias lies wholly within the query (`Smith's adviser Ivanov` → `ivanov`)
         covering half of it, and holding one of its specific words."""
         hits: dict[int, int] = defaultdict(int)
         for word in set(words):
@@ -476,7 +476,7 @@ class Index:
                     for match, score, _ in process.extract(
                         word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_SCORE, limit=5
                     )
-                    if match == word or not _generic(match)  # `presidnt` is not a way to write `Putin`
+                    if match == word or not _generic(match)  # `presidnt` is not a way to write a name
                 ]
             )
             for match, score in options:

@@ -31,7 +31,7 @@ CREATE TABLE sentences (
 CREATE INDEX sentences_article ON sentences(article, start);
 
 -- Contentless: holds only the index. Rows are sentence ids; the text indexed is the sentence folded
--- (diacritics, Cyrillic transliterated) when it is not plain ASCII, so `to lam` finds `Tô Lâm` and `Путин` finds `Putin`.
+-- (diacritics, Cyrillic transliterated) when it is not plain ASCII, so `le van an` finds `Lê Văn An` and `Иванов` finds `Ivanov`.
 CREATE VIRTUAL TABLE sentences_fts USING fts5(
     text, content='', tokenize='unicode61 remove_diacritics 2'
 );

@@ -1,8 +1,8 @@
 """People and organisations named in one sentence, found by generic patterns of English news prose.
 
-Organisations: a capitalised name ending in a head noun ("… Maritime Board", "… Airlines"), a name introduced by a
+Organisations: a capitalised name ending in a head noun ("… Harbour Board", "… Airlines"), a name introduced by a
 descriptor ("oil company X", "private carrier Y"), the object of a role ("founder of X"), a parenthesised
-acronym ("… Relations (MGIMO)") and bare upper-case acronyms. People: a name after a title ("Chairman of the X
+acronym ("… Relations (IIR)") and bare upper-case acronyms. People: a name after a title ("Chairman of the X
 Board N", "General Director N of Y", "President N") or before an apposition ("N, founder of Y").
 """
 
@@ -161,7 +161,7 @@ def _valid_org(words: list[Token], vocab: Vocabulary, at_sentence_start: bool, h
         return False
     meaningful = [t for t in names if not vocab.generic(t.bare) and fold(t.bare) not in vocab.countries]
     if not meaningful:
-        # a country and a strong head make a name too: "Vietnam Airlines", "Russian Railways"
+        # a country and a strong head make a name too: "Chile Airlines", "Russian Railways"
         places = [t for t in names if fold(t.bare) in vocab.countries]
         return bool(head and head not in vocab.weak_heads and places and len(names) == 2)
     if head is not None and head in vocab.weak_heads and at_sentence_start:
@@ -178,7 +178,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
         if span[-1].is_possessive:
             candidate.name = span[0].text if len(span) == 1 else text[span[0].start : span[-1].start] + span[-1].bare
         candidate.description = description
-        # an acronym or short name in brackets right after: "(MGIMO)"
+        # an acronym or short name in brackets right after: "(IIR)"
         nxt = end_tok + 1
         if nxt + 2 < len(tokens) and tokens[nxt].text == "(" and tokens[nxt + 2].text == ")":
             inner = tokens[nxt + 1]
@@ -257,7 +257,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
                 break
             end += 1
         if token.is_cap and end - k >= 2:
-            end -= 2  # "General Director of X Sergei Kudryashov": the last two words are the person
+            end -= 2  # "General Director of X Pyotr Ivanov": the last two words are the person
         if _valid_org(tokens[k : end + 1], vocab, False, None):
             add(k, end)
     # 4. a name with its acronym in brackets, whatever its last word
@@ -272,7 +272,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
         start = _walk_back(text, tokens, i - 1, vocab)
         if start >= 2 and tokens[start - 1].text == "and":
             joined = next((o for o in found if o.end == tokens[start - 2].end), None)
-            if joined:  # "Academy of National Economy and Public Administration (RANEPA)"
+            if joined:  # "Academy of Economy and Public Administration (AEPA)"
                 start = next(n for n, t in enumerate(tokens) if t.start == joined.start)
         if any(o.end == tokens[i - 1].end and o.start <= tokens[start].start for o in found):
             continue
@@ -280,7 +280,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
             added = add(start, i - 1)
             if added:
                 added.acronym = inner.text
-    # 5. bare acronyms: "RDIF", "VTB"
+    # 5. bare acronyms: "NDF", "KDB"
     for i, token in enumerate(tokens):
         word = token.bare
         if not (2 <= len(word) <= 7 and word.isupper() and any(c.isalpha() for c in word)):
@@ -296,7 +296,7 @@ def _orgs(text: str, tokens: list[Token], vocab: Vocabulary) -> list[OrgCandidat
         if i > 0 and tokens[i - 1].text == "(":
             continue
         if i + 1 < len(tokens) and tokens[i + 1].is_cap and tokens[i + 1].is_word and adjacent(text, token, tokens[i + 1]):
-            continue  # part of a longer name: "AFK Sistema"
+            continue  # part of a longer name: "ABC Holdings"
         add(i, i)
     found.sort(key=lambda o: o.start)
     return found
@@ -470,7 +470,7 @@ def _people(text: str, tokens: list[Token], vocab: Vocabulary, orgs: list[OrgCan
                 if not person.organization:
                     person.role = f"{title} of {person.country}"
         people.append(person)
-    # appositions: "Vladimir Yevtushenkov, founder of AFK Sistema"
+    # appositions: "Maria Lopez, founder of Andes Power"
     for i, token in enumerate(tokens):
         if token.text != "," or i < 2:
             continue

@@ -179,9 +179,9 @@ def _org_names(candidate: OrgCandidate, vocab: Vocabulary) -> tuple[str, set[str
             aliases.add(name)
     words = name.split()
     if len(words) == 2 and words[0].isupper() and words[1] in vocab.heads:
-        aliases.add(words[0])  # "VTB Bank" is also "VTB"
+        aliases.add(words[0])  # "KDB Bank" is also "KDB"
     if len(words) >= 3 and fold(words[0]) in vocab.countries:
-        aliases.add(" ".join(words[1:]))  # "Russian Maritime Board" is also "Maritime Board"
+        aliases.add(" ".join(words[1:]))  # "Chilean Harbour Board" is also "Harbour Board"
     if len(words) >= 2 and words[-1] in vocab.corporate_suffixes and not vocab.generic(words[-2]):
         aliases.add(" ".join(words[:-1]))  # "Inpex Corp" is also "Inpex"
     return name, aliases
@@ -216,7 +216,7 @@ def _resolve_orgs(candidates: list[OrgCandidate], vocab: Vocabulary) -> list[_Or
         org.description = org.description or candidate.description
         for k in keys:
             by_key[k] = org
-    # an acronym standing alone is the organisation whose initials it spells ("RDIF")
+    # an acronym standing alone is the organisation whose initials it spells ("NDF")
     by_initials: dict[str, list[_Org]] = defaultdict(list)
     for org in orgs:
         for initials in {_initials(a) for a in org.aliases if not a.isupper()}:
@@ -237,7 +237,7 @@ _PARTICLES = frozenset({"bin", "ibn", "bint", "binti", "al", "el", "ben"})
 
 
 def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], set[str]]:
-    """Canonical name, full aliases and one-word aliases; reads `Kudryashov Sergei Ivanovich` as Sergei Kudryashov."""
+    """Canonical name, full aliases and one-word aliases; reads `Ivanov Pyotr Sergeyevich` as Pyotr Ivanov."""
     endings = vocab.patronymic_endings
     full = " ".join(tokens)
     if len(tokens) == 3 and tokens[2].lower().endswith(endings) and not tokens[1].lower().endswith(endings):
@@ -250,7 +250,7 @@ def _person_names(tokens: list[str], vocab: Vocabulary) -> tuple[str, set[str], 
         return full, {full}, {tokens[0]}
     short = set()
     if not any(t in _PARTICLES for t in tokens[1:-1]):
-        short.add(tokens[-1])  # a surname, or a Vietnamese given name: "Putin", "Lâm" (not the father in "bin Salman")
+        short.add(tokens[-1])  # a surname, or a Vietnamese given name: "Smith", "An" (not the father in "bin Salman")
     if tokens[0] not in vocab.function_words and len(tokens[0]) > 1:
         short.add(tokens[0])  # a family name first: "Xi", "Wang" (dropped where two people share it)
     return full, {full}, short
@@ -271,7 +271,7 @@ def _resolve_people(candidates: list[PersonCandidate], vocab: Vocabulary) -> lis
             people.append(person)
         elif sum(1 for c in name if ord(c) > 127) > sum(1 for c in person.name if ord(c) > 127):
             person.aliases.add(person.name)
-            person.name = name  # keep the spelling with diacritics: Tô Lâm over To Lam
+            person.name = name  # keep the spelling with diacritics: Lê Văn An over Le Van An
         person.aliases |= aliases
         person.short_aliases |= short
         _add_role(person, candidate)
@@ -434,7 +434,7 @@ def _article_mentions(
     vocab: Vocabulary,
 ) -> dict[int, list[tuple[str, int, int]]]:
     """Mentions by sentence, with two generic kinds of reference resolved:
-    - a definite description (`the Party chief`, `the Zarubezhneft leader`, `The Russian official`) is the most
+    - a definite description (`the Party chief`, `the Acme leader`, `The Chilean official`) is the most
       recently named person whose role, organisation or country fits its qualifier;
     - bullets under a heading that names a person (`Statements by President N:`) are about that person.
     """

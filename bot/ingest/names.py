@@ -1,4 +1,4 @@
-"""Folding names and words for matching: case, diacritics (Tô Lâm = To Lam), Cyrillic (Патрушев = Patrushev)."""
+"""Folding names and words for matching: case, diacritics (Lê Văn An = Le Van An), Cyrillic (Иванов = Ivanov)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ _POSSESSIVE = re.compile(r"'s\b")
 
 @lru_cache(maxsize=262_144)
 def fold(text: str, keep_punct: bool = False) -> str:
-    """Lower-case ASCII-ish form: `Tô Lâm` → `to lam`, `Патрушев` → `patrushev`.
+    """Lower-case ASCII-ish form: `Lê Văn An` → `le van an`, `Иванов` → `ivanov`.
 
     With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
     punctuation becomes single spaces (for comparing names).

@@ -130,7 +130,7 @@ def _canonical_url(lines: list[str]) -> str | None:
 
 
 def _outlet(lines: list[str], url: str | None) -> tuple[str | None, list[str]]:
-    """The outlet from a closing signature (`… — VNS`), else the site name the page chrome repeats."""
+    """The outlet from a closing signature (`… — XYZ`), else the site name the page chrome repeats."""
     if lines:
         lone = _LONE_SIGNATURE.match(lines[-1])
         if lone:

@@ -45,7 +45,7 @@ def _pieces(line: str, offset: int) -> Iterator[tuple[int, int]]:
         if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token) or re.fullmatch(r"(?:[a-z]\.)+[a-z]?", token):
             following = re.match(r"[\"”’)\]]?\s*([A-Z][a-z]*)", line[match.start() :])
             if not (token in _ENDING_ABBREVIATIONS and following and following.group(1) in _SENTENCE_STARTERS):
-                continue  # "Dr. Smith", "V. Putin", "U.S. officials" — but "… in the U.S. He left." ends there
+                continue  # "Dr. Smith", "J. Smith", "U.S. officials" — but "… in the U.S. He left." ends there
         # keep a closing quote/bracket with the sentence it closes
         closing = re.match(r"[\"”’)\]]*", line[match.start() :]).group()
         yield offset + last, offset + match.start() + len(closing)
