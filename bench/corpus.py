@@ -702,7 +702,7 @@ class _Writer:
                 lambda: f"Officials said {doc} {between} is expected to be signed during the next meeting of the intergovernmental commission.",
             ))]
         else:  # under negotiation
-            doc = rng.choice((f"an agreement on {topic}", f"a free trade agreement", f"a contract for {topic}"))
+            doc = rng.choice((f"an agreement on {topic}", "a free trade agreement", f"a contract for {topic}"))
             self.agreements.append(doc)
             lines = [self.one((
                 lambda: f"Negotiations on {doc} are under way, according to the {self.home.demonym} side.",
@@ -759,7 +759,7 @@ class _Writer:
             f"{self.cname(self.home)} and {self.cname(self.guest)} established diplomatic relations in {rng.randint(1945, 1995)} and upgraded them to a strategic partnership in {rng.randint(2001, 2022)}.",
             f"Analysts say {self.topic(s1)} could become the fastest-growing area of the relationship, ahead of {self.topic(s2)}.",
             f"The intergovernmental commission on trade, economic and scientific cooperation will hold its next session in {rng.choice((self.home.capital, self.guest.capital))} in {_MONTHS[rng.randrange(12)]}.",
-            f"Both countries oppose unilateral sanctions and support the settlement of disputes through dialogue, the statement said.",
+            "Both countries oppose unilateral sanctions and support the settlement of disputes through dialogue, the statement said.",
             f"Earlier this year, a delegation of {rng.randint(20, 120)} {self.guest.demonym} companies visited {rng.choice(self.home.regions)} to study opportunities in {self.topic(s1)}.",
             f"The {self.home.demonym} side proposed to expand cooperation in {self.topic(s2)}, including joint projects in third countries.",
             f"Experts noted that cooperation in {self.topic(s1)} has so far been limited by logistics costs and payment difficulties.",
@@ -785,7 +785,6 @@ class _Writer:
         return [heading] + items
 
     def headline(self) -> str:
-        rng = self.rng
         return self.one((
             lambda: f"{self.cname(self.home)}, {self.cname(self.guest)} sign deals on {self.topic(self.sectors[0])}",
             lambda: f"{self.leader(self.guest).ref} meets {self.home.demonym} business leaders",

@@ -501,7 +501,7 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
             result[f"rows_{table}"] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     log(f"[{size}] ingest: {ingest_s:.1f} s = {result['ingest_articles_per_s']} articles/s, "
         f"{result['index_mb']} MB, {result['rows_sentences']:,} sentences, {result['rows_entities']:,} entities"
-        + (f" (profiled: cProfile slows it ~2x)" if profile else ""))
+        + (" (profiled: cProfile slows it ~2x)" if profile else ""))
     if profiler:
         result["_profile_ingest"] = profile_text(profiler)
     save(result)
