@@ -28,13 +28,33 @@ class Frozen(BaseModel):
 # ---------------------------------------------------------------- articles
 
 
+BlockKind = Literal[
+    "dateline", "headline", "standfirst", "byline", "caption", "credit", "source", "heading", "bullet", "paragraph"
+]
+STATEMENT_KINDS = frozenset({"paragraph", "standfirst", "bullet"})  # what the article says: facts come from these
+QUOTABLE_KINDS = STATEMENT_KINDS | {"heading"}  # shown as quotes; captions and credits are shown as such
+
+
+class Block(Frozen):
+    """A run of an article's cleaned text of one kind: `text[start:end]`."""
+
+    kind: BlockKind
+    start: int
+    end: int
+
+
 class Sentence(Frozen):
-    """One sentence (or bullet) of an article's cleaned text; `text == article.text[start:end]`."""
+    """One sentence (or bullet) of an article's cleaned text; `text == article.text[start:end]`.
+
+    `kind` is the kind of block it stands in; a bullet's `heading` is the index of the heading above its list.
+    """
 
     index: int
     text: str
     start: int
     end: int
+    kind: BlockKind = "paragraph"
+    heading: int | None = None
 
 
 class Article(Frozen):
@@ -47,6 +67,7 @@ class Article(Frozen):
     title: str
     url: str | None = None
     text: str  # cleaned text; sentences index into it
+    blocks: tuple[Block, ...] = ()
     sentences: tuple[Sentence, ...] = ()
     content_hash: str = ""  # of the cleaned text: tells a changed article from an unchanged one
     warnings: tuple[str, ...] = ()
@@ -62,6 +83,7 @@ class Citation(Frozen):
     sentence: str
     start: int
     end: int
+    kind: BlockKind = "paragraph"  # a caption or a credit is shown as one, not quoted as a statement
 
     @classmethod
     def of(cls, article: Article, sentence: Sentence) -> Citation:
@@ -73,6 +95,7 @@ class Citation(Frozen):
             sentence=sentence.text,
             start=sentence.start,
             end=sentence.end,
+            kind=sentence.kind,
         )
 
 

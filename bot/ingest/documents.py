@@ -61,7 +61,7 @@ class DocumentCandidate:
 
 
 def is_heading(sentence: Sentence) -> bool:
-    return sentence.text.endswith(":") and len(sentence.text.split()) <= 10
+    return sentence.kind == "heading" and sentence.text.endswith(":")
 
 
 def find_documents(article: Article) -> list[DocumentCandidate]:
@@ -70,6 +70,8 @@ def find_documents(article: Article) -> list[DocumentCandidate]:
     found: list[DocumentCandidate] = []
     list_status: str | None = None
     for sentence in article.sentences:
+        if sentence.kind not in ("paragraph", "standfirst", "bullet", "heading"):
+            continue
         if is_heading(sentence):
             list_status = _list_heading_status(sentence.text, vocab)
             continue
@@ -83,11 +85,7 @@ def find_documents(article: Article) -> list[DocumentCandidate]:
 
 
 def _is_bullet(article: Article, sentence: Sentence) -> bool:
-    """A line of its own without a full stop."""
-    line_start = article.text.rfind("\n", 0, sentence.start) + 1
-    line_end = article.text.find("\n", sentence.end)
-    line = article.text[line_start : line_end if line_end >= 0 else len(article.text)]
-    return line.strip() == sentence.text and not sentence.text.endswith((".", "!", "?"))
+    return sentence.kind == "bullet"
 
 
 def _list_heading_status(heading: str, vocab: DocumentVocabulary) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.ingest.reader import DATELINE
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|mn|tn|m|k)\b)"
@@ -67,9 +66,6 @@ def find_figures(text: str) -> list[FigureCandidate]:
 
 def _about(text: str, start: int, end: int, unit: str) -> str:
     """What the figure measures: the noun phrase after a capacity or count, else the clause around the figure."""
-    dateline = DATELINE.match(text)
-    if dateline and dateline.end() <= start:
-        text, start, end = text[dateline.end() :], start - dateline.end(), end - dateline.end()
     if unit in ("capacity", "count", "volume"):
         following = re.match(r"\s*(?:of\s+)?((?:[\w’'-]+\s*){1,6}?)(?=\s(?:in|on|at|for|to|by|from|with|and|which|that|,)\b|[,.;]|$)", text[end:])
         if following and following.group(1).strip():

@@ -1,32 +1,65 @@
-"""Word tokens with offsets: the unit the entity finders walk over."""
+"""Word tokens with offsets: the only word regex of extraction, and the unit every later stage walks over.
+
+A token knows its shape (`X` capitalised, `XX` all capitals, `x` lower case, `d` a number, `p` punctuation),
+its lower-case and bare forms (possessive and trailing full stop removed), and its folded form for look-ups.
+"""
 
 from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?|[–—(),;:“”\"]")
+from bot.text import fold
+
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"  # U.S., U.K., e.g.
+    r"|(?<![\w-])then-(?=[A-Z])"  # 'then-U.S. President': the modifier of a title
+    r"|[^\W_](?:[\w’'&\-]*[\w])?(?:(?<=s)['’](?![\w]))?"  # words, with inner hyphens, apostrophes, ampersands
+    r"|[–—()\[\],;:“”\"‘’'./|!?%$€£¥₽+#*•-]"
+)
 
 
 class Token:
     """A word or punctuation mark with its offsets; the derived forms are computed once."""
 
-    __slots__ = ("text", "start", "end", "is_cap", "is_word", "is_possessive", "bare", "low")
+    __slots__ = ("text", "start", "end", "shape", "bare", "low", "possessive", "_fold")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
         self.start = start
         self.end = end
         first = text[0]
-        self.is_cap = first.isupper()
-        self.is_word = first.isalnum()
-        self.is_possessive = text.endswith(("’s", "'s"))
-        # the word without a possessive or a trailing full stop
-        bare = text[:-2] if self.is_possessive else text
-        self.bare = bare.rstrip(".") if bare.endswith(".") and text not in ("Dr.", "Prof.") else bare
-        self.low = self.bare.lower()
+        self.possessive = text.endswith(("’s", "'s")) and len(text) > 2 or text.endswith(("s'", "s’"))
+        bare = text[:-2] if text.endswith(("’s", "'s")) and len(text) > 2 else text.rstrip("'’")
+        self.bare = bare
+        self.low = bare.lower()
+        if first.isdigit():
+            self.shape = "d"
+        elif not first.isalpha():
+            self.shape = "p"
+        elif first.isupper():
+            letters = [c for c in bare if c.isalpha()]
+            self.shape = "XX" if len(letters) >= 2 and all(c.isupper() for c in letters) else "X"
+        else:
+            self.shape = "x"
+        self._fold: str | None = None
+
+    @property
+    def fold(self) -> str:
+        """The folded bare word ('Việt' → 'viet'); punctuation stands for itself, so phrases can hold commas."""
+        if self._fold is None:
+            self._fold = fold(self.bare) if self.shape != "p" else self.text
+        return self._fold
+
+    @property
+    def is_cap(self) -> bool:
+        return self.shape in ("X", "XX")
+
+    @property
+    def is_word(self) -> bool:
+        return self.shape in ("X", "XX", "x", "d")
 
     def __repr__(self) -> str:
-        return f"Token({self.text!r}, {self.start}, {self.end})"
+        return f"Token({self.text!r}, {self.start})"
 
 
 def tokenize(text: str) -> list[Token]:

@@ -111,67 +111,163 @@ def taxonomy() -> Taxonomy:
     return Taxonomy([SectorDef(key=key, **value) for key, value in data.items()])
 
 
+# ---------------------------------------------------------------- the gazetteer
+
+
+Tags = dict[str, str]  # tag → value ('country' → 'Vietnam', 'title' → '', 'family_name' → 'vietnamese')
+
+
+class Gazetteer:
+    """Phrases of the lexicon by their folded words: which tags a run of tokens starting at a word carries.
+
+    Matching is on folded words (case and diacritics ignored); a phrase may hold punctuation ('culture, sports
+    and tourism'). Whether a tag needs a capitalised word is the caller's rule, not the gazetteer's.
+    """
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], Tags]]] = {}
+        self._index: dict[tuple[str, ...], Tags] = {}
+
+    def add(self, phrase: str, tag: str, value: str = "") -> None:
+        from bot.ingest.tokens import tokenize
+
+        key = tuple(token.fold for token in tokenize(phrase))
+        if not key or not all(key):
+            return
+        tags = self._index.get(key)
+        if tags is None:
+            tags = self._index[key] = {}
+            entries = self._by_first.setdefault(key[0], [])
+            entries.append((key, tags))
+            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+        tags.setdefault(tag, value)
+
+    def at(self, folds: list[str], i: int) -> list[tuple[int, Tags]]:
+        """(length, tags) of every phrase that starts at word i, longest first."""
+        found = []
+        for key, tags in self._by_first.get(folds[i], ()):
+            n = len(key)
+            if i + n <= len(folds) and (n == 1 or tuple(folds[i : i + n]) == key):
+                found.append((n, tags))
+        return found
+
+    def get(self, phrase_folds: tuple[str, ...]) -> Tags:
+        return self._index.get(phrase_folds, {})
+
+    def phrase(self, text: str) -> Tags:
+        """Tags of a whole phrase written as text."""
+        from bot.ingest.tokens import tokenize
+
+        return self._index.get(tuple(token.fold for token in tokenize(text)), {})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every generic word list extraction reads, loaded once."""
+
+    gazetteer: Gazetteer
+    countries: dict[str, str]  # folded name, variant or demonym → country name
+    demonyms: frozenset[str]  # folded demonyms
+    patronymic_endings: tuple[str, ...]
+    pronouns: dict[str, str]
+    not_organizations: frozenset[str]
+    modifier_nouns: frozenset[str]
+    function_words: frozenset[str]
+
+    def tags(self, text: str) -> Tags:
+        return self.gazetteer.phrase(text)
+
+
+_WORD_LISTS = (  # (file, key, tag): lists whose every phrase carries the tag
+    ("people.json", "titles", "title"),
+    ("people.json", "title_modifiers", "title_mod"),
+    ("people.json", "portfolios", "portfolio"),
+    ("people.json", "ranks", "rank"),
+    ("people.json", "role_nouns", "role_noun"),
+    ("people.json", "occupations", "occupation"),
+    ("people.json", "description_nouns", "description_noun"),
+    ("people.json", "speech_verbs", "speech_verb"),
+    ("people.json", "not_name_words", "not_name"),
+    ("people.json", "openers", "opener"),
+    ("people.json", "function_words", "function_word"),
+    ("organizations.json", "heads", "org_head"),
+    ("organizations.json", "of_heads", "of_head"),
+    ("organizations.json", "in_heads", "in_head"),
+    ("organizations.json", "weak_heads", "weak_head"),
+    ("organizations.json", "descriptors", "descriptor"),
+    ("organizations.json", "organ_suffixes", "organ_suffix"),
+    ("organizations.json", "corporate_suffixes", "corporate_suffix"),
+    ("organizations.json", "possessed_by_organisations", "possessed_by_organisations"),
+    ("organizations.json", "verbs_of_organisations", "org_verb"),
+    ("organizations.json", "after_descriptors", "after_descriptor"),
+    ("organizations.json", "modifier_nouns", "modifier_noun"),
+    ("people.json", "role_verbs", "role_verb"),
+    ("people.json", "possessed_by_people", "possessed_by_people"),
+    ("name_parts.json", "honorifics", "honorific"),
+    ("name_parts.json", "honorifics_also_given_names", "honorific_given"),
+    ("name_parts.json", "particles", "particle"),
+    ("places.json", "cities", "city"),
+    ("places.json", "regions", "region"),
+    ("places.json", "place_heads", "place_head"),
+    ("places.json", "facility_heads", "facility_head"),
+)
+_MONTHS = "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+
+
+@cache
+def lexicon() -> Lexicon:
+    gazetteer = Gazetteer()
+    files: dict[str, Any] = {}
+    for file, key, tag in _WORD_LISTS:
+        data = files.setdefault(file, load(file))
+        for phrase in data.get(key, []):
+            gazetteer.add(phrase, tag)
+    for culture, names in files["name_parts.json"]["family_names"].items():
+        for name in names:
+            gazetteer.add(name, "family_name", culture)
+    countries: dict[str, str] = {}
+    demonyms: set[str] = set()
+    for country in load("countries.json")["countries"]:
+        for spelling in [country["name"], *country["variants"]]:
+            countries.setdefault(fold(spelling), country["name"])
+            gazetteer.add(spelling, "country", country["name"])
+        for demonym in country["demonyms"]:
+            countries.setdefault(fold(demonym), country["name"])
+            demonyms.add(fold(demonym))
+            gazetteer.add(demonym, "demonym", country["name"])
+    for word in _MONTHS:
+        gazetteer.add(word, "month")
+    for word in _WEEKDAYS:
+        gazetteer.add(word, "weekday")
+    for phrase in load("documents.json")["types"]:
+        gazetteer.add(phrase, "doc_type")
+    people = files["people.json"]
+    orgs = files["organizations.json"]
+    return Lexicon(
+        gazetteer=gazetteer,
+        countries=countries,
+        demonyms=frozenset(demonyms),
+        patronymic_endings=tuple(people["patronymic_endings"]),
+        pronouns=dict(people["pronouns"]),
+        not_organizations=frozenset(orgs["not_organizations"]),
+        modifier_nouns=frozenset(orgs["modifier_nouns"]),
+        function_words=frozenset(people["function_words"]),
+    )
+
+
 @dataclass(frozen=True)
 class Vocabulary:
-    titles: tuple[tuple[str, ...], ...]  # token tuples, longest first
-    role_nouns: frozenset[str]
-    description_nouns: frozenset[str]
-    patronymic_endings: tuple[str, ...]
-    not_name_words: frozenset[str]
-    heads: frozenset[str]
-    weak_heads: frozenset[str]
-    descriptors: frozenset[str]
-    organ_suffixes: tuple[str, ...]
-    not_organizations: frozenset[str]
-    countries: dict[str, str]  # folded name/variant/demonym → country name
-    demonyms: frozenset[str]  # folded demonyms
-    country_names: frozenset[str]  # folded names and variants
-    titles_by_first: dict[str, tuple[tuple[str, ...], ...]]  # first word → titles starting with it, longest first
-    one_word_titles: frozenset[str]
-    function_words: frozenset[str]
-    corporate_suffixes: frozenset[str]
+    """The generic words the read path needs: which capitalised words cannot make a name on their own."""
+
+    countries: dict[str, str]
 
     def generic(self, word: str) -> bool:
-        """A capitalised word that cannot make a name on its own."""
-        bare = word.rstrip(".")
-        return bare in self.not_name_words or bare in self.heads or bare in self.one_word_titles or fold(bare) in self.countries
+        """A capitalised word that cannot make a name on its own (a title, a head noun, a country …)."""
+        tags = lexicon().gazetteer.phrase(word.rstrip("."))
+        return bool(tags.keys() & {"title", "title_mod", "org_head", "not_name", "country", "demonym", "function_word", "rank", "honorific", "portfolio"})
 
 
 @cache
 def vocabulary() -> Vocabulary:
-    people = load("people.json")
-    orgs = load("organizations.json")
-    countries_data = load("countries.json")["countries"]
-    countries: dict[str, str] = {}
-    demonyms: set[str] = set()
-    names: set[str] = set()
-    for country in countries_data:
-        for spelling in [country["name"], *country["variants"]]:
-            countries[fold(spelling)] = country["name"]
-            names.add(fold(spelling))
-        for demonym in country["demonyms"]:
-            countries.setdefault(fold(demonym), country["name"])
-            demonyms.add(fold(demonym))
-    titles = sorted({tuple(t.split()) for t in people["titles"]}, key=len, reverse=True)
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for title in titles:
-        by_first.setdefault(title[0], []).append(title)
-    return Vocabulary(
-        titles_by_first={first: tuple(group) for first, group in by_first.items()},
-        one_word_titles=frozenset(t[0] for t in titles if len(t) == 1),
-        function_words=frozenset(people["function_words"]),
-        corporate_suffixes=frozenset(orgs["corporate_suffixes"]),
-        titles=tuple(titles),
-        role_nouns=frozenset(people["role_nouns"]),
-        description_nouns=frozenset(people["description_nouns"]),
-        patronymic_endings=tuple(people["patronymic_endings"]),
-        not_name_words=frozenset(people["not_name_words"]),
-        heads=frozenset(orgs["heads"]),
-        weak_heads=frozenset(orgs["weak_heads"]),
-        descriptors=frozenset(orgs["descriptors"]),
-        organ_suffixes=tuple(orgs["organ_suffixes"]),
-        not_organizations=frozenset(orgs["not_organizations"]),
-        countries=countries,
-        demonyms=frozenset(demonyms),
-        country_names=frozenset(names),
-    )
+    return Vocabulary(countries=lexicon().countries)

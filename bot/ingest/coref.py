@@ -1,0 +1,233 @@
+"""Mentions: which sentences of an article speak of which person or organisation, named or not.
+
+Per article, in reading order: every alias of a resolved entity (a one-word alias only where it is not
+shared — in the corpus, or at least in this article); a definite description ('the Russian deputy prime
+minister', 'The Party chief', 'the Zarubezhneft leader', 'the company') is the most recent entity whose facets
+fit it, compared as values (a country is a country, an organisation one of the person's); a sentence that
+opens with he/she, or ends a quote with 'he said', is about the person the previous sentences were about;
+bullets under a heading that names a person are that person's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bot.ingest.lexicon import Lexicon, lexicon
+from bot.models import Article
+from bot.text import compact, fold
+
+Hit = tuple[str, int, int]  # (entity key, start, end) in a sentence
+
+_WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
+_CAPITALISED = re.compile(r"(?<![\w’'&.\-])[^\W\d_a-zß-ÿа-яё](?:[\w’'&.\-]*[\w])?\.?")
+_PRONOUN_START = re.compile(r"^[\"“‘]?(He|She|His|Her)\b")
+_PRONOUN_SAID = re.compile(r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|\baccording to (him|her)\b")
+_ORG_NOUNS = {
+    "company": None, "corporation": None, "group": "Group", "bank": "Bank", "lender": "Bank", "academy": "Academy",
+    "institute": "Institute", "university": "University", "authority": "Authority", "fleet": "Fleet", "commission": "Commission",
+    "committee": "Committee", "hospital": "Hospital", "airline": "Airlines", "carrier": None, "operator": None, "fund": "Fund",
+    "agency": "Agency", "ministry": "Ministry", "firm": None, "corporation's": None, "council": "Council", "party": "Party",
+    "embassy": "Embassy", "centre": "Centre", "center": "Center", "forum": "Forum", "union": "Union", "plant": None,
+}
+
+
+@dataclass
+class Facets:
+    """What a description may say of a person: the words of their roles, their organisations, their country."""
+
+    role_words: set[str] = field(default_factory=set)
+    organizations: set[str] = field(default_factory=set)  # compact names and aliases
+    countries: set[str] = field(default_factory=set)
+
+
+class AliasMatcher:
+    """Finds every alias of every entity in a sentence by walking its folded capitalised words once."""
+
+    def __init__(self, aliases: dict[tuple[str, ...], str], upper: set[tuple[str, ...]]) -> None:
+        self._owner = aliases
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for words in aliases:
+            lengths[words[0]].add(len(words))
+        self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
+        self._prefixes = {words[:n] for words in aliases for n in range(1, len(words) + 1)}
+        self._upper = upper
+
+    def find(self, text: str, extra: dict[tuple[str, ...], str] | None = None) -> list[Hit]:
+        """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised.
+        `extra` holds aliases valid in this article only (a one-word name unique here)."""
+        found: list[Hit] = []
+        free_from = 0
+        for match in _CAPITALISED.finditer(text):
+            if match.start() < free_from or not match.group()[0].isupper():
+                continue
+            token = match.group()
+            bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
+            parts = fold(bare).split()
+            if not parts:
+                continue
+            lengths = set(self._lengths.get(parts[0], ()))
+            if extra:
+                lengths |= {len(k) for k in extra if k[0] == parts[0]}
+            if not lengths:
+                continue
+            ordered = sorted(lengths, reverse=True)
+            words: list[str] = []
+            ends: list[int] = []
+            for word in _WORD.finditer(text, match.start()):
+                piece = word.group()
+                piece = piece[:-2] if piece.endswith(("’s", "'s")) else piece.rstrip(".")
+                for part in fold(piece).split() if piece[:1].isupper() or piece[:1].isdigit() else [piece.lower()]:
+                    words.append(part)
+                    ends.append(word.end())
+                if len(words) >= ordered[0] or (tuple(words) not in self._prefixes and not extra):
+                    break
+            for n in ordered:
+                alias = tuple(words[:n])
+                if len(alias) != n:
+                    continue
+                key = self._owner.get(alias) or (extra or {}).get(alias)
+                if key is None or (alias in self._upper and not bare.isupper()):
+                    continue
+                end = ends[n - 1]
+                if text[end - 1 : end] == "." and not text[match.start() : end].rstrip(".").endswith((" D", " K")) and n == 1 and len(alias[0]) > 3:
+                    end -= 1
+                found.append((key, match.start(), end))
+                free_from = end
+                break
+        return found
+
+
+@dataclass
+class EntityIndex:
+    """Everything mentions need: the matcher, article-local one-word aliases, facets and kinds."""
+
+    matcher: AliasMatcher
+    local: dict[int, dict[tuple[str, ...], str]]  # article → one-word alias → person key
+    facets: dict[str, Facets]
+    people: set[str]
+    org_names: dict[str, str]  # org key → name
+    org_heads: dict[str, set[str]]  # org key → capitalised head words of its names ('Academy', 'Fleet')
+
+
+def article_mentions(article: Article, a: int, index: EntityIndex, found_people: dict[int, list[Hit]], lex: Lexicon | None = None) -> dict[int, list[Hit]]:
+    """Mentions by sentence index; `found_people` are the people the grammar found in each sentence."""
+    lex = lex or lexicon()
+    local = index.local.get(a, {})
+    result: dict[int, list[Hit]] = {}
+    recent: list[str] = []  # people, most recent last
+    recent_orgs: list[str] = []
+    topic: str | None = None  # the person the last sentences were about
+    heading_person: dict[int, str] = {}
+    for sentence in article.sentences:
+        hits = index.matcher.find(sentence.text, local)
+        for hit in found_people.get(sentence.index, ()):
+            if not any(h[0] == hit[0] and h[1] <= hit[1] < h[2] for h in hits):
+                hits.append(hit)
+        person_hits = sorted((h for h in hits if h[0] in index.people), key=lambda h: h[1])
+        if sentence.kind == "heading" and person_hits:
+            heading_person[sentence.index] = person_hits[0][0]
+        if sentence.kind == "bullet" and sentence.heading in heading_person:
+            key = heading_person[sentence.heading]
+            if key not in {h[0] for h in hits}:
+                hits.append((key, 0, 0))
+        for hit in _descriptions(sentence.text, index, recent, recent_orgs, hits, lex):
+            hits.append(hit)
+        person_hits = sorted((h for h in hits if h[0] in index.people), key=lambda h: h[1])
+        pronoun = _PRONOUN_START.match(sentence.text) or _PRONOUN_SAID.search(sentence.text)
+        if pronoun and topic and sentence.kind in ("paragraph", "standfirst", "bullet"):
+            before = [h for h in person_hits if h[1] < pronoun.start() + 1 and h[2] > 0]
+            if not person_hits:
+                hits.append((topic, pronoun.start(), pronoun.end()))
+            elif before and _PRONOUN_START.match(sentence.text) is None:
+                pass  # 'Tran Hong Ha, for his part, …': the pronoun is the person already named
+        for key, _, _ in sorted(hits, key=lambda h: h[1]):
+            if key in index.people:
+                if key in recent:
+                    recent.remove(key)
+                recent.append(key)
+            else:
+                if key in recent_orgs:
+                    recent_orgs.remove(key)
+                recent_orgs.append(key)
+        subjects = sorted((h for h in hits if h[0] in index.people), key=lambda h: h[1])
+        if subjects and sentence.kind in ("paragraph", "standfirst", "bullet", "heading"):
+            topic = subjects[0][0]
+        if hits:
+            result[sentence.index] = hits
+    return result
+
+
+def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs: list[str], hits: list[Hit], lex: Lexicon) -> list[Hit]:
+    """'the Russian deputy prime minister', 'The Party chief', 'the Zarubezhneft leader', 'the company'."""
+    found: list[Hit] = []
+    for match in _description_matches(text, lex):
+        qualifier, noun, start, end = match
+        if any(h[1] <= start < h[2] for h in hits):
+            continue
+        if noun in _ORG_NOUNS and not qualifier:
+            key = _org_for(noun, recent_orgs, index)
+            if key:
+                found.append((key, start, end))
+            continue
+        named_here = [h[0] for h in sorted(hits, key=lambda h: h[1]) if h[0] in index.people and h[2] <= start]
+        pool = list(reversed(recent))
+        pool = [k for k in named_here[::-1] if k not in pool] + pool
+        fitting = [key for key in pool if _fits(index.facets.get(key), qualifier, noun, lex, index)]
+        if fitting:
+            found.append((fitting[0], start, end))
+    return found
+
+
+_DESCRIPTION = re.compile(r"\b([Tt]he)\s+((?:[A-Z][\w’'.-]*\s+){0,3})((?:[a-z][\w-]*\s+){0,2}?)([a-z][\w-]*)\b")
+
+
+def _description_matches(text: str, lex: Lexicon) -> list[tuple[str, str, int, int]]:
+    found = []
+    for match in _DESCRIPTION.finditer(text):
+        qualifier = match.group(2).strip()
+        lower = match.group(3).strip()
+        noun = match.group(4)
+        phrase = f"{lower} {noun}".strip()
+        tags = lex.tags(phrase) if lower else {}
+        if "description_noun" in tags:
+            noun = phrase
+        elif "description_noun" not in lex.tags(noun) and noun not in _ORG_NOUNS:
+            continue
+        elif lower and not lex.tags(lower).keys() & {"portfolio", "title_mod", "demonym", "description_noun"} and noun not in _ORG_NOUNS:
+            qualifier = f"{qualifier} {lower}".strip()
+        if qualifier.endswith("'s") or qualifier.endswith("’s"):
+            qualifier = qualifier[:-2]
+        found.append((qualifier, noun, match.start(), match.end()))
+    return found
+
+
+def _fits(facets: Facets | None, qualifier: str, noun: str, lex: Lexicon, index: EntityIndex) -> bool:
+    if facets is None:
+        return False
+    noun_words = {w[:5] for w in fold(noun).split()}
+    generic = noun in ("official", "leader", "head", "chief", "boss", "executive", "host", "guest", "politician", "diplomat", "envoy", "counterpart")
+    if not generic and not noun_words <= facets.role_words:
+        return False
+    if generic and not facets.role_words:
+        return False
+    if not qualifier:
+        return True
+    tags = lex.tags(qualifier)
+    country = tags.get("demonym") or tags.get("country")
+    if country:
+        return country in facets.countries
+    wanted = compact(qualifier)
+    if wanted in facets.organizations:
+        return True
+    return {w[:5] for w in fold(qualifier).split()} <= facets.role_words
+
+
+def _org_for(noun: str, recent_orgs: list[str], index: EntityIndex) -> str | None:
+    head = _ORG_NOUNS.get(noun)
+    for key in reversed(recent_orgs):
+        heads = index.org_heads.get(key, set())
+        if head is None or head in heads:
+            return key
+    return None

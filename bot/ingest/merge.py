@@ -1,0 +1,147 @@
+"""The same agreement or figure from several sentences or articles as one fact with several citations.
+
+Two documents are one when they are of one type, share most content words of their titles and name no
+conflicting parties; two figures when they are the same value of the same unit about the same subject.
+Candidates are bucketed by kind and content word, so merging stays linear in the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+
+from bot.ingest.coref import Hit
+from bot.ingest.documents import DocumentCandidate, find_documents
+from bot.ingest.figures import find_figures
+from bot.ingest.lexicon import lexicon, taxonomy
+from bot.ingest.tokens import tokenize
+from bot.models import STATEMENT_KINDS, Agreement, Article, Figure
+from bot.text import fold
+
+_STOP = frozenset(
+    "a an the of on in for to and or with by between through from at its their new phase main cooperation "
+    "agreement memorandum understanding deal roadmap declaration contract programme program protocol treaty".split()
+)
+
+
+def content(text: str) -> set[str]:
+    return {w for w in fold(text).split() if w not in _STOP and len(w) > 1}
+
+
+def same_subject(a: set[str], b: set[str]) -> bool:
+    if not a or not b:
+        return a == b
+    return len(a & b) / min(len(a), len(b)) >= 0.5
+
+
+class Buckets:
+    """Which earlier facts share a kind and a content word with a new one."""
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+
+    def add(self, kind: str, words: set[str], position: int) -> None:
+        for word in words or {""}:
+            self._index[(kind, word)].append(position)
+
+    def candidates(self, kind: str, words: set[str]) -> list[int]:
+        found: set[int] = set()
+        for word in words or {""}:
+            found.update(self._index.get((kind, word), ()))
+        return sorted(found)
+
+
+def agreements_of(articles: list[Article], sentence_hits: dict[tuple[int, int], list[Hit]], org_names: dict[str, str], citations) -> list[Agreement]:  # noqa: ANN001
+    tax = taxonomy()
+    merged: list[tuple[Agreement, set[str]]] = []
+    by_word = Buckets()
+    for a, article in enumerate(articles):
+        for doc in find_documents(article):
+            parties = _parties(doc, sentence_hits.get((a, doc.sentence.index), []), org_names)
+            sectors = tax.tag(doc.title) or tax.tag(doc.sentence.text)
+            citation = citations.of(a, doc.sentence.index)
+            words = content(doc.title)
+            same = next(
+                (
+                    agreement
+                    for agreement, known in (merged[i] for i in by_word.candidates(doc.type, words))
+                    if agreement.type == doc.type
+                    and same_subject(known, words)
+                    and not (agreement.parties and parties and not set(agreement.parties) & set(parties))
+                ),
+                None,
+            )
+            if same:
+                if same.citations[-1] is not citation:
+                    same.citations.append(citation)
+                same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
+                same.parties = list(dict.fromkeys([*same.parties, *parties]))
+                continue
+            key = "a-" + hashlib.sha1(f"{article.id}:{doc.title}".encode()).hexdigest()[:10]
+            agreement = Agreement(key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors, citations=[citation])
+            by_word.add(doc.type, words, len(merged))
+            merged.append((agreement, words))
+    return [agreement for agreement, _ in merged]
+
+
+def _parties(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str]) -> list[str]:
+    """Organisations named in the document's title; for a state-level document, the countries named."""
+    start, end = doc.span
+    title = doc.sentence.text[start:end]
+    between = re.search(r"\b(?:between|by|with|among|from)\b", title)
+    before = [org_names[key] for key, s, e in hits if key in org_names and e <= doc.span[0]]
+    if between:
+        start += between.end()
+        named = [(s, org_names[key]) for key, s, e in hits if key in org_names and start <= s and e <= end]
+        inside_orgs = [(s, e) for key, s, e in hits if key in org_names]
+        named += [(s, c) for s, c in _countries(doc.sentence.text) if start <= s < end and not any(a <= s < b for a, b in inside_orgs)]
+        parties = [name for _, name in sorted(named)]
+        if between.group() == "with":
+            parties = before[-1:] + parties
+    else:
+        parties = before if len(before) >= 2 else []
+    if parties:
+        return list(dict.fromkeys(parties))
+    countries = list(dict.fromkeys(c for _, c in _countries(doc.sentence.text)))
+    return countries if len(countries) >= 2 else []
+
+
+def _countries(text: str) -> list[tuple[int, str]]:
+    """(offset, country) of every country named in text; not demonyms or possessives ("Japan's Inpex")."""
+    lex = lexicon()
+    found = []
+    tokens = tokenize(text)
+    folds = [t.fold for t in tokens]
+    i = 0
+    while i < len(tokens):
+        step = 1
+        if tokens[i].is_cap:
+            for n, tags in lex.gazetteer.at(folds, i):
+                if "country" in tags and not tokens[i + n - 1].possessive:
+                    found.append((tokens[i].start, tags["country"]))
+                    step = n
+                    break
+        i += step
+    return found
+
+
+def figures_of(articles: list[Article], citations) -> list[Figure]:  # noqa: ANN001
+    figures: list[tuple[Figure, set[str]]] = []
+    by_word = Buckets()
+    for a, article in enumerate(articles):
+        for sentence in article.sentences:
+            if sentence.kind not in STATEMENT_KINDS:
+                continue
+            for found in find_figures(sentence.text):
+                citation = citations.of(a, sentence.index)
+                words = content(found.about) - content(found.value)
+                kind = f"{found.unit}:{found.value}"
+                same = next((f for f, known in (figures[i] for i in by_word.candidates(kind, words)) if same_subject(known, words)), None)
+                if same:
+                    if same.citations[-1] is not citation:
+                        same.citations.append(citation)
+                    continue
+                by_word.add(kind, words, len(figures))
+                figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
+    return [figure for figure, _ in figures]

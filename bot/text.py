@@ -1,0 +1,116 @@
+"""Text utilities shared by ingest, the index and the chat layer: folding names for matching, the word regex,
+stop words. One module, so the chat layer never imports ingest and both fold a name the same way.
+
+Folding: case, diacritics (Lê Văn An = Le Van An), Cyrillic (Иванов = Ivanov), punctuation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+CACHED_FOLD_LENGTH = 200  # names and words are short; longer text is folded without filling the cache
+
+# a word as users and articles write it: letters and digits, with inner apostrophes, hyphens, dots and ampersands
+WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?")
+
+STOP_WORDS = frozenset(
+    "a an the of on in for to and or with by between through from at as is are was were be been has have had it its "
+    "this that these those their his her what who whom which about did does do say says said tell me show any all "
+    "how when where why there here than then also into over under not no".split()
+)
+
+
+@cache
+def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
+    table = json.loads((Path(__file__).parent / "ingest" / "lexicon" / "cyrillic.json").read_text(encoding="utf-8"))
+    return table["letters"], table["initial"]
+
+
+def transliterate(text: str) -> str:
+    """Russian Cyrillic letters to Latin; other characters pass through."""
+    if text.isascii() or not _CYRILLIC.search(text):
+        return text
+    letters, initial = _cyrillic()
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        low = char.lower()
+        if low in letters:
+            at_word_start = not previous.isalpha()
+            out.append(initial[low] if at_word_start and low in initial else letters[low])
+        else:
+            out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def strip_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    if decomposed.isascii():
+        return decomposed
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+_PUNCT = re.compile(r"[‘’`´]")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
+def fold(text: str, keep_punct: bool = False) -> str:
+    """Lower-case ASCII-ish form: `Lê Văn An` → `le van an`, `Иванов` → `ivanov`.
+
+    With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
+    punctuation becomes single spaces (for comparing names). Short strings are cached (bounded), long ones not.
+    """
+    if len(text) <= CACHED_FOLD_LENGTH:
+        return _fold_cached(text, keep_punct)
+    return _fold(text, keep_punct)
+
+
+@lru_cache(maxsize=65_536)
+def _fold_cached(text: str, keep_punct: bool) -> str:
+    return _fold(text, keep_punct)
+
+
+def _fold(text: str, keep_punct: bool) -> str:
+    folded = strip_marks(transliterate(text)).lower()
+    folded = _PUNCT.sub("'", folded)
+    if keep_punct:
+        return folded
+    folded = _POSSESSIVE.sub("", folded).replace("'", "")
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def compact(text: str) -> str:
+    """The matching key of a name: folded, without spaces (`Việt Nam` = `Vietnam`)."""
+    return fold(text).replace(" ", "")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of text, in order."""
+    return [word for raw in WORD.findall(text) for word in fold(raw).split()]
+
+
+def content_words(text: str) -> list[str]:
+    """Folded words without stop words: what a question is about."""
+    return [word for word in words(text) if word not in STOP_WORDS]
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A short ASCII key for callback data and deep links (`a-z0-9-` only, at most `limit` bytes).
+
+    A name in a script that does not fold to ASCII (Chinese, Arabic …) gets a stable hash instead.
+    """
+    folded = fold(text).replace(" ", "-")
+    if not folded.isascii() or not folded.strip("-"):
+        return "x-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+    return folded[:limit].strip("-")
