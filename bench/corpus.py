@@ -225,7 +225,7 @@ SECTOR_TOPICS: dict[str, tuple[str, ...]] = {
     "maritime": ("shipbuilding", "maritime transport", "seaport development", "search and rescue at sea", "the marine economy"),
     "aviation": ("direct flights", "aircraft maintenance", "air connectivity", "airport construction"),
     "tourism": ("tourism", "visa facilitation for tourists", "resort development"),
-    "trade-and-finance": ("trade and investment", "payments in national currencies", "banking", "customs procedures", "a free trade agreement", "export credit", "investment protection"),
+    "trade": ("trade and investment", "payments in national currencies", "banking", "customs procedures", "a free trade agreement", "export credit", "investment protection"),
     "automotive": ("car manufacturing", "electric vehicles", "truck assembly", "bus production"),
     "science": ("scientific research", "joint laboratories", "R&D", "research exchanges"),
     "agriculture": ("agriculture", "rice exports", "fertilizer supplies", "fisheries", "food security", "grain trade"),
@@ -246,14 +246,14 @@ _SECTOR_NOUN: dict[str, tuple[str, ...]] = {
     "education": ("Education",), "language": ("Language",), "universities": ("University",),
     "technology": ("Technologies", "Semiconductor", "Telecom", "Digital", "Software"), "cybersecurity": ("Cyber Defence", "Security Systems"),
     "maritime": ("Shipping", "Shipbuilding", "Ports"), "aviation": ("Airlines", "Aviation", "Aerospace"), "tourism": ("Travel", "Resorts"),
-    "trade-and-finance": ("Bank", "Investment", "Capital", "Trading"), "automotive": ("Motors", "Automotive"),
+    "trade": ("Bank", "Investment", "Capital", "Trading"), "automotive": ("Motors", "Automotive"),
     "science": ("Research",), "agriculture": ("Agro", "Fertilizers", "Foods"), "transport": ("Railways", "Logistics"),
     "culture": ("Media", "Film"), "mining": ("Mining", "Metals", "Minerals"), "space": ("Space Systems", "Satellite"),
     "security": ("Security",),
 }
 _RU_SUFFIX = {"oil-and-gas": "neftegaz", "energy": "energo", "nuclear": "atom", "lng": "gaz", "renewables": "veter",
               "technology": "tekh", "maritime": "flot", "aviation": "avia", "healthcare": "farm", "agriculture": "agro",
-              "trade-and-finance": "bank", "transport": "trans", "mining": "met", "space": "kosmos", "automotive": "mash",
+              "trade": "bank", "transport": "trans", "mining": "met", "space": "kosmos", "automotive": "mash",
               "defence": "oboron", "naval": "sudprom", "hydro": "gidro", "cybersecurity": "zashchita"}
 _RU_STEMS = "Sevmor Volga Ural Sibir Baltik Yamal Vostok Zapad Tayga Pechora Kama Angara Amur Lena Irtysh Onega Neva Taimyr".split()
 _BRANDS = ("Avantis Meridian Solaris Borealis Helion Orion Vega Altair Arcadia Zenith Polaris Kestrel Sable Cobalt Falcon "
@@ -263,8 +263,8 @@ _CORP = ("Group", "Corporation", "Holdings", "Company", "JSC", "Ltd", "Industrie
 
 _PORTFOLIOS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Minister of Energy", ("energy", "oil-and-gas", "lng", "renewables", "hydro", "nuclear")),
-    ("Minister of Industry and Trade", ("trade-and-finance", "automotive", "mining", "energy")),
-    ("Minister of Foreign Affairs", ("diplomacy", "trade-and-finance", "culture")),
+    ("Minister of Industry and Trade", ("trade", "automotive", "mining", "energy")),
+    ("Minister of Foreign Affairs", ("diplomacy", "trade", "culture")),
     ("Minister of Defence", ("defence", "military-technology", "naval")),
     ("Minister of Health", ("healthcare", "biomedicine", "vaccines")),
     ("Minister of Education and Training", ("education", "language", "universities")),
@@ -272,10 +272,10 @@ _PORTFOLIOS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Minister of Digital Development", ("technology", "cybersecurity")),
     ("Minister of Transport", ("transport", "aviation", "maritime")),
     ("Minister of Agriculture", ("agriculture",)),
-    ("Minister of Finance", ("trade-and-finance",)),
+    ("Minister of Finance", ("trade",)),
     ("Minister of Culture, Sports and Tourism", ("culture", "tourism")),
     ("Minister of Public Security", ("security", "cybersecurity")),
-    ("Deputy Prime Minister", ("trade-and-finance", "energy", "transport")),
+    ("Deputy Prime Minister", ("trade", "energy", "transport")),
     ("Minister of Natural Resources", ("mining", "oil-and-gas", "agriculture")),
 )
 
@@ -447,7 +447,7 @@ def _make_org(rng: random.Random, country: Country, sector: str, kind: str) -> O
         name = rng.choice((f"{demonym} Space Agency", f"{demonym} Atomic Energy Agency", f"{cname} Investment Promotion Agency",
                            f"{demonym} Civil Aviation Authority", f"{demonym} Trade Promotion Agency"))
         sector = {"Space": "space", "Atomic": "nuclear", "Aviation": "aviation"}.get(
-            next((w for w in ("Space", "Atomic", "Aviation") if w in name), ""), "trade-and-finance")
+            next((w for w in ("Space", "Atomic", "Aviation") if w in name), ""), "trade")
         acronym = _acronym(name)
         description = f"a {demonym} government agency"
     return Org(name, acronym, kind, sector, country, description)

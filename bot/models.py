@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-AgreementStatus = Literal["signed", "adopted", "planned", "under negotiation"]
-STATUS_ORDER: tuple[str, ...] = ("signed", "adopted", "under negotiation", "planned")  # how answers list agreements
+AgreementStatus = Literal["signed", "initialled", "adopted", "planned", "under negotiation", "not concluded"]
+STATUS_ORDER: tuple[str, ...] = ("signed", "initialled", "adopted", "under negotiation", "planned", "not concluded")  # how answers list agreements
 EntityKind = Literal["person", "organization"]
 
 

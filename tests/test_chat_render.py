@@ -206,13 +206,13 @@ def test_pages_are_sized_for_reading_on_a_phone() -> None:
 
 def test_an_agreement_reported_by_many_outlets_quotes_three_and_lists_the_rest() -> None:
     reports = [cite(f"Report {i} of the deal.", outlet=f"Outlet {i}", article=f"a{i}") for i in range(9)]
-    agreement = Agreement(key="k", title="Deal", type="agreement", sectors=["trade-and-finance"], citations=reports)
+    agreement = Agreement(key="k", title="Deal", type="agreement", sectors=["banking-finance"], citations=reports)
     block = render.agreement_block(agreement)
     plain = html_to_text(block)
     assert quote_count(block) == 3
     assert all(f"Report {i} of the deal." in plain for i in range(3)) and "Report 3 of" not in plain
     assert "…and 6 more sources: Outlet 3, 2025-05-10; Outlet 4, 2025-05-10" in plain and "and 1 more" in plain
-    assert "sectors: trade and finance" in plain and "trade-and-finance" not in plain
+    assert "sectors: banking and finance" in plain and "banking-finance" not in plain
     answer = WhoAnswer(status="found", query="x", organization=Organization(key="o", name="O"), agreements=[agreement] * 4)
     for page in render.who(answer).pages:
         assert not html_problems(page) and page.count("<blockquote>") == page.count("</blockquote>")

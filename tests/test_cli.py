@@ -89,7 +89,7 @@ def test_export_builds_a_missing_index_then_prints_the_document(
     assert set(document["agreements"][0]) == {"title", "type", "parties", "status", "sectors", "citations"}
     assert set(document["figures"][0]) == {"value", "unit", "about", "citations"}
     assert document["sectors"]["energy"] and document["sectors"]["renewables"]
-    assert set(document["sectors"]) >= {"maritime", "trade and finance"}  # keyed by the sector's name
+    assert set(document["sectors"]) >= {"maritime", "banking and finance"}  # keyed by the sector's name
     texts = {a["id"]: a["text"] for a in document["articles"]}
     citations = [c for group in ("people", "organizations", "agreements", "figures") for item in document[group]
                  for c in item["citations"]] + [c for cs in document["sectors"].values() for c in cs]

@@ -103,7 +103,7 @@ def invented_facts() -> Facts:
         SectorHit(sector="education", citation=cite(CHILE, "students")),
         SectorHit(sector="maritime", citation=cite(BALTIC, "shipbuilding")),
         SectorHit(sector="maritime", citation=cite(BALTIC, "port roadmap")),
-        SectorHit(sector="trade-and-finance", citation=cite(BALTIC, "Bilateral trade")),
+        SectorHit(sector="banking-finance", citation=cite(BALTIC, "Bilateral trade")),
     ]
     mentions = [
         Mention(entity="andes-power", citation=cite(CHILE, "APC will")),

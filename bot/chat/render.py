@@ -49,6 +49,8 @@ STATUS_HEADINGS = {
     "adopted": "✅ Adopted",
     "planned": "🗓 Planned",
     "under negotiation": "🤝 Under negotiation",
+    "initialled": "🖋 Initialled",
+    "not concluded": "✖️ Not concluded",
 }
 MAX_ENTITY_BUTTONS = 8
 PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
@@ -298,7 +300,7 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
 
 
 def sector_name(key: str) -> str:
-    """A sector's display name (`trade and finance`), for a taxonomy key (`trade-and-finance`)."""
+    """A sector's display name (`banking and finance`), for a taxonomy key (`banking-finance`)."""
     sector = taxonomy().sectors.get(key)
     return sector.name if sector else key.replace("-", " ")
 

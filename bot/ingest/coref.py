@@ -23,7 +23,10 @@ Hit = tuple[str, int, int]  # (entity key, start, end) in a sentence
 _WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
 _CAPITALISED = re.compile(r"(?<![\w’'&.\-])[^\W\d_a-zß-ÿа-яё](?:[\w’'&.\-]*[\w])?\.?")
 _PRONOUN_START = re.compile(r"^[\"“‘]?(He|She|His|Her)\b")
-_PRONOUN_SAID = re.compile(r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|\baccording to (him|her)\b")
+_PRONOUN_SAID = re.compile(
+    r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|(?i:\baccording to (him|her)\b)"
+)
+_GROUP = re.compile(r"\b(?:[Tt]he|[Bb]oth)\s+(?:two\s+)?(leaders|presidents|prime ministers|PMs|ministers|heads of state|sides' leaders|delegations' heads)\b")
 _ORG_NOUNS = {
     "company": None, "corporation": None, "group": "Group", "bank": "Bank", "lender": "Bank", "academy": "Academy",
     "institute": "Institute", "university": "University", "authority": "Authority", "fleet": "Fleet", "commission": "Commission",
@@ -134,6 +137,12 @@ def article_mentions(article: Article, a: int, index: EntityIndex, found_people:
                 hits.append((key, 0, 0))
         for hit in _descriptions(sentence.text, index, recent, recent_orgs, hits, lex):
             hits.append(hit)
+        group = _GROUP.search(sentence.text)
+        if group and len(recent) >= 2:
+            # 'the two leaders witnessed the exchange …': the two people the article was last about
+            for key in recent[-2:]:
+                if key not in {h[0] for h in hits}:
+                    hits.append((key, group.start(), group.end()))
         person_hits = sorted((h for h in hits if h[0] in index.people), key=lambda h: h[1])
         pronoun = _PRONOUN_START.match(sentence.text) or _PRONOUN_SAID.search(sentence.text)
         if pronoun and topic and sentence.kind in ("paragraph", "standfirst", "bullet"):

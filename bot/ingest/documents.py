@@ -1,9 +1,14 @@
-"""Agreements: documents signed, adopted, planned or under negotiation, found in one article's sentences.
+"""Agreements: documents signed, initialled, adopted, planned, under negotiation or not concluded, found in one
+article's sentences, each with the status of its own clause.
 
-Two generic shapes: a bullet list under a heading that says documents were signed ("Agreements signed:"),
-where every bullet is one document; and a sentence naming one specific document (a singular document noun
-with a subject: "an agreement on building a nuclear power plant") together with a word that tells its status.
-A sentence that merely mentions cooperation, or documents in the plural, is not an agreement.
+Three shapes. A list of documents under a sentence that says they were signed ('The following documents were
+signed:', 'Among them are:' after 'the leaders witnessed the exchange of 45 documents'): every item is one. A
+sentence naming one specific document — a singular document noun with a subject ('an agreement on …', 'a
+memorandum between A and B', 'Tourism cooperation memorandum', 'a joint statement') — and a status word in its
+clause. A plural is a document only with its own subject ('documents on energy transition'), never a count
+('24 documents'). Near misses are not documents: 'reached agreement on the need to …', a partnership, a
+cultural week programme with no status. A definite back-reference ('the deal', 'The agreement was signed
+by …') cites the document it refers to instead of making a second one.
 """
 
 from __future__ import annotations
@@ -17,21 +22,32 @@ from bot.models import Article, Sentence
 
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _QUOTES = re.compile(r"[“”\"«»]")
-_GLYPH = re.compile(r"^(?:[-•·*▪►–]\s+|\d{1,2}[.)]\s+)")
+_GLYPH = re.compile(r"^(?:[-•·*▪►–]\s+|\d{1,2}[.)]\s+|[a-z][.)]\s+)")
 _WHEN = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year|weekend|morning|evening)"
 # a title ends at a clause boundary, a finite verb ("… Union are continuing") or a time ("… on Tuesday")
 _CLAUSE_END = re.compile(
     r"\s*(?:[,;:]|\s[—–-]\s|\.\s|\.$"
-    r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when)\b"
+    r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when|under which)\b"
+    r"|\sand\s(?:a|an|the|its|their)\s|\sand\s(?:[a-z]+ed|said|hoped|hopes|will|would|is|are|was|were)\b"
     r"|\s(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might)\b"
-    rf"|\s(?:on|last|this|next|earlier|later)\s(?:\w+\s)?{_WHEN}\b)"
+    rf"|\s(?:on|last|this|next|earlier|later)\s(?:\w+\s)?{_WHEN}\b"
+    r"|\s(?:in|on)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
 )
+_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?=(?:which|that|while|but|and|as|after|before|when|where)\b)|\s[—–]\s")
+_CONTINUES_LIST = re.compile(r"^(?:Among them|They include|They included|These include|These included|Among the documents|Among these|They are|These are|Those include)\b", re.I)
+_NEAR_MISS = re.compile(r"\b(?:reach(?:ed|es)?|in|by mutual)\s+agreement\b(?!\s+(?:was|were|is|has))", re.I)
+_COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens|several|many|a series of|a number of|a package of|other))\s+(?:[\w-]+\s+){0,3}$", re.I)
+_ADJECTIVES = frozenset("new longer shorter broader wider further final formal concrete detailed separate possible future "
+                        "previous earlier existing current first second third bilateral multilateral major key important "
+                        "historic landmark landmark preliminary initial other related relevant respective same such this that".split())
 
 
 @dataclass(frozen=True)
 class DocumentVocabulary:
     types: tuple[tuple[str, str], ...]  # (phrase, type), longest phrase first
-    plurals: frozenset[str]
+    plurals: dict[str, str]  # plural phrase → type
+    genres: frozenset[str]  # types specific by themselves ('joint statement')
+    specific: frozenset[str]  # phrases specific by themselves ('purchase agreement')
     complements: frozenset[str]
     status_cues: tuple[tuple[str, tuple[str, ...]], ...]
     heading_documents: frozenset[str]
@@ -39,11 +55,13 @@ class DocumentVocabulary:
 
 
 @cache
-def _vocab() -> DocumentVocabulary:
+def vocab() -> DocumentVocabulary:
     data = lexicon.load("documents.json")
     return DocumentVocabulary(
         types=tuple(sorted(data["types"].items(), key=lambda item: len(item[0]), reverse=True)),
-        plurals=frozenset(data["plurals"]),
+        plurals=dict(sorted(data["plurals"].items(), key=lambda item: len(item[0]), reverse=True)),
+        genres=frozenset(data["genres"]),
+        specific=frozenset(data["specific_phrases"]),
         complements=frozenset(data["complements"]),
         status_cues=tuple((status, tuple(cues)) for status, cues in data["status_cues"]),
         heading_documents=frozenset(data["list_heading"]["documents"]),
@@ -58,6 +76,10 @@ class DocumentCandidate:
     status: str
     sentence: Sentence
     span: tuple[int, int]  # of the title inside the sentence
+    rule: str = "document"
+    subject: str = ""  # what it is about: the words after 'on', 'for', 'to' …, without its parties
+    definite: bool = False  # 'the agreement', 'the deal': refers to a document named elsewhere
+    opener: Sentence | None = None  # the sentence that says a listed document's status, cited with it
 
 
 def is_heading(sentence: Sentence) -> bool:
@@ -65,112 +87,198 @@ def is_heading(sentence: Sentence) -> bool:
 
 
 def find_documents(article: Article) -> list[DocumentCandidate]:
-    """Every document of one article, in order (pure)."""
-    vocab = _vocab()
+    """Every document of one article, in order, back-references folded into what they refer to (pure)."""
+    words = vocab()
     found: list[DocumentCandidate] = []
-    list_status: str | None = None
-    for sentence in article.sentences:
+    sentences = article.sentences
+    list_status: dict[int, str | None] = {}
+    previous_status: str | None = None  # a sentence saying documents were signed, for 'They included …'
+    previous: Sentence | None = None
+    for sentence in sentences:
         if sentence.kind not in ("paragraph", "standfirst", "bullet", "heading"):
             continue
-        if is_heading(sentence):
-            list_status = _list_heading_status(sentence.text, vocab)
-            continue
-        if list_status and _is_bullet(article, sentence):
-            found.append(_bullet_document(sentence, list_status, vocab))
-            continue
-        if not _is_bullet(article, sentence):
-            list_status = None
-        found.extend(_sentence_documents(sentence, vocab))
-    return found
+        if sentence.kind == "bullet" and sentence.heading is not None:
+            if sentence.heading not in list_status:
+                heading = sentences[sentence.heading]
+                status = _list_status(heading.text, words)
+                if status is None and sentence.heading > 0 and _CONTINUES_LIST.match(heading.text):
+                    status = _list_status(sentences[sentence.heading - 1].text, words)
+                list_status[sentence.heading] = status
+            status = list_status[sentence.heading]
+            if status:
+                found.append(_bullet_document(sentence, status, words))
+                continue
+        if sentence.text.rstrip().endswith(":"):
+            continue  # a list's opening line: its items are the documents
+        inherited = previous_status if _CONTINUES_LIST.match(sentence.text) else None
+        documents = _sentence_documents(sentence, words, inherited)
+        if inherited and documents and previous is not None:
+            for document in documents:
+                document.opener = previous  # 'Officials inked 17 memorandums …' is where their status comes from
+        if not documents and _BACK_REFERENCE.match(sentence.text) and found:
+            documents = [_back_reference(sentence, found)]
+        found.extend(documents)
+        previous_status = _list_status(sentence.text, words)
+        previous = sentence
+    return _fold_back_references(found)
 
 
-def _is_bullet(article: Article, sentence: Sentence) -> bool:
-    return sentence.kind == "bullet"
-
-
-def _list_heading_status(heading: str, vocab: DocumentVocabulary) -> str | None:
-    words = set(re.findall(r"[a-z]+", heading.lower()))
-    if words & vocab.heading_documents and words & vocab.heading_signed:
-        return "adopted" if "adopted" in words else "signed"
+def _list_status(text: str, words: DocumentVocabulary) -> str | None:
+    """'Agreements signed:', 'The following documents were signed and exchanged', 'witnessed the exchange of
+    45 cooperation documents': the status of the documents a list or a later sentence names."""
+    low = set(re.findall(r"[a-z]+", text.lower()))
+    if low & words.heading_documents and low & words.heading_signed:
+        if low & {"initialled", "initialed"}:
+            return "initialled"
+        if low & {"signed", "exchanged", "exchange", "inked", "concluded"}:
+            return "signed"  # 'issued a joint statement and witnessed the exchange of 11 documents': the documents were signed
+        return "adopted"
     return None
 
 
-def _doc_type(text: str, vocab: DocumentVocabulary) -> tuple[str, int, int] | None:
-    """The first singular document noun in text: (type, start, end)."""
-    low = text.lower()
-    best: tuple[str, int, int] | None = None
-    for phrase, kind in vocab.types:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", low):
-            if best is None or match.start() < best[1]:
-                best = (kind, match.start(), match.end())
-            break
-    return best
-
-
-def _bullet_document(sentence: Sentence, status: str, vocab: DocumentVocabulary) -> DocumentCandidate:
-    found = _doc_type(sentence.text, vocab)
+def _bullet_document(sentence: Sentence, status: str, words: DocumentVocabulary) -> DocumentCandidate:
+    found = _doc_type(sentence.text, words)
+    title = _clean_title(sentence.text)
     return DocumentCandidate(
-        title=_clean_title(sentence.text),
+        title=title,
         type=found[0] if found else "agreement",
         status=status,
         sentence=sentence,
         span=(0, len(sentence.text)),
+        rule="document-list",
+        subject=_subject(title),
     )
+
+
+def _doc_type(text: str, words: DocumentVocabulary) -> tuple[str, int, int] | None:
+    """The first singular document noun in text: (type, start, end)."""
+    low = text.lower()
+    best: tuple[str, int, int] | None = None
+    for phrase, kind in words.types:
+        match = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", low)
+        if match and (best is None or match.start() < best[1]):
+            best = (kind, match.start(), match.end())
+    return best
 
 
 @cache
 def _any_document() -> re.Pattern[str]:
-    phrases = sorted((phrase for phrase, _ in _vocab().types), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")", re.I)
+    phrases = sorted([*(phrase for phrase, _ in vocab().types), *vocab().plurals], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
 
 
-def _sentence_documents(sentence: Sentence, vocab: DocumentVocabulary) -> list[DocumentCandidate]:
-    text = sentence.text
-    if not _any_document().search(text):
-        return []
-    low = text.lower()
-    status = _status(low, vocab)
-    if status is None:
-        return []
-    documents: list[DocumentCandidate] = []
-    for phrase, kind in vocab.types:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", low):
-            start, end = match.start(), match.end()
-            if any(d.span[0] <= start < d.span[1] for d in documents):
-                continue
-            after = low[end:]
-            if re.match(r"s\b|es\b", after) or any(low[start:].startswith(p) for p in vocab.plurals):
-                continue  # plural: "several bilateral deals", "new agreements in nuclear energy"
-            next_word = re.match(r"\W*([a-z]+)", after)
-            modifier_start = _modifier_start(text, start)
-            has_subject = bool(next_word and next_word.group(1) in vocab.complements) and len(after.split()) >= 2
-            if not has_subject and modifier_start == start:
-                continue  # "a concrete roadmap and …": no subject, not a specific document
-            title_end = end + _clause_length(text[end:])
-            title = _clean_title(text[modifier_start:title_end])
-            if len(title.split()) < 2:
-                continue
-            documents.append(
-                DocumentCandidate(title=title, type=kind, status=status, sentence=sentence, span=(modifier_start, title_end))
-            )
-    return documents
-
-
-_ADVERB = re.compile(r"\b(?:also|soon|then|still|now|finally|formally|officially|jointly|\w+ly)\s+")
-
-
-def _status(low: str, vocab: DocumentVocabulary) -> str | None:
-    low = _ADVERB.sub("", low)  # "would also sign" reads as "would sign"
-    for status, cues in vocab.status_cues:
+def status_of(clause: str, words: DocumentVocabulary | None = None) -> str | None:
+    """The status a clause gives: the first cue in the vocabulary's order (negation and plans before signing)."""
+    words = words or vocab()
+    low = _ADVERB.sub("", clause.lower())  # "would also sign" reads as "would sign"
+    for status, cues in words.status_cues:
         if any(cue in low for cue in cues):
             return status
     return None
 
 
+_ADVERB = re.compile(r"\b(?:also|soon|then|still|now|finally|formally|officially|jointly|promptly|already|\w+ly)\s+")
+
+
+_PARTICIPLE = re.compile(r"^\s+(signed|initialled|initialed|inked|sealed|concluded|adopted|issued)\s+(?:by|in|on|at|last|with|between|earlier)\b", re.I)
+_CUE_WORD = re.compile(r"\b(?:signed|signing|inked|sealed|initialled|initialed|exchanged|adopted|issued|concluded|awarded|struck)\b", re.I)
+_MODAL_BEFORE = re.compile(r"\b(?:will|would|could|may|might|should|to be|expected to|plan to|plans to|aim to|aims to|due to|set to|not|never|failed to|ready to)\s+(?:\w+\s+)?$", re.I)
+
+
+def _clause_status(text: str, start: int, end: int, words: DocumentVocabulary) -> str | None:
+    """The status of the clause holding text[start:end]: a participle right after the document ('the contract
+    signed by …'), else the relative clause right after it ('…, which the two ministries are expected to sign
+    next year'), else the nearest verb before it in its clause ('X signed a letter of intent on Monday under
+    which …'), else the clause as a whole, else the sentence."""
+    participle = _PARTICIPLE.match(text[end:])
+    if participle:
+        return status_of(participle.group(1), words)
+    bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text)] + [len(text)]
+    clause_start = max(b for b in bounds if b <= start)
+    clause_end = min((b for b in bounds if b >= end), default=len(text))
+    following = re.match(r"\s*,?\s*(?:which|that)\b[^,;.]*", text[end:])
+    if following:
+        status = status_of(following.group(), words)
+        if status:
+            return status
+    before = text[clause_start:start]
+    cues = list(_CUE_WORD.finditer(before))
+    if cues:
+        last = cues[-1]
+        modal = _MODAL_BEFORE.search(before[: last.start()])
+        if modal is None:
+            status = status_of(last.group(), words)
+            if status:
+                return status
+        return status_of(before[modal.start() if modal else last.start() :], words) or status_of(text[clause_start:clause_end], words)
+    status = status_of(text[clause_start:clause_end], words)
+    if status:
+        return status
+    # the verb of a clause before: 'X and Y signed A, B and C', 'X signed on Monday an amendment to …'
+    before = text[:start]
+    last = before.rfind(".")
+    return status_of(before[last + 1 :], words) or status_of(text, words)
+
+
+def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited: str | None) -> list[DocumentCandidate]:
+    text = sentence.text
+    if not _any_document().search(text):
+        return []
+    low = text.lower()
+    documents: list[DocumentCandidate] = []
+    spans: list[tuple[int, int]] = []
+    for match in _any_document().finditer(low):
+        start, end = match.start(), match.end()
+        phrase = match.group()
+        if any(s <= start < e for s, e in spans):
+            continue
+        plural = phrase in words.plurals or bool(re.match(r"(?:s|es)\b", low[end:]))
+        kind = words.plurals.get(phrase) or dict(words.types).get(phrase, "agreement")
+        if plural and phrase not in words.plurals:
+            end += 1 if low[end : end + 1] == "s" else 2
+        if _NEAR_MISS.search(low[max(0, start - 25) : end]) and phrase == "agreement":
+            continue  # 'reached agreement on the need to …': an outcome of talks, not a document
+        if low[max(0, start - 1) : start] == "(" or (phrase == "order" and (low[max(0, start - 3) : start] == "in " or not low[end:].startswith(" for"))):
+            continue  # '(MoU)' repeats the document before it; 'in order to' is no order
+        after = re.sub(r"^\s*\([^()]{1,12}\)", "", low[end:])  # 'a memorandum of understanding (MoU) to …'
+        next_word = re.match(r"\W*([a-z]+)", after)
+        has_subject = bool(next_word and next_word.group(1) in words.complements) and len(after.split()) >= 2
+        if plural:
+            # a plural is a document only with its own subject: 'documents on energy transition', not '24 documents'
+            if not (next_word and next_word.group(1) in ("on", "for", "to", "regarding")) or _COUNT_BEFORE.search(low[:start]):
+                continue
+        modifier_start = _modifier_start(text, start)
+        specific = has_subject or kind in words.genres or phrase in words.specific or _subject_modifier(text[modifier_start:start])
+        if not specific:
+            continue  # "a concrete roadmap and …": no subject, not a specific document
+        title_end = end + _clause_length(text[end:])
+        title = _clean_title(text[modifier_start:title_end])
+        if len(title.split()) < 2 and kind not in words.genres:
+            continue
+        status = _clause_status(text, modifier_start, title_end, words) or inherited
+        if status is None:
+            continue
+        definite = bool(re.search(r"(?:^|\s)(?:the|this|that)\s+(?:[\w-]+\s+){0,3}$", low[:modifier_start])) or low[:modifier_start].endswith(("the ", "this "))
+        spans.append((modifier_start, title_end))
+        documents.append(
+            DocumentCandidate(
+                title=title,
+                type=kind,
+                status=status,
+                sentence=sentence,
+                span=(modifier_start, title_end),
+                rule="document-list-continued" if inherited and not status_of(text) else "document",
+                subject=_subject(title),
+                definite=definite,
+            )
+        )
+    return documents
+
+
 _MODIFIER_STOP = re.compile(
     r"^(?:a|an|the|of|in|on|to|and|or|with|by|for|from|at|as|is|are|was|were|be|been|signed|sign|adopted|adoption|issued|"
-    r"negotiate|negotiated|concluded|reached|also|two|new|several|bilateral|concrete|this|that|these|its|their|his|her|"
-    r"promptly|inked)$",
+    r"negotiate|negotiated|concluded|reached|also|two|several|concrete|this|that|these|its|their|his|her|"
+    r"promptly|inked|sealed|initialled|initialed|exchanged|under|about|into|over|talks|text)$",
     re.I,
 )
 
@@ -188,8 +296,17 @@ def _modifier_start(text: str, start: int) -> int:
     return begin
 
 
+def _subject_modifier(modifiers: str) -> bool:
+    """'purchase', 'licence', 'one-year term', 'Tourism cooperation': modifiers that say what a document is
+    about; 'longer', 'new', 'detailed' do not."""
+    words = [w.lower() for w in re.findall(r"[\w-]+", modifiers)]
+    return any(w not in _ADJECTIVES and not w.endswith("er") and not w.isdigit() for w in words)
+
+
 def _clause_length(rest: str) -> int:
     match = _CLAUSE_END.search(rest)
+    while match and re.match(r"\s+and\s+(?:a|an|the|its|their)\s", rest[match.start() :]) and re.search(r"\bbetween\b", rest[: match.start()]) and " and " not in rest[rest.index("between") : match.start()]:
+        match = _CLAUSE_END.search(rest, match.end())  # 'between the Reserve Bank of India and the Bank of Russia'
     length = match.start() if match else len(rest)
     words = rest[:length].split()
     if len(words) > 22:  # keep titles short: cut at a word boundary
@@ -202,3 +319,61 @@ def _clean_title(text: str) -> str:
     title = _QUOTES.sub("", _GLYPH.sub("", text.strip())).strip(" .,;:")
     title = _LEADING_ARTICLE.sub("", title)
     return title[:1].upper() + title[1:]
+
+
+_SUBJECT = re.compile(r"\b(?:on|for|regarding|concerning|to|in)\s+(.*?)(?:\s+\b(?:between|with|by|among)\b|$)", re.I)
+_PARTIES = re.compile(r"\b(?:between|with|by|among)\b.*$", re.I)
+
+
+def _subject(title: str) -> str:
+    """What a document is about, without who signed it: 'memorandum on coal mining with the Ministry of X' →
+    'coal mining'."""
+    match = _SUBJECT.search(title)
+    if match and match.group(1).strip():
+        return match.group(1).strip()
+    return _PARTIES.sub("", title).strip()
+
+
+_BACK_REFERENCE = re.compile(
+    r"^(?:Under\s+)?(?:The|This|That|Under the)\s+(?:signing|signing ceremony|document|documents|agreement|deal|memorandum|MoU|"
+    r"protocol|programme|program|contract|treaty|roadmap|declaration|letter of intent|amendment|accord|pact)\b"
+    r"(?:\s+(?:was|were|is|has|had|will|also|still|provides|covers|took|includes|calls|opens|marks|sets|aims|is expected))",
+    re.I,
+)
+
+
+def _back_reference(sentence: Sentence, found: list[DocumentCandidate]) -> DocumentCandidate:
+    """'The document was signed by …', 'The signing took place in the presence of …': another citation of
+    the document the article named last."""
+    referent = found[-1]
+    return DocumentCandidate(
+        title=referent.title,
+        type=referent.type,
+        status=referent.status,
+        sentence=sentence,
+        span=(0, 0),
+        rule="back-reference",
+        subject=referent.subject,
+        definite=False,
+    )
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in ("the", "and", "for", "between", "with", "cooperation")}
+
+
+def _fold_back_references(found: list[DocumentCandidate]) -> list[DocumentCandidate]:
+    """'the deal', 'The agreement was signed by …': a definite document of a type the article already names
+    (or names later) is that document, so it is kept only as another citation of it."""
+    kept: list[DocumentCandidate] = []
+    for candidate in found:
+        if candidate.definite:
+            same_type = [d for d in found if d is not candidate and d.type == candidate.type and not d.definite and d.rule != "back-reference"]
+            own = _content_words(candidate.subject) - _content_words(candidate.type)
+            if len(same_type) == 1 and (not own or own <= _content_words(same_type[0].title)):
+                candidate.title = same_type[0].title
+                candidate.subject = same_type[0].subject
+                candidate.status = same_type[0].status
+                candidate.rule = "back-reference"
+        kept.append(candidate)
+    return kept

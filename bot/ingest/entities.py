@@ -89,7 +89,8 @@ def find_entities(text: str, kind: str = "paragraph") -> SentenceEntities:
         if len(found.people) + len(found.orgs) > before:
             items = sentence.items
             found.fired.append((match.rule.id, text[items[match.start].start : items[match.end - 1].end]))
-    _typed_chunks(sentence, found, lex)
+    if kind != "source":
+        _typed_chunks(sentence, found, lex)
     _settle(found)
     return found
 

@@ -1,81 +1,216 @@
-"""Figures: money, percentages, capacities, counts and target years, each with what it measures."""
+"""Figures: money, percentages, capacities, volumes, multipliers, durations and counts, each with what it measures.
+
+The units live in `lexicon/units.json` (currencies with their symbols and words, scales, units by kind); one
+pattern is built from them. What looks like a figure but is not one is dropped by its shape: a model name
+(VVER-1200, Su-30MK2, 737-8), a number that ends a name ('Military Hospital 175', 'Block 12/11', 'No.1'),
+a year, a date, a period ('2025-2027'), an ordinal. What a figure measures is read from its own clause.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from bot.ingest import lexicon
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|mn|tn|m|k)\b)"
-_CURRENCY_WORDS = r"(?:US dollars|dollars|USD|euros?|EUR|roubles?|rubles?|RUB|yuan|CNY|dong|VND|rupees?|yen|pounds?)"
-
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("money", re.compile(rf"(?:US\$|\$|€|£|¥|₽)\s?(?:{_NUMBER}){_SCALE}?")),
-    ("money", re.compile(rf"(?<![\w$])(?:{_NUMBER}){_SCALE}?\s{_CURRENCY_WORDS}\b")),
-    ("percent", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:%|per ?cent\b)")),
-    ("capacity", re.compile(rf"(?<![\w.])(?:{_NUMBER})\s?(?:GW|MW|kW|TWh|GWh|MWh|kWh|gigawatts?|megawatts?)\b")),
-    (
-        "volume",
-        re.compile(
-            rf"(?<![\w.])(?:{_NUMBER}){_SCALE}?\s(?:tonnes|tons|barrels|cubic metres|cubic meters|bcm|tonnes per year|passengers|TEU)\b"
-        ),
-    ),
-    ("count", re.compile(r"\b(?:[Tt]ens|[Hh]undreds|[Tt]housands|[Mm]illions) of(?: (?:thousands|millions) of)?(?=\s[a-zA-Z])")),
-    ("target year", re.compile(r"(?:(?<=\bthrough )|(?<=\buntil )|(?<=\btill )|(?<=\bby ))(?:20\d\d|21\d\d)\b")),
-)
-_COUNT_NUMBER = re.compile(rf"(?<![\w.$€£%])({_NUMBER})\s(?!(?:percent|per cent|MW|GW|kW)\b)([a-z]+s)\b")
-_NOT_COUNTED = {"years", "days", "months", "weeks", "hours", "minutes", "times", "percent", "decades"}
-
-
-_ANY_FIGURE = re.compile(r"\d|\b(?:tens|hundreds|thousands|millions) of\b", re.I)
+_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_CLAUSE = re.compile(r"[,;:()]|\s[—–]\s|\s-\s|\b(?:and|but|while|which|who|whereas)\b")
 
 
 @dataclass
 class FigureCandidate:
     value: str
-    unit: str
+    unit: str  # money | percent | capacity | energy | volume | multiplier | duration | count
     about: str
     start: int
     end: int
+    key: str  # the figure normalised for merging: 'USD 5.2e9', 'percent 20', 'count 40 companies'
+    rule: str = ""
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    figure: re.Pattern[str]
+    currency: dict[str, str]
+    scales: dict[str, float]
+    unit_kind: dict[str, str]
+    plural_nouns: frozenset[str]
+    not_counted: frozenset[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    data = lexicon.load("units.json")
+    currency: dict[str, str] = {}
+    before: list[str] = []
+    after: list[str] = []
+    for entry in data["currencies"]:
+        for word in entry["before"]:
+            currency[word.lower()] = entry["code"]
+            before.append(word)
+        for word in entry["after"]:
+            currency[word.lower()] = entry["code"]
+            after.append(word)
+    scales = {k.lower(): v for k, v in data["scales"].items()}
+    unit_kind = {word.lower(): kind for kind, words in data["units"].items() for word in words}
+    unit_words = [word for words in data["units"].values() for word in words]
+    number = rf"(?:{_NUMBER})"
+    scale = rf"(?:\s?(?:{_alternation(list(scales))})\b)"
+    approx = rf"(?:(?i:{_alternation(data['approximators'])})\s)?"
+    rate = rf"(?:\s(?:{_alternation(data['rates'])})\b)?"
+    symbol_before = _alternation([w for w in before if not w.isalpha()])
+    code_before = _alternation([w for w in before if w.isalpha()])
+    units = _alternation(unit_words)
+    parts = [
+        rf"(?P<money1>{approx}(?:(?:{symbol_before})\s?|(?<![\w$])(?:{code_before})\s){number}{scale}?)",
+        rf"(?P<money2>{approx}(?<![\w.$]){number}{scale}?\s(?:{_alternation(after)})\b)",
+        rf"(?P<range>(?<![\w.]){number}\s(?:to|-|–)\s{number}\s?(?:%|percent\b|per cent\b))",
+        rf"(?P<unit>{approx}(?<![\w.$/-]){number}{scale}?\s?(?:{units})(?![\w])(?:\s(?:of\s)?[a-z]+(?:\s[a-z]+)?)??{rate})",
+        rf"(?P<multiplier>\b(?:a\s)?(?:{_alternation(data['multipliers'])})(?:\s(?:{_alternation(data['multiplier_nouns'])}))?\b)",
+        rf"(?P<vague>\b(?i:{_alternation(data['vague_counts'])})\sof(?=\s[a-zA-Z]))",
+        rf"(?P<count>{approx}(?<![\w.$/-]){number}{scale}?(?:\s(?:[A-Z][\w.-]*|[a-z][\w-]*|\d[\w-]*)){{0,3}}?\s(?P<noun>[a-z][a-z-]*s|{_alternation(data['plural_nouns'])})\b)",
+    ]
+    return _Patterns(
+        figure=re.compile("|".join(parts)),
+        currency=currency,
+        scales=scales,
+        unit_kind=unit_kind,
+        plural_nouns=frozenset(data["plural_nouns"]),
+        not_counted=frozenset(data["not_counted"]),
+    )
+
+
+_ANY_FIGURE = re.compile(r"\d|fold\b|\b(?:tens|hundreds|thousands|millions|dozens|billions) of\b", re.I)
+_MODEL = re.compile(r"^[A-Za-z]+-\d|\d-\d{1,2}(?!\d)|\d[A-Za-z]+\d")
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d|21\d\d)$")
 
 
 def find_figures(text: str) -> list[FigureCandidate]:
     """Figures of one sentence (pure); `about` is the sentence's own words around the figure."""
-    found: list[FigureCandidate] = []
     if not _ANY_FIGURE.search(text):
-        return found
-    for unit, pattern in PATTERNS:
-        for match in pattern.finditer(text):
-            if any(f.start <= match.start() < f.end or match.start() <= f.start < match.end() for f in found):
-                continue
-            value = match.group().strip()
-            if unit == "count":
-                value = value.removesuffix(" of").strip()
-            found.append(FigureCandidate(value, unit, _about(text, match.start(), match.end(), unit), match.start(), match.end()))
-    for match in _COUNT_NUMBER.finditer(text):
-        number, noun = match.groups()
-        if noun in _NOT_COUNTED or re.fullmatch(r"(?:19|20)\d\d", number):
+        return []
+    patterns = _patterns()
+    found: list[FigureCandidate] = []
+    for match in patterns.figure.finditer(text):
+        kind = match.lastgroup or ""
+        if kind == "noun":
+            kind = "count"
+        value = match.group().strip()
+        start, end = match.start(), match.end()
+        if kind == "multiplier":
+            value = re.sub(r"^a\s", "", value)
+            start = end - len(value)
+        if kind == "vague":
+            value = value.removesuffix(" of")
+            end = start + len(value)
+        if not _is_figure(text, start, end, value, kind, match, patterns):
             continue
-        if any(f.start <= match.start() < f.end for f in found):
-            continue
-        found.append(FigureCandidate(f"{number} {noun}", "count", _about(text, match.start(), match.end(), "count"), match.start(), match.end()))
-    found.sort(key=lambda f: f.start)
+        unit = {"money1": "money", "money2": "money", "range": "percent", "vague": "count"}.get(kind, kind)
+        if kind == "unit":
+            word = re.search(rf"(?:{_alternation(list(patterns.unit_kind))})(?![\w])", value[re.search(_NUMBER, value).end():], re.I)
+            unit = patterns.unit_kind.get(word.group().lower(), "volume") if word else "volume"
+            offset = re.search(_NUMBER, value).end()
+            value = value[: offset + word.end()] + _rate(value[offset + word.end() :]) if word else value
+        about = _about(text, start, end, unit, value)
+        found.append(FigureCandidate(value, unit, about, start, start + len(value), _key(value, unit, patterns), rule=f"figure-{unit}"))
     return found
 
 
-def _about(text: str, start: int, end: int, unit: str) -> str:
-    """What the figure measures: the noun phrase after a capacity or count, else the clause around the figure."""
-    if unit in ("capacity", "count", "volume"):
-        following = re.match(r"\s*(?:of\s+)?((?:[\w’'-]+\s*){1,6}?)(?=\s(?:in|on|at|for|to|by|from|with|and|which|that|,)\b|[,.;]|$)", text[end:])
-        if following and following.group(1).strip():
+def _rate(rest: str) -> str:
+    """'1 million metric tonnes per annum': a rate right after the unit belongs to the figure."""
+    rate = re.match(r"\s(?:per annum|per year|a year|per day|a day|per month|a month|annually)\b", rest)
+    return rate.group() if rate else ""
+
+
+def _is_figure(text: str, start: int, end: int, value: str, kind: str, match: re.Match[str], patterns: _Patterns) -> bool:
+    number = re.search(_NUMBER, value)
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 3]
+    if kind in ("multiplier", "vague"):
+        return True
+    if number is None:
+        return False
+    digits = number.group()
+    n_start = start + number.start()
+    n_end = start + number.end()
+    token_before = re.search(r"(\S+)\s*$", text[max(0, n_start - 30) : n_start])
+    word_before = token_before.group(1) if token_before else ""
+    # part of a model, a block or a name: 'VVER-1200', '737-8', 'Block 12/11', 'Hospital 175', 'No.1', 'Ninh Thuận 1'
+    if text[n_end : n_end + 1] in ("/", "-") and text[n_end + 1 : n_end + 2].isdigit():
+        return False
+    if n_start > 0 and text[n_start - 1] in "-/" and text[n_start - 2 : n_start - 1].isalnum():
+        return False
+    if n_start > 0 and text[n_start - 1] == "." and word_before.lower().startswith("no"):
+        return False
+    if kind in ("count", "unit", "range") and word_before and word_before[0].isupper() and n_start - start == 0 and n_start - len(word_before) - 1 > 0:
+        if word_before.rstrip(".,") not in patterns.currency and not re.fullmatch(_MONTHS + r"\.?", word_before):
+            return False  # a number right after a capitalised word names something ('Lilama 10', 'Block 1')
+    if re.fullmatch(_MONTHS + r"\.?", word_before.rstrip(",")) or re.match(rf"\s*{_MONTHS}\b", text[n_end:]):
+        return False  # a date: 'October 27', '31 August 2024'
+    if re.match(r"(?:st|nd|rd|th)\b", text[n_end:]):
+        return False  # an ordinal: '26th', '80th anniversary'
+    if kind == "count":
+        noun = (match.group("noun") or "").lower()
+        if noun in patterns.not_counted or _YEAR.match(digits) or noun in patterns.unit_kind:
+            return False
+        fill = value[number.end() :].strip().split()[:-1]
+        if any(w.lower() in ("of", "in", "and", "to", "for", "by", "on", "at", "from") for w in fill[:1]):
+            return False
+        if re.match(r"\d+-", text[n_start:]):
+            return False  # '2025-2027 period', '15-year deal' is a duration adjective, not a count
+    if kind == "unit" and _YEAR.match(digits) and "," not in digits:
+        return False
+    return not after.startswith(("th ", "st ", "nd ", "rd "))
+
+
+def _about(text: str, start: int, end: int, unit: str, value: str) -> str:
+    """What the figure measures: for a count, the things counted; else the words of its own clause."""
+    vague = re.match(r"(?:tens of |hundreds of )?(?:thousands|millions|hundreds|dozens|billions|tens)\b", value, re.I)
+    if unit == "count" and vague:
+        following = re.match(r"\s+of\s+((?:[\w’'-]+\s*){1,6}?)(?=\s(?:in|on|at|for|to|by|from|with|and|which|that|who)\b(?!\s+(?:eastern|western|northern|southern|the))|[,.;:]|$)", text[end:])
+        if following:
             return following.group(1).strip()
-    clause_start = max(text.rfind(sep, 0, start) for sep in (",", ";", "—", " – ", ":"))
-    clause_end_candidates = [i for i in (text.find(sep, end) for sep in (",", ";", " — ", " – ")) if i >= 0]
-    clause_end = min(clause_end_candidates) if clause_end_candidates else len(text)
-    clause = text[clause_start + 1 if clause_start >= 0 else 0 : clause_end].strip(" .")
-    if len(clause.replace(text[start:end], "").split()) < 3:
+    if unit == "count" and not vague:
+        number = re.search(rf"(?:{_NUMBER})(?:\s(?:million|billion|thousand))?", value)
+        words = value[number.end() :].strip() if number else ""
+        if words and words[0].isalpha():
+            return words
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
+    clause_start = max(b for b in bounds if b <= start)
+    clause_end = min(b for b in bounds if b >= end)
+    clause = text[clause_start:clause_end].strip(" .,;")
+    rest = (clause.replace(value, " ").strip(" .,;")).split()
+    if len(rest) < 3:
         first = re.split(r"[,;—–]", text)[0].strip(" .")
         clause = first if len(first.split()) >= 3 else text.strip(" .")
     words = clause.split()
-    return " ".join(words[:16]) + ("…" if len(words) > 16 else "")
+    return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
+
+
+def _key(value: str, unit: str, patterns: _Patterns) -> str:
+    """The figure normalised: '$5.2 billion' and 'USD 5.2 billion' are 'USD 5200000000'; '20%' and '20 percent'
+    are 'percent 20'; 'a fourfold increase' and 'increased fourfold' are 'multiplier fourfold'."""
+    number = re.search(_NUMBER, value)
+    if unit == "multiplier":
+        return "multiplier " + re.search(r"\w+fold", value).group().lower()
+    if number is None:
+        return f"{unit} {value.lower()}"
+    amount = float(number.group().replace(",", ""))
+    scale = re.search(r"\b(" + "|".join(re.escape(s) for s in patterns.scales) + r")\b", value[number.end() :].lower())
+    if scale:
+        amount *= patterns.scales[scale.group(1)]
+    if unit == "money":
+        code = next((c for w, c in sorted(patterns.currency.items(), key=lambda i: -len(i[0])) if w in value.lower() or w in value), "?")
+        return f"{code} {amount:g}"
+    if unit == "count":
+        noun = value.split()[-1].lower()
+        return f"count {amount:g} {noun}"
+    if unit == "percent":
+        return f"percent {amount:g}"
+    return f"{unit} {amount:g} {value.split()[-1].lower()}"

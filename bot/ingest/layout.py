@@ -491,8 +491,6 @@ def _head(page: Page, body_start: int) -> None:
     counts = Counter(line.text for line in page.lines)
     candidates = []
     for line in head:
-        if line.kind == "bullet" and line.why == "list item":
-            line.kind, line.why = "chrome", "a list above the article"
         if line.kind == "paragraph":
             line.kind, line.why = "standfirst", "summary above the body"
         elif line.kind == "short":
@@ -521,6 +519,12 @@ def _head(page: Page, body_start: int) -> None:
             line.kind, line.why = "standfirst", "standfirst below the headline"
         else:
             line.kind, line.why = "chrome", "head of the page"
+    opened = False  # a prose line ending in a colon opens a list: its items are the article's
+    for line in head:
+        if line.kind == "bullet" and line.why == "list item" and not opened:
+            line.kind, line.why = "chrome", "a list above the article"
+        if line.kind in ("standfirst", "heading"):
+            opened = line.text.rstrip().endswith(":")
 
 
 def _tail(page: Page, body_end: int, agencies: frozenset[str]) -> None:

@@ -19,6 +19,7 @@ from bot.ingest.tokens import tokenize
 from bot.models import STATEMENT_KINDS, Agreement, Article, Figure
 from bot.text import fold
 
+SAME_EVENT_DAYS = 7  # two outlets report one signing within days; months apart it is another document
 _STOP = frozenset(
     "a an the of on in for to and or with by between through from at its their new phase main cooperation "
     "agreement memorandum understanding deal roadmap declaration contract programme program protocol treaty".split()
@@ -30,9 +31,11 @@ def content(text: str) -> set[str]:
 
 
 def same_subject(a: set[str], b: set[str]) -> bool:
+    """Most words of the shorter subject, and at least two of them when it has two or more."""
     if not a or not b:
         return a == b
-    return len(a & b) / min(len(a), len(b)) >= 0.5
+    shared = len(a & b)
+    return shared / min(len(a), len(b)) >= 0.5 and shared >= min(2, len(a), len(b))
 
 
 class Buckets:
@@ -55,34 +58,49 @@ class Buckets:
 def agreements_of(articles: list[Article], sentence_hits: dict[tuple[int, int], list[Hit]], org_names: dict[str, str], citations) -> list[Agreement]:  # noqa: ANN001
     tax = taxonomy()
     merged: list[tuple[Agreement, set[str]]] = []
+    dates: list[object] = []  # per merged agreement, the date of its first article
     by_word = Buckets()
     for a, article in enumerate(articles):
+        last_parties: list[str] = []
+        last_index = -10
         for doc in find_documents(article):
             parties = _parties(doc, sentence_hits.get((a, doc.sentence.index), []), org_names)
+            if not parties and _SIDES.search(doc.sentence.text) and doc.sentence.index - last_index <= 1:
+                parties = last_parties  # 'The sides also signed a protocol …': the sides of the document just before
+            if parties:
+                last_parties, last_index = parties, doc.sentence.index
             sectors = tax.tag(doc.title) or tax.tag(doc.sentence.text)
             citation = citations.of(a, doc.sentence.index)
-            words = content(doc.title)
+            words = content(doc.subject) - {w for p in parties for w in content(p)} or content(doc.title)
             same = next(
                 (
                     agreement
-                    for agreement, known in (merged[i] for i in by_word.candidates(doc.type, words))
+                    for agreement, known, when in ((*merged[i], dates[i]) for i in by_word.candidates(doc.type, words))
                     if agreement.type == doc.type
+                    and abs((article.date - when).days) <= SAME_EVENT_DAYS
                     and same_subject(known, words)
                     and not (agreement.parties and parties and not set(agreement.parties) & set(parties))
                 ),
                 None,
             )
+            opener = citations.of(a, doc.opener.index) if doc.opener is not None else None
             if same:
-                if same.citations[-1] is not citation:
-                    same.citations.append(citation)
+                for cited in (citation, opener):
+                    if cited is not None and all(c is not cited for c in same.citations):
+                        same.citations.append(cited)
                 same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
                 same.parties = list(dict.fromkeys([*same.parties, *parties]))
                 continue
             key = "a-" + hashlib.sha1(f"{article.id}:{doc.title}".encode()).hexdigest()[:10]
-            agreement = Agreement(key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors, citations=[citation])
+            agreement = Agreement(key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors,
+                                  citations=[citation] + ([opener] if opener is not None else []))
             by_word.add(doc.type, words, len(merged))
             merged.append((agreement, words))
+            dates.append(article.date)
     return [agreement for agreement, _ in merged]
+
+
+_SIDES = re.compile(r"\b(?:the|both)\s+(?:two\s+)?(?:sides|parties|companies|countries|governments|ministries|partners)\b", re.I)
 
 
 def _parties(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str]) -> list[str]:
@@ -116,7 +134,7 @@ def _countries(text: str) -> list[tuple[int, str]]:
     i = 0
     while i < len(tokens):
         step = 1
-        if tokens[i].is_cap:
+        if tokens[i].is_cap and not (i + 1 < len(tokens) and tokens[i + 1].text == "$"):
             for n, tags in lex.gazetteer.at(folds, i):
                 if "country" in tags and not tokens[i + n - 1].possessive:
                     found.append((tokens[i].start, tags["country"]))
@@ -136,7 +154,7 @@ def figures_of(articles: list[Article], citations) -> list[Figure]:  # noqa: ANN
             for found in find_figures(sentence.text):
                 citation = citations.of(a, sentence.index)
                 words = content(found.about) - content(found.value)
-                kind = f"{found.unit}:{found.value}"
+                kind = found.key
                 same = next((f for f, known in (figures[i] for i in by_word.candidates(kind, words)) if same_subject(known, words)), None)
                 if same:
                     if same.citations[-1] is not citation:

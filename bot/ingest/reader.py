@@ -140,26 +140,27 @@ def _kind(kind: str) -> str:
 
 
 def _sentences(text: str, blocks: list[Block]):
+    """The sentences of every block; a list item knows the sentence that opened its list (a heading, or a
+    sentence ending in a colon: 'The following documents were signed:')."""
     index = 0
-    heading: int | None = None
+    opener: int | None = None
     for block in blocks:
-        pieces = [(block.start, block.end)] if block.kind in ("dateline", "heading", "caption", "credit", "byline", "source") else split(text, block.start, block.end)
+        whole = block.kind in ("dateline", "heading", "caption", "credit", "byline", "source")
+        pieces = [(block.start, block.end)] if whole else split(text, block.start, block.end)
+        if block.kind not in ("bullet",):
+            opener = None
         for start, end in pieces:
-            if block.kind == "heading":
-                current = index
             yield Sentence(
                 index=index,
                 text=text[start:end],
                 start=start,
                 end=end,
                 kind=block.kind,
-                heading=heading if block.kind == "bullet" else None,
+                heading=opener if block.kind == "bullet" else None,
             )
-            if block.kind == "heading":
-                heading = current
+            if block.kind in ("heading", "paragraph", "standfirst") and text[start:end].rstrip().endswith(":"):
+                opener = index
             index += 1
-        if block.kind not in ("heading", "bullet"):
-            heading = None
 
 
 def _title_from_lead(sentences: tuple[Sentence, ...]) -> str:

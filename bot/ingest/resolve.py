@@ -228,6 +228,16 @@ def org_keys(name: str, lex: Lexicon) -> set[str]:
     return {k for k in keys if k}
 
 
+def _short_forms(name: str, lex: Lexicon) -> set[str]:
+    """'The Boeing Company' is also 'Boeing', 'Zarubezhneft JSC' 'Zarubezhneft', 'Inpex Corp' 'Inpex'."""
+    words = re.sub(r"^(?:The|the)\s+", "", name).split()
+    forms = set()
+    while len(words) >= 2 and lex.tags(words[-1].rstrip(".,")).keys() & {"corporate_suffix"} and not _generic_rest(words[:-1], lex):
+        words = words[:-1]
+        forms.add(" ".join(words))
+    return forms
+
+
 def _generic_rest(words: list[str], lex: Lexicon) -> bool:
     """'Indian Oil' after 'Corp' is a name; 'National' alone or 'Power' alone is not."""
     if len(words) > 1:
@@ -257,6 +267,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         forms = {name, *candidate.aliases}
         if candidate.acronym:
             forms.add(candidate.acronym)
+        forms |= _short_forms(name, lex)
         keys = set()
         for form in forms:
             keys |= org_keys(form, lex)

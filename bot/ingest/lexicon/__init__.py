@@ -47,7 +47,7 @@ class Taxonomy:
                 if sector.key not in table.setdefault(key, []):
                     table[key].append(sector.key)
         loose = sorted(self._loose_sectors, key=len, reverse=True)
-        self._loose = re.compile(r"(?<![\w-])(?:" + "|".join(_term_regex(t) for t in loose) + r")(?![\w])")
+        self._loose = re.compile(r"(?<![\w])(?:" + "|".join(_term_regex(t) for t in loose) + r")(?![\w])")
         exact = sorted(self._exact_sectors, key=len, reverse=True)
         self._exact = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(t) for t in exact) + r")s?(?![\w&])")
         self._order = {key: n for n, key in enumerate(self.sectors)}
