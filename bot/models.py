@@ -133,8 +133,9 @@ class Agreement(BaseModel):
 
 class Figure(BaseModel):
     value: str  # as written: "$6 billion", "20%", "1,000 MW", "tens of thousands"
-    unit: str  # money | percent | MW | count | year | ...
+    unit: str  # money | percent | capacity | energy | volume | multiplier | duration | count
     about: str  # what it measures, in the sentence's own words
+    variants: list[str] = Field(default_factory=list)  # how other articles write the same figure ('USD 6 billion')
     citations: list[Citation] = Field(default_factory=list)
 
 

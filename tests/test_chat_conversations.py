@@ -29,8 +29,19 @@ async def test_gold_queries_are_answered_with_what_must_be_mentioned(chat_bot: C
         assert len(shown[0].text or "") > 20, "an empty answer still explains itself"
 
 
+async def test_a_long_list_is_a_line_per_fact_each_with_its_sources(chat_bot: ChatBot) -> None:
+    """Twelve agreements are a list of titles, each with who reported it; their sentences are a filter away."""
+    calls = await chat_bot.user().read_all("/agreements")
+    text = "\n".join(call.text or "" for call in calls)
+    lines = text.split("\n")
+    titles = [n for n, line in enumerate(lines) if line.startswith("📄 ")]
+    assert len(titles) >= 10 and "<blockquote>" not in text
+    for n in titles:
+        assert re.search(r"<i>.*\d{4}-\d{2}-\d{2}", lines[n + 1]), lines[n : n + 2]
+
+
 async def test_every_quote_is_followed_by_its_citation(chat_bot: ChatBot) -> None:
-    for command in ("/who Patrushev", "/sector energy", "/agreements", "/figures", "/search nuclear"):
+    for command in ("/who Patrushev", "/sector energy", "/agreements nuclear", "/figures", "/search nuclear"):
         for call in await chat_bot.user().read_all(command):
             quotes = re.findall(r"</blockquote>\n(.*)", call.text or "")
             assert quotes, command
@@ -90,7 +101,7 @@ async def test_start_introduces_the_bot_with_counts_and_three_examples(chat_bot:
     for button in buttons:  # every example works
         calls = await chat_bot.user().press_data(button["callback_data"])
         assert calls[0].method == "answerCallbackQuery" and not calls[0].params.get("text")
-        assert any(c.method in ("sendMessage", "editMessageText") and "<blockquote>" in c.text for c in calls)
+        assert any(c.method in ("sendMessage", "editMessageText") and ("<blockquote>" in c.text or "📄" in c.text) for c in calls)
 
 
 async def test_deep_links_open_the_answer(chat_bot: ChatBot) -> None:

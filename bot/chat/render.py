@@ -41,6 +41,9 @@ from bot.models import (
 
 LIMIT: int = MessageLimit.MAX_TEXT_LENGTH  # the hard cap of one message
 PAGE_BUDGET = 1800  # visible characters a page aims at: a screen or two on a phone
+LIST_BUDGET = 2600  # a page of one-line facts (a long /agreements or /figures list) holds more of them
+COMPACT_AFTER = 8  # a list of more facts than this is shown a line per fact, quotes one command away
+LINE_TITLE = 120  # characters of a title on a one-line fact
 PAGE_QUOTES = 5  # quotes per page at most
 BLOCK_QUOTES = 3  # quotes shown for one agreement or figure; its other sources are listed as links
 MORE_SOURCE_LINKS = 5
@@ -224,8 +227,13 @@ def _by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
     return list(grouped.values())
 
 
+_NOT_STATEMENTS = {"caption": "📷 Photo caption", "credit": "✍️ Credit", "byline": "✍️ Byline", "source": "Source line",
+                   "dateline": "Dateline"}
+
+
 def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
-    """One sentence, verbatim, then every citation that reports it (each outlet's article once)."""
+    """One sentence, verbatim, then every citation that reports it (each outlet's article once). A caption or
+    a credit line is shown as what it is, not quoted as if the article said it."""
     seen: set[tuple[str, str]] = set()
     lines = []
     for citation in group:
@@ -233,6 +241,9 @@ def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
         if marker not in seen:
             seen.add(marker)
             lines.append(citation_line(citation))
+    label = _NOT_STATEMENTS.get(getattr(group[0], "kind", "paragraph"))
+    if label:
+        return f"<i>{label}:</i> {highlight(group[0].sentence, terms)}\n" + "\n".join(lines)
     return f"<blockquote>{highlight(group[0].sentence, terms)}</blockquote>\n" + "\n".join(lines)
 
 
@@ -317,6 +328,40 @@ def agreement_block(agreement: Agreement, with_status: bool = True, most: int = 
     if agreement.citations:
         lines.append(capped_quotes(agreement.citations, most, agreement.more_sources))
     return "\n".join(lines)
+
+
+def _short(text: str, most: int = LINE_TITLE) -> str:
+    if len(text) <= most:
+        return text
+    cut = text.rfind(" ", 0, most)
+    return text[: cut if cut > most // 2 else most].rstrip(" ,;:") + "…"
+
+
+def _sources_line(citations: Sequence[Citation]) -> str:
+    """'TASS, 2025-10-14 · VNA, 2025-10-15': who reported a fact, each linked to the article."""
+    seen = list({(c.article, c.outlet): c for c in citations}.values())
+    shown = " · ".join(f"{link(c.url, c.outlet)}, {c.date.isoformat()}" for c in seen[:2])
+    return shown + (f" +{len(seen) - 2}" if len(seen) > 2 else "")
+
+
+def agreement_line(agreement: Agreement, with_status: bool = False) -> str:
+    """One agreement on one line: its title, parties and sources (its sentences one /agreements filter away)."""
+    status = f" · {esc(agreement.status)}" if with_status else ""
+    parties = f" — {esc(', '.join(agreement.parties))}" if agreement.parties else ""
+    sources = f"\n<i>{_sources_line(agreement.citations)}{status}</i>" if agreement.citations else ""
+    return f"📄 <b>{esc(_short(agreement.title))}</b>{parties}{sources}"
+
+
+FIGURE_GROUPS = (
+    ("money", "💰 Money"), ("capacity", "⚡ Capacity"), ("energy", "⚡ Energy"), ("multiplier", "📈 Growth"),
+    ("count", "👥 Counts"), ("volume", "📦 Volumes"), ("percent", "％ Shares and changes"), ("duration", "⏱ Durations"),
+)
+
+
+def figure_line(figure: Figure) -> str:
+    """One figure on one line: its value (and how other articles write it), what it measures, its sources."""
+    variants = "".join(f" = {esc(v)}" for v in figure.variants)
+    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(_short(figure.about, 90))}\n<i>{_sources_line(figure.citations)}</i>"
 
 
 def figure_block(figure: Figure, most: int = BLOCK_QUOTES) -> str:
@@ -502,6 +547,9 @@ def agreements(
     if everything > len(items):
         title += "\n<i>The first of each kind; add a word to narrow the list, e.g. /agreements nuclear.</i>"
     blocks: list[str] = []
+    compact = len(items) > COMPACT_AFTER
+    if compact:
+        title += "\n<i>A line each; add a word to read their sentences, e.g. /agreements nuclear.</i>"
     statuses = list(STATUS_ORDER) + sorted(set(shown) - set(STATUS_ORDER))
     for status in statuses:
         group = [a for a in items if a.status == status]
@@ -509,7 +557,10 @@ def agreements(
             continue
         count = f"{shown[status]} of {total[status]}" if total[status] > shown[status] else f"{shown[status]}"
         heading = f"<b>{esc(STATUS_HEADINGS.get(status, status.capitalize()))}</b> ({count})"
-        blocks += _with_heading(heading, [agreement_block(a, with_status=False) for a in group])
+        render = agreement_line if compact else (lambda a: agreement_block(a, with_status=False))
+        blocks += _with_heading(heading, [render(a) for a in group])
+    if compact:
+        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="a", arg=arg)
     return Screen(paginate(title, blocks), view="a", arg=arg)
 
 
@@ -537,9 +588,18 @@ def sources(items: Sequence[Source]) -> Screen:
 
 
 def figures(items: Sequence[Figure]) -> Screen:
+    """Figures with their sentences; a long list a line per figure, grouped by what kind of thing they measure."""
     if not items:
         return Screen(["No figures in the articles yet."])
-    return Screen(paginate(f"<b>Figures</b> ({len(items)})", [figure_block(f) for f in items]), view="f")
+    title = f"<b>Figures</b> ({len(items)})"
+    if len(items) <= COMPACT_AFTER:
+        return Screen(paginate(title, [figure_block(f) for f in items]), view="f")
+    blocks: list[str] = []
+    known = [unit for unit, _ in FIGURE_GROUPS]
+    for unit, heading in [*FIGURE_GROUPS, *((u, u.capitalize()) for u in sorted({f.unit for f in items} - set(known)))]:
+        group = [figure_line(f) for f in items if f.unit == unit]
+        blocks += _with_heading(f"<b>{heading}</b> ({len(group)})", group)
+    return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="f")
 
 
 # ---------------------------------------------------------------- /start and friends

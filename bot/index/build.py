@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 UNIT_SEPARATOR = "\x1f"  # joins an agreement's parties (and sectors) in one column
 Progress = Callable[[int, int, str], None]
 
@@ -210,7 +210,7 @@ class _Rows:
             articles[article.id] = article
 
         # Sentence spans: the articles' own, plus any span a citation points at that is not one of them.
-        spans: dict[str, dict[tuple[int, int], tuple[int, str]]] = {}
+        spans: dict[str, dict[tuple[int, int], tuple[int, str, str]]] = {}
         for article in facts.articles:
             own = spans[article.id] = {}
             for sentence in article.sentences:
@@ -218,7 +218,7 @@ class _Rows:
                     raise BuildError(
                         f"{article.file}: sentence {sentence.index} is not the text at {sentence.start}:{sentence.end}"
                     )
-                own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text))
+                own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text, sentence.kind))
         extra_index = defaultdict(lambda: 1_000_000)
         for citation in _all_citations(facts):
             article = articles.get(citation.article)
@@ -232,7 +232,7 @@ class _Rows:
                         f"{citation.sentence[:60]!r}"
                     )
                 extra_index[article.id] += 1
-                own[(citation.start, citation.end)] = (extra_index[article.id], citation.sentence)
+                own[(citation.start, citation.end)] = (extra_index[article.id], citation.sentence, citation.kind)
 
         sentence_id: dict[tuple[str, int, int], int] = {}
         next_id = 0
@@ -243,10 +243,10 @@ class _Rows:
             )
             rows.article_texts.append((article.id, article.text))
         for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
-            for (start, end), (index, text) in sorted(spans[article.id].items()):
+            for (start, end), (index, text, kind) in sorted(spans[article.id].items()):
                 next_id += 1
                 sentence_id[(article.id, start, end)] = next_id
-                rows.sentences.append((next_id, article.id, index, text, start, end))
+                rows.sentences.append((next_id, article.id, index, text, start, end, kind))
                 rows.fts.append((next_id, searchable(text)))
 
         def sid(citation: Citation) -> int:
@@ -329,7 +329,7 @@ class _Rows:
                 facts_in[article_of[sentence]].add(("agreement", number))
 
         for number, figure in enumerate(facts.figures, start=1):
-            rows.figures.append((number, figure.value, figure.unit, figure.about))
+            rows.figures.append((number, figure.value, figure.unit, figure.about, UNIT_SEPARATOR.join(figure.variants)))
             for ord_, sentence in enumerate(dict.fromkeys(sid(c) for c in figure.citations)):
                 rows.figure_citations.append((number, ord_, sentence))
                 facts_in[article_of[sentence]].add(("figure", number))
@@ -400,7 +400,7 @@ _INSERTS = {
     "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "article_texts": "INSERT INTO article_texts (article, text) VALUES (?, ?)",
-    "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
+    "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end", kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
     "fts": "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
     "entities": "INSERT INTO entities (key, ord, kind, name, role, organization, org_key, description, mentions) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -414,7 +414,7 @@ _INSERTS = {
     "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",
     "sectors": "INSERT INTO sectors (key, ord, name, parent, count) VALUES (?, ?, ?, ?, ?)",
     "sector_tags": "INSERT INTO sector_tags (sector, sentence, direct) VALUES (?, ?, ?)",
-    "figures": "INSERT INTO figures (id, value, unit, about) VALUES (?, ?, ?, ?)",
+    "figures": "INSERT INTO figures (id, value, unit, about, variants) VALUES (?, ?, ?, ?, ?)",
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
 }

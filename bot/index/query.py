@@ -43,7 +43,7 @@ from bot.models import (
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
 AGREEMENT_LIMIT = 50  # agreements per who/sector answer, in agreement order
-AGREEMENTS_PER_STATUS = 25  # agreements of each status in an /agreements answer (the rest are counted)
+AGREEMENTS_PER_STATUS = 60  # agreements of each status in an /agreements answer (the rest are counted)
 CITATIONS_PER_AGREEMENT = 8  # carried per agreement: enough to quote three and link five; the rest are counted
 _REMEMBERED_FILTERS = 64
 FOUND_SCORE = 88  # a fuzzy match this good, and clearly ahead of the next, is an answer
@@ -239,13 +239,13 @@ class Index:
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for number, article_id, text, start, end in await self._rows(
-                f'SELECT id, article, text, start, "end" FROM sentences WHERE id IN ({marks})', chunk
+            for number, article_id, text, start, end, kind in await self._rows(
+                f'SELECT id, article, text, start, "end", kind FROM sentences WHERE id IN ({marks})', chunk
             ):
                 article = self._articles[article_id]
                 loaded[number] = Citation.model_construct(
                     article=article_id, outlet=article.outlet, date=article.date, url=article.url,
-                    sentence=text, start=start, end=end,
+                    sentence=text, start=start, end=end, kind=kind,
                 )
         return loaded
 
@@ -601,15 +601,15 @@ class Index:
 
     async def figures(self) -> list[Figure]:
         """Every figure with its citations, in the order of their first citation."""
-        rows = await self._rows("SELECT id, value, unit, about FROM figures ORDER BY id")
+        rows = await self._rows("SELECT id, value, unit, about, variants FROM figures ORDER BY id")
         cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
             Figure(
-                value=value, unit=unit, about=about,
+                value=value, unit=unit, about=about, variants=[v for v in variants.split(UNIT_SEPARATOR) if v],
                 citations=[citations[s] for s in cited[number] if s in citations],
             )
-            for number, value, unit, about in rows
+            for number, value, unit, about, variants in rows
         ]
         return sorted(figures, key=lambda f: (f.citations[0].date, f.citations[0].article, f.citations[0].start)
                       if f.citations else (dt.date.max, "", 0))

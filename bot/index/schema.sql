@@ -1,4 +1,4 @@
--- citebot index, schema version 1 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- citebot index, schema version 2 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
 -- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
 -- article id, position), so ordering by sentence id is chronological order.
 
@@ -26,7 +26,8 @@ CREATE TABLE sentences (
     idx     INTEGER NOT NULL,
     text    TEXT NOT NULL,                  -- == articles.text[start:end] (checked before the swap)
     start   INTEGER NOT NULL,
-    "end"   INTEGER NOT NULL
+    "end"   INTEGER NOT NULL,
+    kind    TEXT NOT NULL DEFAULT 'paragraph' -- the block it stands in: paragraph, bullet, heading, caption, credit …
 );
 CREATE INDEX sentences_article ON sentences(article, start);
 
@@ -140,7 +141,8 @@ CREATE TABLE figures (
     id    INTEGER PRIMARY KEY,
     value TEXT NOT NULL,
     unit  TEXT NOT NULL,
-    about TEXT NOT NULL
+    about TEXT NOT NULL,
+    variants TEXT NOT NULL DEFAULT ''   -- other spellings of the same figure ('USD 5.2 billion'), joined by char(31)
 );
 
 CREATE TABLE figure_citations (

@@ -159,6 +159,8 @@ def figures_of(articles: list[Article], citations) -> list[Figure]:  # noqa: ANN
                 if same:
                     if same.citations[-1] is not citation:
                         same.citations.append(citation)
+                    if found.value != same.value and found.value not in same.variants:
+                        same.variants.append(found.value)
                     continue
                 by_word.add(kind, words, len(figures))
                 figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
