@@ -26,7 +26,7 @@ _PERSON_BASES = {"minister", "secretary", "spokesman", "spokesperson", "spokeswo
 _MODEL = re.compile(r"[A-Za-z]+-\d|\d[A-Za-z]+\d|\d{3,}[A-Za-z]?$")  # VVER-1200, Su-30MK2, 737-8: models, not names
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A unit the grammar matches: a chunk, a title, an honorific, a word or a punctuation mark."""
 
@@ -56,6 +56,8 @@ class Sentence:
     folds: list[str]
     items: list[Item]
     matches: list[list[tuple[int, Tags]]]  # per token, the lexicon phrases starting there
+    titles: dict[tuple[int, bool], int] = field(default_factory=dict)  # title_at, computed once per token
+    may_title: list[bool] = field(default_factory=list)  # per token: a title word could start here
 
     def phrase_tags(self, i: int) -> Tags:
         """Tags of the one-word phrase at token i."""
@@ -72,11 +74,15 @@ def analyse(text: str, lex: Lexicon | None = None) -> Sentence:
     folds = [t.fold for t in tokens]
     matches = [lex.gazetteer.at(folds, i) if folds[i] else [] for i in range(len(tokens))]
     sentence = Sentence(text=text, tokens=tokens, folds=folds, items=[], matches=matches)
+    sentence.may_title = [bool(m) and any(_TITLE_TAGS & tags.keys() for _, tags in m) for m in matches]
     sentence.items = _items(sentence, lex)
     return sentence
 
 
 # ---------------------------------------------------------------- titles and honorifics
+
+
+_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "role_noun", "portfolio"})
 
 
 def _has(sentence: Sentence, i: int, n: int, tag: str) -> bool:
@@ -104,11 +110,23 @@ def title_at(sentence: Sentence, i: int, capitalised: bool) -> int:
     """Number of tokens of a title starting at token i (0 if none): modifiers + base, or portfolio + base.
 
     With `capitalised`, every word of the title must be capitalised (a title inside a run of names)."""
+    if i >= len(sentence.may_title) or not sentence.may_title[i]:
+        return 0
+    key = (i, capitalised)
+    known = sentence.titles.get(key)
+    if known is None:
+        known = sentence.titles[key] = _title_at(sentence, i, capitalised)
+    return known
+
+
+def _title_at(sentence: Sentence, i: int, capitalised: bool) -> int:
     tokens = sentence.tokens
     n = len(tokens)
     if i >= n or not tokens[i].is_word:
         return 0
     if capitalised and not tokens[i].is_cap:
+        return 0
+    if not sentence.matches[i]:
         return 0
     width = 0
     if _has(sentence, i, 1, "title_mod") and i + 1 < n and sentence.text[tokens[i].end : tokens[i + 1].start] in (" ", ""):
@@ -157,8 +175,16 @@ def _items(sentence: Sentence, lex: Lexicon) -> list[Item]:
     items: list[Item] = []
     i = 0
     n = len(tokens)
+    matches = sentence.matches
     while i < n:
         token = tokens[i]
+        if token.shape in ("x", "d", "p") and not matches[i]:
+            # a plain word or mark: no title, honorific or name starts here
+            item = Item("punct" if token.shape == "p" else "word", i, i, token.start, token.end, token.text, set())
+            item.low = token.low
+            items.append(item)
+            i += 1
+            continue
         honorific = honorific_at(sentence, i) if token.is_cap else 0
         width = title_at(sentence, i, capitalised=token.is_cap)
         if width and width >= honorific and not (token.is_cap and _org_word_follows(sentence, i, width)):

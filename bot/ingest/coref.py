@@ -59,7 +59,7 @@ class AliasMatcher:
 
     def find(self, text: str, extra: dict[tuple[str, ...], str] | None = None) -> list[Hit]:
         """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised.
-        `extra` holds aliases valid in this article only (a one-word name unique here)."""
+        `extra` holds aliases valid in this article only (one-word names unique here)."""
         found: list[Hit] = []
         free_from = 0
         for match in _CAPITALISED.finditer(text):
@@ -71,8 +71,8 @@ class AliasMatcher:
             if not parts:
                 continue
             lengths = set(self._lengths.get(parts[0], ()))
-            if extra:
-                lengths |= {len(k) for k in extra if k[0] == parts[0]}
+            if extra and (parts[0],) in extra:
+                lengths.add(1)
             if not lengths:
                 continue
             ordered = sorted(lengths, reverse=True)

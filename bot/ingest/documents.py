@@ -80,6 +80,7 @@ class DocumentCandidate:
     subject: str = ""  # what it is about: the words after 'on', 'for', 'to' …, without its parties
     definite: bool = False  # 'the agreement', 'the deal': refers to a document named elsewhere
     opener: Sentence | None = None  # the sentence that says a listed document's status, cited with it
+    sectors: list[str] | None = None  # sector keys of its title (or its sentence), tagged with the article
 
 
 def is_heading(sentence: Sentence) -> bool:

@@ -66,23 +66,38 @@ class SentenceEntities:
     people: list[PersonCandidate] = field(default_factory=list)
     orgs: list[OrgCandidate] = field(default_factory=list)
     places: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, PLACE | FACILITY | COUNTRY)
+    place_names: list[str] = field(default_factory=list)  # their text, kept when the parse is dropped
     sentence: Sentence | None = None
     fired: list[tuple[str, str]] = field(default_factory=list)  # (rule, text): for `citebot explain`
 
 
-_MAY_NAME = re.compile(r"[A-ZÀ-ÞĐА-Я]")
+_CAPITAL_INSIDE = re.compile(r"[\s(“\"‘/-][^\W\d_a-zß-ÿа-яё]")
+_FIRST_WORD = re.compile(r"[\"“‘(]*([^\W\d_][\w’'-]*)")
+
+
+def _may_name(text: str, lex: Lexicon) -> bool:
+    """A capital after the first word, or a first word that is not a common opener ('The', 'In', 'However')."""
+    if _CAPITAL_INSIDE.search(text):
+        return True
+    first = _FIRST_WORD.match(text)
+    return bool(first) and first.group(1)[:1].isupper() and "opener" not in lex.tags(first.group(1))
 
 
 def find_entities(text: str, kind: str = "paragraph") -> SentenceEntities:
     """People, organisations and places of one sentence (pure)."""
-    if not _MAY_NAME.search(text):
+    if not _may_name(text, lexicon()):
         return SentenceEntities()
+    return _find_entities(text, kind)
+
+
+def _find_entities(text: str, kind: str) -> SentenceEntities:
     lex = lexicon()
     sentence = analyse(text, lex)
     found = SentenceEntities(sentence=sentence)
     if kind in ("byline", "credit", "caption", "source", "dateline"):
         _credits(text, kind, found)
-    for match in matches(sentence.items, kind):
+    has_chunk = any(item.kind == "chunk" for item in sentence.items)
+    for match in matches(sentence.items, kind) if has_chunk else ():
         action = _ACTIONS[match.rule.action]
         before = len(found.people) + len(found.orgs)
         action(sentence, match, found, lex)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from dataclasses import dataclass
+
 from bot.ingest.coref import AliasMatcher, EntityIndex, Facets, Hit, article_mentions
+from bot.ingest.documents import DocumentCandidate, find_documents
+from bot.ingest.figures import FigureCandidate, find_figures
 from bot.ingest.entities import OrgCandidate, PersonCandidate, SentenceEntities, find_entities
 from bot.ingest.lexicon import lexicon, taxonomy
 from bot.ingest.merge import agreements_of, figures_of
@@ -38,19 +42,47 @@ class Citations:
         return self._made[key]
 
 
-def candidates(articles: list[Article]) -> dict[tuple[int, int], SentenceEntities]:
-    """Stage 1: the grammar's candidates of every sentence."""
-    return {
-        (a, sentence.index): find_entities(sentence.text, sentence.kind)
-        for a, article in enumerate(articles)
-        for sentence in article.sentences
-    }
+@dataclass
+class ArticleCandidates:
+    """Stage 1 of one article, pure and per article (so a pool of processes can run it): the grammar's
+    candidates per sentence, its documents, its figures and its sentences' sectors."""
+
+    entities: list[SentenceEntities]
+    documents: list[DocumentCandidate]
+    figures: list[tuple[int, FigureCandidate]]  # (sentence index, figure)
+    sectors: list[tuple[int, list[str]]]  # (sentence index, sector keys)
 
 
-def extract(articles: list[Article]) -> Facts:
-    """Everything the articles say, as facts with citations."""
+def candidates_of(article: Article) -> ArticleCandidates:
+    """Stage 1 for one article. The parse of a sentence is dropped once read, so candidates travel light."""
+    entities = []
+    for sentence in article.sentences:
+        found = find_entities(sentence.text, sentence.kind)
+        if found.sentence is not None:
+            found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
+            found.sentence = None
+        entities.append(found)
+    tax = taxonomy()
+    statements = [s for s in article.sentences if s.kind in STATEMENT_KINDS]
+    sectors = [(s.index, keys) for s in statements if (keys := tax.tag(s.text))]
+    tagged = dict(sectors)
+    documents = find_documents(article)
+    for document in documents:
+        document.sectors = tax.tag(document.title) or tagged.get(document.sentence.index) or tax.tag(document.sentence.text)
+    figures = [(s.index, figure) for s in statements for figure in find_figures(s.text)]
+    return ArticleCandidates(entities=entities, documents=documents, figures=figures, sectors=sectors)
+
+
+def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None = None) -> Facts:
+    """Everything the articles say, as facts with citations; `precomputed` holds stage 1 when a pool of
+    processes ran it already (one per article, as `candidates_of` gives it)."""
     lex = lexicon()
-    found = candidates(articles)
+    stage = precomputed if precomputed is not None else [candidates_of(article) for article in articles]
+    found = {
+        (a, sentence.index): entities
+        for a, (article, per_article) in enumerate(zip(articles, stage))
+        for sentence, entities in zip(article.sentences, per_article.entities)
+    }
     _counterparts(found)
     person_candidates: list[tuple[int, str, PersonCandidate]] = []
     org_candidates: list[tuple[int, OrgCandidate]] = []
@@ -59,8 +91,7 @@ def extract(articles: list[Article]) -> Facts:
         date = articles[a].date.isoformat()
         person_candidates.extend((a, date, p) for p in entities.people)
         org_candidates.extend((a, o) for o in entities.orgs)
-        if entities.sentence is not None:
-            places.update(compact(entities.sentence.text[s:e]) for s, e, _ in entities.places)
+        places.update(compact(name) for name in entities.place_names)
     for a, article in enumerate(articles):
         if article.outlet != article.id:  # the publisher is an organisation the index knows
             org_candidates.append((a, OrgCandidate(name=article.outlet, start=0, end=0, rule="outlet")))
@@ -70,15 +101,21 @@ def extract(articles: list[Article]) -> Facts:
     blocked = places | lower_words | {compact(w) for p in people for form in p.aliases | p.short for w in [form]}
     blocked |= {compact(w) for p in people for form in p.aliases for w in form.split()}
     orgs = resolve_orgs(org_candidates, blocked, lex)
-    orgs = [o for o in orgs if not _is_person(o, people)]
+    person_forms = {compact(form) for p in people for form in p.aliases | p.short}
+    orgs = [o for o in orgs if o.strong or not {compact(a) for a in o.aliases} & person_forms]
     person_keys, org_keys_ = _keys(people, orgs)
     index = _index(articles, people, orgs, person_keys, org_keys_, found)
 
     citations = Citations(articles)
     mentions: dict[str, list[Citation]] = defaultdict(list)
     sentence_hits: dict[tuple[int, int], list[Hit]] = {}
+    forms_in: dict[int, dict[str, str]] = defaultdict(dict)  # article → compact full name → person key
+    for person, key in zip(people, person_keys):
+        for a in person.articles:
+            for form in person.aliases:
+                forms_in[a][compact(form)] = key
     for a, article in enumerate(articles):
-        grammar_hits = _grammar_hits(a, article, found, people, person_keys)
+        grammar_hits = _grammar_hits(a, article, found, forms_in[a])
         for s, hits in article_mentions(article, a, index, grammar_hits, lex).items():
             sentence_hits[(a, s)] = hits
             if article.sentences[s].kind == "heading":
@@ -93,14 +130,13 @@ def extract(articles: list[Article]) -> Facts:
         people=[_person(p, key, mentions, org_by_alias, lex) for p, key in zip(people, person_keys)],
         organizations=[_organization(o, key, mentions) for o, key in zip(orgs, org_keys_)],
         mentions=[Mention(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
-        agreements=agreements_of(articles, sentence_hits, org_name, citations),
-        figures=figures_of(articles, citations),
+        agreements=agreements_of(articles, [c.documents for c in stage], sentence_hits, org_name, citations),
+        figures=figures_of(articles, [c.figures for c in stage], citations),
         sector_hits=[
-            SectorHit(sector=sector, citation=citations.of(a, sentence.index))
-            for a, article in enumerate(articles)
-            for sentence in article.sentences
-            if sentence.kind in STATEMENT_KINDS
-            for sector in taxonomy().tag(sentence.text)
+            SectorHit(sector=sector, citation=citations.of(a, index))
+            for a, per_article in enumerate(stage)
+            for index, keys in per_article.sectors
+            for sector in keys
         ],
     )
 
@@ -118,13 +154,8 @@ def _counterparts(found: dict[tuple[int, int], SentenceEntities]) -> None:
                 person.role = f"{demonym} {other.title}".strip()
 
 
-def _grammar_hits(a: int, article: Article, found: dict, people: list[PersonRecord], keys: list[str]) -> dict[int, list[Hit]]:
+def _grammar_hits(a: int, article: Article, found: dict, by_form: dict[str, str]) -> dict[int, list[Hit]]:
     """The sentences where the grammar itself found a person: a mention even when no alias matches there."""
-    by_form: dict[str, str] = {}
-    for person, key in zip(people, keys):
-        if a in person.articles:
-            for form in person.aliases:
-                by_form[compact(form)] = key
     hits: dict[int, list[Hit]] = {}
     for sentence in article.sentences:
         entities = found.get((a, sentence.index))
@@ -135,14 +166,6 @@ def _grammar_hits(a: int, article: Article, found: dict, people: list[PersonReco
             if key:
                 hits.setdefault(sentence.index, []).append((key, candidate.start, candidate.end))
     return hits
-
-
-def _is_person(org: OrgRecord, people: list[PersonRecord]) -> bool:
-    """An organisation found only from context whose name is a person's ('Putin' before 'adviser')."""
-    if org.strong:
-        return False
-    names = {compact(a) for a in org.aliases}
-    return any(names & {compact(form) for form in p.aliases | p.short} for p in people)
 
 
 def _keys(people: list[PersonRecord], orgs: list[OrgRecord]) -> tuple[list[str], list[str]]:
@@ -247,5 +270,5 @@ def compact_name(text: str) -> str:
     return compact(text)
 
 
-__all__ = ["Citations", "candidates", "compact", "extract"]
+__all__ = ["ArticleCandidates", "Citations", "candidates_of", "compact", "extract"]
 _ = Counter  # re-exported names used by callers of the former module

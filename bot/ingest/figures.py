@@ -36,7 +36,10 @@ def _alternation(words: list[str]) -> str:
 
 @dataclass(frozen=True)
 class _Patterns:
-    figure: re.Pattern[str]
+    numeric: re.Pattern[str]  # a figure that starts with a number or a currency, matched where one starts
+    anchor: re.Pattern[str]  # where a number or a currency starts
+    approximator: re.Pattern[str]  # 'over ', 'more than ' right before a figure
+    worded: re.Pattern[str]  # 'fourfold', 'tens of thousands of' 
     currency: dict[str, str]
     scales: dict[str, float]
     unit_kind: dict[str, str]
@@ -62,22 +65,25 @@ def _patterns() -> _Patterns:
     unit_words = [word for words in data["units"].values() for word in words]
     number = rf"(?:{_NUMBER})"
     scale = rf"(?:\s?(?:{_alternation(list(scales))})\b)"
-    approx = rf"(?:(?i:{_alternation(data['approximators'])})\s)?"
     rate = rf"(?:\s(?:{_alternation(data['rates'])})\b)?"
     symbol_before = _alternation([w for w in before if not w.isalpha()])
     code_before = _alternation([w for w in before if w.isalpha()])
     units = _alternation(unit_words)
-    parts = [
-        rf"(?P<money1>{approx}(?:(?:{symbol_before})\s?|(?<![\w$])(?:{code_before})\s){number}{scale}?)",
-        rf"(?P<money2>{approx}(?<![\w.$]){number}{scale}?\s(?:{_alternation(after)})\b)",
+    numeric = [
+        rf"(?P<money1>(?:(?:{symbol_before})\s?|(?<![\w$])(?:{code_before})\s){number}{scale}?)",
+        rf"(?P<money2>(?<![\w.$]){number}{scale}?\s(?:{_alternation(after)})\b)",
         rf"(?P<range>(?<![\w.]){number}\s(?:to|-|–)\s{number}\s?(?:%|percent\b|per cent\b))",
-        rf"(?P<unit>{approx}(?<![\w.$/-]){number}{scale}?\s?(?:{units})(?![\w])(?:\s(?:of\s)?[a-z]+(?:\s[a-z]+)?)??{rate})",
-        rf"(?P<multiplier>\b(?:a\s)?(?:{_alternation(data['multipliers'])})(?:\s(?:{_alternation(data['multiplier_nouns'])}))?\b)",
-        rf"(?P<vague>\b(?i:{_alternation(data['vague_counts'])})\sof(?=\s[a-zA-Z]))",
-        rf"(?P<count>{approx}(?<![\w.$/-]){number}{scale}?(?:\s(?:[A-Z][\w.-]*|[a-z][\w-]*|\d[\w-]*)){{0,3}}?\s(?P<noun>[a-z][a-z-]*s|{_alternation(data['plural_nouns'])})\b)",
+        rf"(?P<unit>(?<![\w.$/-]){number}{scale}?\s?(?:{units})(?![\w])(?:\s(?:of\s)?[a-z]+(?:\s[a-z]+)?)??{rate})",
+        rf"(?P<count>(?<![\w.$/-]){number}{scale}?(?:\s(?:[A-Z][\w.-]*|[a-z][\w-]*|\d[\w-]*)){{0,3}}?\s(?P<noun>[a-z][a-z-]*s|{_alternation(data['plural_nouns'])})\b)",
     ]
     return _Patterns(
-        figure=re.compile("|".join(parts)),
+        numeric=re.compile("|".join(numeric)),
+        anchor=re.compile(rf"(?:(?:{symbol_before})|(?<![\w$])(?:{code_before})\s)(?=\d)|(?<![\w.,$])\d"),
+        approximator=re.compile(rf"(?i:{_alternation(data['approximators'])})\s$"),
+        worded=re.compile(
+            rf"(?P<multiplier>\b(?:a\s)?(?:{_alternation(data['multipliers'])})(?:\s(?:{_alternation(data['multiplier_nouns'])}))?\b)"
+            rf"|(?P<vague>\b(?i:{_alternation(data['vague_counts'])})\sof(?=\s[a-zA-Z]))"
+        ),
         currency=currency,
         scales=scales,
         unit_kind=unit_kind,
@@ -97,12 +103,12 @@ def find_figures(text: str) -> list[FigureCandidate]:
         return []
     patterns = _patterns()
     found: list[FigureCandidate] = []
-    for match in patterns.figure.finditer(text):
+    for match, start in _matches(text, patterns):
         kind = match.lastgroup or ""
         if kind == "noun":
             kind = "count"
-        value = match.group().strip()
-        start, end = match.start(), match.end()
+        end = match.end()
+        value = text[start:end].strip()
         if kind == "multiplier":
             value = re.sub(r"^a\s", "", value)
             start = end - len(value)
@@ -119,6 +125,31 @@ def find_figures(text: str) -> list[FigureCandidate]:
             value = value[: offset + word.end()] + _rate(value[offset + word.end() :]) if word else value
         about = _about(text, start, end, unit, value)
         found.append(FigureCandidate(value, unit, about, start, start + len(value), _key(value, unit, patterns), rule=f"figure-{unit}"))
+    return found
+
+
+def _matches(text: str, patterns: _Patterns) -> list[tuple[re.Match[str], int]]:
+    """Figure matches in reading order, each with where it starts (an approximator before it included). The
+    numeric pattern is tried only where a number or a currency starts, so a long sentence costs little."""
+    found: list[tuple[re.Match[str], int]] = []
+    covered = -1
+    for anchor in patterns.anchor.finditer(text):
+        if anchor.start() < covered:
+            continue
+        match = patterns.numeric.match(text, anchor.start())
+        if match is None:
+            continue
+        start = match.start()
+        before = patterns.approximator.search(text, max(0, start - 24), start)
+        if before:
+            start = before.start()
+        found.append((match, start))
+        covered = match.end()
+    if "fold" in text or " of " in text:
+        for match in patterns.worded.finditer(text):
+            if not any(s <= match.start() < m.end() for m, s in found):
+                found.append((match, match.start()))
+    found.sort(key=lambda pair: pair[1])
     return found
 
 
@@ -193,6 +224,11 @@ def _about(text: str, start: int, end: int, unit: str, value: str) -> str:
     return " ".join(words[:14]) + ("…" if len(words) > 14 else "")
 
 
+@cache
+def _currencies_longest_first() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(_patterns().currency.items(), key=lambda item: -len(item[0])))
+
+
 def _key(value: str, unit: str, patterns: _Patterns) -> str:
     """The figure normalised: '$5.2 billion' and 'USD 5.2 billion' are 'USD 5200000000'; '20%' and '20 percent'
     are 'percent 20'; 'a fourfold increase' and 'increased fourfold' are 'multiplier fourfold'."""
@@ -206,7 +242,8 @@ def _key(value: str, unit: str, patterns: _Patterns) -> str:
     if scale:
         amount *= patterns.scales[scale.group(1)]
     if unit == "money":
-        code = next((c for w, c in sorted(patterns.currency.items(), key=lambda i: -len(i[0])) if w in value.lower() or w in value), "?")
+        low = value.lower()
+        code = next((c for w, c in _currencies_longest_first() if w in low), "?")
         return f"{code} {amount:g}"
     if unit == "count":
         noun = value.split()[-1].lower()

@@ -26,6 +26,9 @@ class Element:
     label: str | None = None
     group: tuple[Element, ...] | None = None
 
+    def passes(self, item: Item) -> bool:
+        return _passes(self, item)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -172,16 +175,82 @@ class Match:
         return [index for name, index in self.captures if name == label]
 
 
-def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
-    """Every match of every rule, at every item, in rule order."""
-    found = []
+def features(item: Item) -> list[str]:
+    """What an item offers to a rule's first test: its types, its word, its tags, its mark."""
+    kind = item.kind
+    if kind == "word":
+        found = ["W:" + item.low]
+        if item.tags:
+            found.extend("G:" + t for t in item.tags)
+        return found
+    if kind == "punct":
+        return ["P:" + item.text]
+    found = ["T:" + t for t in item.types]
+    if kind == "chunk":
+        found.append("T:CHUNK")
+    return found
+
+
+def _keys(element: Element) -> frozenset[str] | None:
+    """The features one of which an item needs to pass the element (None: no cheap necessary condition)."""
+    for key, value in element.test:
+        if key == "is":
+            return frozenset("T:" + v for v in value)
+        if key == "word":
+            return frozenset("W:" + v for v in value)
+        if key == "tag":
+            return frozenset("G:" + v for v in value)
+        if key == "punct":
+            return frozenset("P:" + v for v in value)
+    return None
+
+
+def _leading(elements: tuple[Element, ...]) -> tuple[Element, ...]:
+    """The elements a match can start with: the optional ones up to the first required one, and that one."""
+    leading: list[Element] = []
+    for element in elements:
+        if element.group is not None:
+            leading.extend(_leading(element.group))
+        else:
+            leading.append(element)
+        if element.op in ("", "+"):
+            break
+    return tuple(leading)
+
+
+def _required(elements: tuple[Element, ...]) -> tuple[Element, ...]:
+    """Elements every match holds (outside groups and repetitions that may be empty)."""
+    return tuple(e for e in elements if e.group is None and e.op in ("", "+"))
+
+
+@cache
+def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...]], ...]:
+    plans = []
     for rule in rules():
+        leading = [_keys(e) for e in _leading(rule.elements)]
+        start = None if any(k is None for k in leading) else frozenset().union(*leading)
+        required = tuple(k for k in (_keys(e) for e in _required(rule.elements)) if k is not None)
+        plans.append((rule, start, required))
+    return tuple(plans)
+
+
+def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
+    """Every match of every rule, at every item, in rule order. A rule is tried only on sentences holding
+    an item for each test it requires, and only at items it can start with."""
+    found = []
+    where: dict[str, list[int]] = {}
+    for pos, item in enumerate(items):
+        for key in features(item):
+            where.setdefault(key, []).append(pos)
+    every = range(len(items))
+    present = where.keys()
+    for rule, start, required in _plans():
         if rule.kinds is not None and kind not in rule.kinds:
             continue
-        first = rule.elements[0]
-        for pos in range(len(items)):
-            if first.op == "" and first.group is None and not _passes(first, items[pos]):
-                continue
+        if any(keys.isdisjoint(present) for keys in required):
+            continue
+        positions = every if start is None else sorted({p for key in start for p in where.get(key, ())})
+        for pos in positions:
             result = _match(rule.elements, 0, items, pos, ())
             if result and result[0] > pos:
                 found.append(Match(rule=rule, start=pos, end=result[0], captures=result[1]))

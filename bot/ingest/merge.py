@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from bot.ingest.coref import Hit
-from bot.ingest.documents import DocumentCandidate, find_documents
-from bot.ingest.figures import find_figures
-from bot.ingest.lexicon import lexicon, taxonomy
+from bot.ingest.documents import DocumentCandidate
+from bot.ingest.figures import FigureCandidate
+from bot.ingest.lexicon import lexicon
 from bot.ingest.tokens import tokenize
-from bot.models import STATEMENT_KINDS, Agreement, Article, Figure
+from bot.models import Agreement, Article, Figure
 from bot.text import fold
 
 SAME_EVENT_DAYS = 7  # two outlets report one signing within days; months apart it is another document
@@ -55,21 +56,27 @@ class Buckets:
         return sorted(found)
 
 
-def agreements_of(articles: list[Article], sentence_hits: dict[tuple[int, int], list[Hit]], org_names: dict[str, str], citations) -> list[Agreement]:  # noqa: ANN001
-    tax = taxonomy()
+def agreements_of(
+    articles: list[Article],
+    documents: list[list[DocumentCandidate]],
+    sentence_hits: dict[tuple[int, int], list[Hit]],
+    org_names: dict[str, str],
+    citations,  # noqa: ANN001 - extract.Citations
+) -> list[Agreement]:
+    """Every document of every article as an agreement, the same document from two outlets one agreement."""
     merged: list[tuple[Agreement, set[str]]] = []
     dates: list[object] = []  # per merged agreement, the date of its first article
     by_word = Buckets()
-    for a, article in enumerate(articles):
+    for a, (article, found) in enumerate(zip(articles, documents)):
         last_parties: list[str] = []
         last_index = -10
-        for doc in find_documents(article):
+        for doc in found:
             parties = _parties(doc, sentence_hits.get((a, doc.sentence.index), []), org_names)
             if not parties and _SIDES.search(doc.sentence.text) and doc.sentence.index - last_index <= 1:
                 parties = last_parties  # 'The sides also signed a protocol …': the sides of the document just before
             if parties:
                 last_parties, last_index = parties, doc.sentence.index
-            sectors = tax.tag(doc.title) or tax.tag(doc.sentence.text)
+            sectors = doc.sectors
             citation = citations.of(a, doc.sentence.index)
             words = content(doc.subject) - {w for p in parties for w in content(p)} or content(doc.title)
             same = next(
@@ -125,6 +132,7 @@ def _parties(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str])
     return countries if len(countries) >= 2 else []
 
 
+@lru_cache(maxsize=4096)
 def _countries(text: str) -> list[tuple[int, str]]:
     """(offset, country) of every country named in text; not demonyms or possessives ("Japan's Inpex")."""
     lex = lexicon()
@@ -144,24 +152,22 @@ def _countries(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def figures_of(articles: list[Article], citations) -> list[Figure]:  # noqa: ANN001
+def figures_of(articles: list[Article], found_figures: list[list[tuple[int, FigureCandidate]]], citations) -> list[Figure]:  # noqa: ANN001
+    """Every figure of every article, the same figure about the same subject from two outlets one figure."""
     figures: list[tuple[Figure, set[str]]] = []
     by_word = Buckets()
-    for a, article in enumerate(articles):
-        for sentence in article.sentences:
-            if sentence.kind not in STATEMENT_KINDS:
+    for a, per_article in enumerate(found_figures):
+        for index, found in per_article:
+            citation = citations.of(a, index)
+            words = content(found.about) - content(found.value)
+            kind = found.key
+            same = next((f for f, known in (figures[i] for i in by_word.candidates(kind, words)) if same_subject(known, words)), None)
+            if same:
+                if same.citations[-1] is not citation:
+                    same.citations.append(citation)
+                if found.value != same.value and found.value not in same.variants:
+                    same.variants.append(found.value)
                 continue
-            for found in find_figures(sentence.text):
-                citation = citations.of(a, sentence.index)
-                words = content(found.about) - content(found.value)
-                kind = found.key
-                same = next((f for f, known in (figures[i] for i in by_word.candidates(kind, words)) if same_subject(known, words)), None)
-                if same:
-                    if same.citations[-1] is not citation:
-                        same.citations.append(citation)
-                    if found.value != same.value and found.value not in same.variants:
-                        same.variants.append(found.value)
-                    continue
-                by_word.add(kind, words, len(figures))
-                figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
+            by_word.add(kind, words, len(figures))
+            figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
     return [figure for figure, _ in figures]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.ingest.entities import OrgCandidate, PersonCandidate
 from bot.ingest.lexicon import Lexicon, lexicon
@@ -33,7 +34,7 @@ class Role:
     date: str
 
 
-@dataclass
+@dataclass(eq=False)
 class PersonRecord:
     forms: Counter[str] = field(default_factory=Counter)  # full names as written
     words: frozenset[str] = frozenset()  # folded name words, the identity
@@ -46,7 +47,7 @@ class PersonRecord:
     countries: Counter[str] = field(default_factory=Counter)
     strong: bool = False  # found by more than a verb of speech
 
-    @property
+    @cached_property
     def name(self) -> str:
         def score(item: tuple[str, int]) -> tuple[int, int, int]:
             form, count = item
@@ -55,7 +56,7 @@ class PersonRecord:
         return max(self.forms.items(), key=score)[0]
 
 
-@dataclass
+@dataclass(eq=False)
 class OrgRecord:
     names: Counter[str] = field(default_factory=Counter)
     aliases: set[str] = field(default_factory=set)
@@ -63,7 +64,7 @@ class OrgRecord:
     articles: set[int] = field(default_factory=set)
     strong: bool = False
 
-    @property
+    @cached_property
     def name(self) -> str:
         full = {n: c for n, c in self.names.items() if not _acronym(n)}
         pool = full or dict(self.names) or {a: 1 for a in self.aliases}
@@ -130,6 +131,7 @@ def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexi
             records.append(record)
         _add(record, article, date, candidate, " ".join(display), aliases, short)
     # one-word names: a person of the same article who has that word, else a person of their own
+    position = {id(record): n for n, record in enumerate(records)}
     by_article_word: dict[tuple[int, str], set[int]] = defaultdict(set)
     for n, record in enumerate(records):
         for article in record.articles:
@@ -150,9 +152,10 @@ def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexi
         record = by_words.get(key)
         if record is None:
             record = by_words[key] = PersonRecord(words=key)
+            position[id(record)] = len(records)
             records.append(record)
         _add(record, article, date, candidate, candidate.words[0], {candidate.words[0]}, {candidate.words[0]})
-        by_article_word[(article, word)].add(records.index(record))
+        by_article_word[(article, word)].add(position[id(record)])
     return [record for record in records if record.strong or len(record.words) >= 2 and sum(record.forms.values()) >= 1]
 
 
@@ -276,7 +279,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
             record = matched[0]
             for other in matched[1:]:
                 _merge(record, other)
-                records.remove(other)
+                records.remove(other)  # identity: records compare by identity
                 for k, v in list(by_key.items()):
                     if v is other:
                         by_key[k] = record
@@ -292,6 +295,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         for k in keys:
             by_key[k] = record
     # an acronym standing alone is the organisation whose initials spell it ('HUST')
+    alive = {id(record) for record in records}
     by_initials: dict[str, list[OrgRecord]] = defaultdict(list)
     for record in records:
         for alias in record.aliases:
@@ -301,12 +305,12 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
     for record in list(records):
         if all(_acronym(a) for a in record.aliases):
             acronym = fold(next(iter(record.aliases))).replace(" ", "")
-            owners = {id(o): o for o in by_initials.get(acronym, ()) if o is not record and o in records}
+            owners = {id(o): o for o in by_initials.get(acronym, ()) if o is not record and id(o) in alive}
             if len(owners) == 1:
                 owner = next(iter(owners.values()))
                 _merge(owner, record)
-                records.remove(record)
-    return records
+                alive.discard(id(record))
+    return [record for record in records if id(record) in alive]
 
 
 def _merge(into: OrgRecord, other: OrgRecord) -> None:

@@ -28,8 +28,16 @@ class Token:
         self.start = start
         self.end = end
         first = text[0]
-        self.possessive = text.endswith(("’s", "'s")) and len(text) > 2 or text.endswith(("s'", "s’"))
-        bare = text[:-2] if text.endswith(("’s", "'s")) and len(text) > 2 else text.rstrip("'’")
+        self._fold = None
+        if len(text) == 1 and not first.isalnum():
+            self.possessive, self.bare, self.low, self.shape = False, text, text, "p"
+            return
+        last = text[-1]
+        if last in "s'’" and ("'" in text or "’" in text):
+            self.possessive = text.endswith(("’s", "'s")) and len(text) > 2 or text.endswith(("s'", "s’"))
+            bare = text[:-2] if text.endswith(("’s", "'s")) and len(text) > 2 else text.rstrip("'’")
+        else:
+            self.possessive, bare = False, text
         self.bare = bare
         self.low = bare.lower()
         if first.isdigit():
@@ -37,11 +45,9 @@ class Token:
         elif not first.isalpha():
             self.shape = "p"
         elif first.isupper():
-            letters = [c for c in bare if c.isalpha()]
-            self.shape = "XX" if len(letters) >= 2 and all(c.isupper() for c in letters) else "X"
+            self.shape = "XX" if len(bare) >= 2 and bare.isupper() and not bare[1:2] in ".-" else "X"
         else:
             self.shape = "x"
-        self._fold: str | None = None
 
     @property
     def fold(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -46,10 +46,14 @@ class Taxonomy:
                 key = term if _is_acronym(term) else " ".join(re.split(r"[\s-]+", fold(term)))
                 if sector.key not in table.setdefault(key, []):
                     table[key].append(sector.key)
-        loose = sorted(self._loose_sectors, key=len, reverse=True)
-        self._loose = re.compile(r"(?<![\w])(?:" + "|".join(_term_regex(t) for t in loose) + r")(?![\w])")
-        exact = sorted(self._exact_sectors, key=len, reverse=True)
-        self._exact = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(t) for t in exact) + r")s?(?![\w&])")
+        # terms by their words, matched on a sentence's folded words (a hyphen or a space between them)
+        self._loose_words: dict[tuple[str, ...], list[str]] = {}
+        for term, keys in self._loose_sectors.items():
+            words = tuple(w for w in re.split(r"[\s-]+", term) if w)
+            if words:
+                self._loose_words.setdefault(words, []).extend(k for k in keys if k not in self._loose_words.get(words, []))
+        self._longest = max((len(w) for w in self._loose_words), default=1)
+        self._firsts = {words[0] for words in self._loose_words}
         self._order = {key: n for n, key in enumerate(self.sectors)}
         self._names: dict[str, str] = {}
         for sector in sectors:
@@ -61,14 +65,27 @@ class Taxonomy:
                 self._names.setdefault(fold(term), sector.key)
 
     def tag(self, text: str) -> list[str]:
-        """Sector keys a sentence is about, in taxonomy order."""
+        """Sector keys a sentence is about, in taxonomy order: its folded words looked up as phrases of up to
+        a few words (a plural 's' allowed on the last), acronyms ('LNG', 'R&D') as written."""
         found: set[str] = set()
-        for match in self._loose.finditer(self._fold(text, keep_punct=True)):
-            words = " ".join(re.split(r"[\s-]+", match.group()))
-            found.update(self._loose_sectors.get(words) or self._loose_sectors.get(words[:-1], ()))
-        for match in self._exact.finditer(text):
+        runs = _runs(self._fold(text, keep_punct=True))
+        table = self._loose_words
+        for words in runs:
+            for i, word in enumerate(words):
+                if word not in self._firsts and word[:-1] not in self._firsts:
+                    continue
+                for n in range(min(self._longest, len(words) - i), 0, -1):
+                    phrase = tuple(words[i : i + n])
+                    keys = table.get(phrase)
+                    if keys is None and phrase[-1].endswith("s"):
+                        keys = table.get(phrase[:-1] + (phrase[-1][:-1],))
+                    if keys:
+                        found.update(keys)
+        for match in _ACRONYM_WORD.finditer(text):
             word = match.group()
-            found.update(self._exact_sectors.get(word) or self._exact_sectors.get(word[:-1], ()))
+            keys = self._exact_sectors.get(word) or (self._exact_sectors.get(word[:-1]) if word.endswith("s") else None)
+            if keys:
+                found.update(keys)
         return sorted(found, key=self._order.__getitem__)
 
     def resolve(self, query: str) -> str | None:
@@ -92,6 +109,22 @@ class Taxonomy:
         for child in self.children(key):
             keys.extend(self.family(child))
         return keys
+
+
+_RUN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9-]")
+_ACRONYM_WORD = re.compile(r"(?<![\w&])[A-Z0-9][A-Za-z0-9&]*(?![\w&])")
+
+
+def _runs(folded: str) -> list[list[str]]:
+    """The words of folded text in runs that punctuation breaks ('energy, trade' is two runs)."""
+    runs: list[list[str]] = [[]]
+    for match in _RUN_WORD.finditer(folded):
+        token = match.group()
+        if token[0].isalnum():
+            runs[-1].append(token.replace("'", "") if token.endswith("'s") is False else token)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def _is_acronym(term: str) -> bool:
@@ -125,8 +158,8 @@ class Gazetteer:
     """
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], Tags]]] = {}
         self._index: dict[tuple[str, ...], Tags] = {}
+        self._lengths: dict[str, tuple[int, ...]] = {}  # first word → the lengths of its phrases, longest first
 
     def add(self, phrase: str, tag: str, value: str = "") -> None:
         from bot.ingest.tokens import tokenize
@@ -137,18 +170,24 @@ class Gazetteer:
         tags = self._index.get(key)
         if tags is None:
             tags = self._index[key] = {}
-            entries = self._by_first.setdefault(key[0], [])
-            entries.append((key, tags))
-            entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+            lengths = set(self._lengths.get(key[0], ()))
+            lengths.add(len(key))
+            self._lengths[key[0]] = tuple(sorted(lengths, reverse=True))
         tags.setdefault(tag, value)
 
     def at(self, folds: list[str], i: int) -> list[tuple[int, Tags]]:
         """(length, tags) of every phrase that starts at word i, longest first."""
+        lengths = self._lengths.get(folds[i])
+        if not lengths:
+            return []
         found = []
-        for key, tags in self._by_first.get(folds[i], ()):
-            n = len(key)
-            if i + n <= len(folds) and (n == 1 or tuple(folds[i : i + n]) == key):
-                found.append((n, tags))
+        index = self._index
+        available = len(folds) - i
+        for n in lengths:
+            if n <= available:
+                tags = index.get(tuple(folds[i : i + n]))
+                if tags is not None:
+                    found.append((n, tags))
         return found
 
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
@@ -159,6 +198,11 @@ class Gazetteer:
         from bot.ingest.tokens import tokenize
 
         return self._index.get(tuple(token.fold for token in tokenize(text)), {})
+
+
+@lru_cache(maxsize=32_768)
+def _phrase_tags(gazetteer: "Gazetteer", text: str) -> Tags:
+    return gazetteer.phrase(text) if len(text) <= 200 else {}
 
 
 @dataclass(frozen=True)
@@ -175,7 +219,7 @@ class Lexicon:
     function_words: frozenset[str]
 
     def tags(self, text: str) -> Tags:
-        return self.gazetteer.phrase(text)
+        return _phrase_tags(self.gazetteer, text)
 
 
 _WORD_LISTS = (  # (file, key, tag): lists whose every phrase carries the tag
