@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-import re
 import signal
 import sys
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import MIN_SECRET, SECRET_TOKEN, ConfigError, Settings, load_settings
 from bot.logs import DropRecords, redact, setup_logging
 
 logger = logging.getLogger(__name__)
@@ -32,8 +31,6 @@ NO_TOKEN_MESSAGE = (
     "BOT_TOKEN=<token> in .env or the environment, and run again; or try the bot offline now with `citebot console`."
 )
 INVALID_TOKEN_MESSAGE = "citebot run: Telegram rejected BOT_TOKEN (401 Unauthorized); check it with @BotFather (/token)"
-# What Telegram accepts as a webhook secret token.
-_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # PTB logs a failed start-up with a full traceback ("Network Retry Loop (Bootstrap Initialize Application): ...");
 # run() says the same in one line instead.
 _BOOTSTRAP_LOG = "Network Retry Loop (Bootstrap"
@@ -65,11 +62,11 @@ def _check_webhook(settings: Settings, token: str) -> str:
     if settings.webhook_secret is None:
         raise ConfigError(
             "WEBHOOK_URL is set but WEBHOOK_SECRET is not: without it anyone could post forged updates; "
-            "set WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ -"
+            f"set WEBHOOK_SECRET to {MIN_SECRET}-256 characters of A-Z a-z 0-9 _ -"
         )
     secret = settings.webhook_secret.get_secret_value()
-    if not _SECRET_TOKEN.fullmatch(secret):
-        raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+    if not SECRET_TOKEN.fullmatch(secret):
+        raise ConfigError(f"WEBHOOK_SECRET must be {MIN_SECRET}-256 characters of A-Z a-z 0-9 _ -")
     return secret
 
 

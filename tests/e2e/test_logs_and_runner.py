@@ -85,13 +85,15 @@ def test_run_without_token_names_the_console(capsys: pytest.CaptureFixture[str])
     assert "\n" not in err and "citebot console" in err and "BotFather" in err
 
 
+SECRET = "a-webhook-secret-of-32-characters"
+
+
 @pytest.mark.parametrize(
     ("url", "secret", "complaint"),
     [
         ("https://bot.example.org/hook", None, "WEBHOOK_SECRET"),
-        ("https://bot.example.org/hook", "has spaces", "WEBHOOK_SECRET"),
-        (f"https://bot.example.org/{TOKEN}", "fine", "token"),
-        ("bot.example.org/hook", "fine", "full URL"),
+        (f"https://bot.example.org/{TOKEN}", SECRET, "token"),
+        ("bot.example.org/hook", SECRET, "full URL"),
     ],
 )
 def test_run_refuses_unsafe_webhook_settings(
@@ -132,6 +134,26 @@ def test_a_bad_setting_is_one_line_naming_the_variable(clean_env: pytest.MonkeyP
         load_settings()
     message = str(refused.value)
     assert "\n" not in message and "ADMIN_IDS" in message and "'me'" in message and "WEBHOOK_PORT" in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT"),  # would listen on 70000 % 65536 = 4464
+        ("WEBHOOK_PORT", "0", "WEBHOOK_PORT"),
+        ("WEBHOOK_SECRET", "abc", "WEBHOOK_SECRET: must be 16-256"),  # redacting "abc" would blank out words
+        ("WEBHOOK_SECRET", "has spaces in it, 32 characters", "WEBHOOK_SECRET"),
+    ],
+)
+def test_a_port_out_of_range_or_a_short_secret_is_a_bad_setting(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str, complaint: str
+) -> None:
+    clean_env.setenv("BOT_TOKEN", TOKEN)
+    clean_env.setenv(variable, value)
+    assert runner.run() == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot run: bad setting") and complaint in err and "\n" not in err
+    assert value not in err or variable == "WEBHOOK_PORT"  # a secret is never echoed, even a bad one
 
 
 def test_token_status_tells_token_from_no_token_from_bad_settings(
