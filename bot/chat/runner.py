@@ -13,7 +13,7 @@ import errno
 import logging
 import signal
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError
@@ -51,13 +51,26 @@ def webhook_url_path(webhook_url: str) -> str:
     return urlsplit(webhook_url).path.strip("/")
 
 
+def _carries(url: str, token: str) -> bool:
+    """Whether the URL holds the token, or its secret part, in any percent-encoding (`123456%3AAAH…`)."""
+    secret_part = token.partition(":")[2] or token
+    for _ in range(10):  # %253A → %3A → ':'
+        if token in url or secret_part in url:
+            return True
+        decoded = unquote_plus(url)
+        if decoded == url:
+            break
+        url = decoded
+    return False
+
+
 def _check_webhook(settings: Settings, token: str) -> str:
     """The webhook secret, after refusing settings that would accept forged updates or expose the token."""
     url = settings.webhook_url or ""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError("WEBHOOK_URL must be a full URL such as https://bot.example.org/telegram")
-    if token in url:
+    if _carries(url, token):
         raise ConfigError("WEBHOOK_URL must not contain the bot token; WEBHOOK_SECRET authenticates Telegram")
     if settings.webhook_secret is None:
         raise ConfigError(

@@ -52,6 +52,22 @@ def test_token_shapes_are_redacted() -> None:
     assert redact("odd secret here", ["odd secret"]) == f"{REDACTED} here"
 
 
+def test_encoded_tokens_are_redacted_too() -> None:
+    secret_part = TOKEN.split(":")[1]
+    lines = [
+        "POST https://bot.example.org/" + TOKEN.replace(":", "%3A") + "/hook",
+        "POST https://bot.example.org/" + TOKEN.replace(":", "%3a"),
+        "double " + TOKEN.replace(":", "%253A"),
+        "the secret part alone: /bot/" + secret_part,
+    ]
+    for line in lines:
+        assert secret_part not in redact(line, [TOKEN]) and REDACTED in redact(line, [TOKEN]), line
+    logger, stream = capture((TOKEN, "webhook-secret/with+odd=chars"))
+    logger.warning("url %s", "https://bot.example.org/" + TOKEN.replace(":", "%3A"))
+    logger.warning("secret %s", "webhook-secret%2Fwith%2Bodd%3Dchars")
+    assert secret_part not in stream.getvalue() and "odd" not in stream.getvalue()
+
+
 def test_records_are_redacted_in_message_args_and_exceptions() -> None:
     logger, stream = capture(("webhook-s3cret",))
     logger.info("HTTP Request: %s %s", "POST", f"http://127.0.0.1/bot{TOKEN}/sendMessage")
@@ -93,6 +109,10 @@ SECRET = "a-webhook-secret-of-32-characters"
     [
         ("https://bot.example.org/hook", None, "WEBHOOK_SECRET"),
         (f"https://bot.example.org/{TOKEN}", SECRET, "token"),
+        ("https://bot.example.org/" + TOKEN.replace(":", "%3A"), SECRET, "token"),
+        ("https://bot.example.org/" + TOKEN.replace(":", "%253a"), SECRET, "token"),
+        ("https://bot.example.org/hook/" + TOKEN.replace(":", "/"), SECRET, "token"),
+        ("https://bot.example.org/hook?t=" + TOKEN.replace("-", "%2D"), SECRET, "token"),
         ("bot.example.org/hook", SECRET, "full URL"),
     ],
 )
@@ -107,7 +127,7 @@ def test_run_refuses_unsafe_webhook_settings(
     )
     assert runner.run(settings) == 1
     err = capsys.readouterr().err.strip()
-    assert complaint in err and TOKEN not in err and "\n" not in err
+    assert complaint in err and TOKEN.split(":")[1] not in err and "%3A" not in err and "\n" not in err
 
 
 def test_webhook_path_comes_from_the_url() -> None:
