@@ -43,6 +43,9 @@ PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /rel
 INLINE_RESULTS = 10
 SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
+MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
+MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
+
 T = TypeVar("T")
 _sent_chars: contextvars.ContextVar[list[int]] = contextvars.ContextVar("sent_chars")
 
@@ -82,6 +85,24 @@ def logged(command: str) -> Callable[[SLOW], SLOW]:
 def _count_sent(text: str) -> None:
     with contextlib.suppress(LookupError):
         _sent_chars.get()[0] += len(text)
+
+
+def clean(text: str, limit: int) -> str:
+    """What the user typed, made safe to work on: cut to `limit` characters before anything else looks at it,
+    unsafe characters replaced by spaces, whitespace collapsed."""
+    return " ".join(render.UNSAFE_CHARACTERS.sub(" ", text[: limit * 2]).split())[:limit].strip()
+
+
+def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
+    """The command's argument (`/who Ivan Petrov` → `Ivan Petrov`), cleaned and cut to `limit` characters."""
+    args = context.args or []
+    text, size = [], 0
+    for word in args:  # a 4 MB argument is not joined whole only to be cut
+        text.append(word)
+        size += len(word) + 1
+        if size > limit * 2:
+            break
+    return clean(" ".join(text), limit)
 
 
 def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
@@ -231,9 +252,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 @logged("who")
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    name = " ".join(context.args or [])
+    name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
-        if not name.strip():
+        if not name:
             await reply_screen(update, render.usage_who(index.best_known()))
             return
         screen = await slow(update, context, _who_by_name(index, name))
@@ -242,7 +263,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @logged("sector")
 async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    name = " ".join(context.args or [])
+    name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
     await reply_screen(update, render.sector(answer))
@@ -250,7 +271,7 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @logged("agreements")
 async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    filter_text = callbacks.fit_arg("a", " ".join(context.args or [])) or None
+    filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
         screen = await slow(update, context, agreements_screen(index, filter_text))
     await reply_screen(update, screen)
@@ -258,8 +279,8 @@ async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 @logged("search")
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = " ".join(context.args or [])
-    if not text.strip():
+    text = argument(context, MAX_QUERY)
+    if not text:
         await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
                                  "In a private chat you can also just type the words.")
         return
@@ -270,9 +291,10 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Plain text in a private chat is a search; a name or sector it matches gets a button as well."""
     message = update.effective_message
-    if message is None or not message.text or not message.text.strip():
+    text = clean(message.text or "", MAX_QUERY) if message is not None else ""
+    if not text:
         return
-    await _search(update, context, message.text, suggest=True)
+    await _search(update, context, text, suggest=True)
 
 
 async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
@@ -313,7 +335,7 @@ async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @logged("unknown")
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    word = (message.text or "").split()[0].split("@")[0] if message and message.text else "/?"
+    word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
     await reply_text(update, render.unknown_command(word[:40]))
 
 
@@ -372,7 +394,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     inline_query = update.inline_query
     if inline_query is None:
         return
-    text = " ".join(inline_query.query.split())
+    text = clean(inline_query.query, MAX_QUERY)
     help_button = InlineQueryResultsButton(text="How to use citebot", start_parameter="help")
     if not text:
         await inline_query.answer([], button=help_button, cache_time=300)

@@ -60,6 +60,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+# Characters with no place in a query or an echo of one: C0/C1 controls (NUL …), direction overrides and isolates
+# (U+202E turns the rest of a line around), byte-order marks, and lone surrogates (which cannot even be encoded).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class Button:
     text: str

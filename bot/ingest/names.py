@@ -51,19 +51,33 @@ _PUNCT = re.compile(r"[‘’`´]")
 _POSSESSIVE = re.compile(r"'s\b")
 
 
-@lru_cache(maxsize=262_144)
+# Names and words repeat and are cached; longer strings (sentences, whatever a user typed) are folded afresh, so
+# the cache holds at most _CACHED_ENTRIES strings of at most _CACHED_LENGTH characters, whatever the input.
+_CACHED_LENGTH = 200
+_CACHED_ENTRIES = 65_536
+
+
 def fold(text: str, keep_punct: bool = False) -> str:
     """Lower-case ASCII-ish form: `Lê Văn An` → `le van an`, `Иванов` → `ivanov`.
 
     With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
     punctuation becomes single spaces (for comparing names).
     """
+    if len(text) > _CACHED_LENGTH:
+        return _fold(text, keep_punct)
+    return _cached_fold(text, keep_punct)
+
+
+def _fold(text: str, keep_punct: bool) -> str:
     folded = strip_marks(transliterate(text)).lower()
     folded = _PUNCT.sub("'", folded)
     if keep_punct:
         return folded
     folded = _POSSESSIVE.sub("", folded).replace("'", "")
     return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+_cached_fold = lru_cache(maxsize=_CACHED_ENTRIES)(_fold)
 
 
 def slug(text: str, limit: int = 40) -> str:
