@@ -336,7 +336,7 @@ async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
-    await reply_text(update, render.unknown_command(word[:40]))
+    await reply_text(update, render.unknown_command(word))
 
 
 # ---------------------------------------------------------------- buttons

@@ -60,9 +60,25 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+ECHO_UNITS = 60  # what the user typed is quoted back in at most this many UTF-16 code units
 # Characters with no place in a query or an echo of one: C0/C1 controls (NUL …), direction overrides and isolates
 # (U+202E turns the rest of a line around), byte-order marks, and lone surrogates (which cannot even be encoded).
 UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def echo(text: str, units: int = ECHO_UNITS) -> str:
+    """What the user typed, quoted back: one line without control or direction characters, at most `units`
+    UTF-16 code units as Telegram counts them (cut with "…", never inside a surrogate pair), escaped."""
+    text = " ".join(UNSAFE_CHARACTERS.sub(" ", text[: units * 2]).split())
+    if utf16_len(text) <= units:
+        return esc(text)
+    kept, size = [], 0
+    for char in text:
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > units - 1:
+            break
+        kept.append(char)
+    return esc("".join(kept).rstrip() + "…")
 
 
 @dataclass(frozen=True)
@@ -349,7 +365,7 @@ def _entity_buttons(refs: Iterable[tuple[str, str]], kind: str = "w", per_row: i
 def who(answer: WhoAnswer) -> Screen:
     if answer.status == "found" and (answer.person or answer.organization):
         return _who_found(answer)
-    query = esc(answer.query)
+    query = echo(answer.query)
     choices = _candidate_lines(answer.candidates)
     buttons = _entity_buttons((c.key, c.name) for c in answer.candidates)
     if answer.status == "ambiguous":
@@ -446,7 +462,7 @@ def sector(answer: SectorAnswer) -> Screen:
     if answer.status == "list":
         return sector_list(answer.known, "Sectors in the articles — tap one:")
     if answer.status == "unknown" or answer.sector is None:
-        intro = f"I don't know a sector called “{esc(answer.query)}”. These are the ones I know — tap one:"
+        intro = f"I don't know a sector called “{echo(answer.query)}”. These are the ones I know — tap one:"
         return sector_list(answer.known, intro)
     info = answer.sector
     header_lines = [f"🏭 <b>{esc(info.name[:1].upper() + info.name[1:])}</b>"]
@@ -493,13 +509,13 @@ def agreements(
     arg = filter_text or ""
     if not items:
         if filter_text:
-            text = f"No agreement matches “{esc(filter_text)}”. /agreements lists them all."
+            text = f"No agreement matches “{echo(filter_text)}”. /agreements lists them all."
         else:
             text = "No agreements in the articles yet."
         return Screen([text])
     shown = {status: sum(1 for a in items if a.status == status) for status in {a.status for a in items}}
     total = {status: max(count, (counts or {}).get(status, 0)) for status, count in shown.items()}
-    matching = f" matching “{esc(filter_text)}”" if filter_text else ""
+    matching = f" matching “{echo(filter_text)}”" if filter_text else ""
     everything = max(sum((counts or {}).values()), len(items))
     title = f"<b>Agreements</b>{matching} ({everything})"
     if everything > len(items):
@@ -517,7 +533,7 @@ def agreements(
 
 
 def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
-    query = esc(answer.query)
+    query = echo(answer.query)
     if not answer.hits:
         return Screen([f"No sentence matches “{query}”. Try fewer or different words, /who for a name or /sector for a topic."])
     found = plural(len(answer.hits), "sentence")
@@ -578,7 +594,7 @@ def _fact_counts(counts: Stats | BuildReport) -> str:
 
 
 def unknown_command(command: str) -> str:
-    return f"I don't know the command {esc(command)}. /help lists what I can do."
+    return f"I don't know the command {echo(command, 40)}. /help lists what I can do."
 
 
 def usage_who(examples: Sequence[EntityRef] = ()) -> Screen:
