@@ -113,6 +113,7 @@ def parse_deep_link(payload: str) -> tuple[str, str] | None:
     kind, _, rest = payload.partition("_")
     if kind in ("who", "sector") and rest:
         return (kind, rest)
-    if kind == "search" and rest:
-        return ("search", " ".join(re.split(r"[-_]+", rest)).strip())
+    words = " ".join(re.split(r"[-_]+", rest)).strip()
+    if kind == "search" and words:  # `search_----` has no words: not a search
+        return ("search", words)
     return None
