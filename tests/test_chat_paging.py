@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,24 @@ async def test_the_search_button_under_nothing_found_turns_the_message_into_the_
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert "matching “megawatts”" in shown_text(calls) and "<b>megawatts</b>" in calls[1].text
     assert "▶" in [b["text"] for b in calls[1].buttons()]
+
+
+@pytest.mark.parametrize("refusal", ["message can't be edited", "message to edit not found"])
+async def test_a_button_under_a_message_that_cannot_be_edited_sends_the_page_anew(
+    long_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, refusal: str
+) -> None:
+    user = long_bot.user()
+    await user.send("/who Petrov")
+    do_request = long_bot.request.do_request
+
+    async def old_message(url: str, method: str, *args, **kwargs):
+        if url.endswith("/editMessageText"):
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}).encode()
+        return await do_request(url, method, *args, **kwargs)
+
+    monkeypatch.setattr(long_bot.request, "do_request", old_message)
+    caplog.set_level("INFO")
+    calls = await user.press("▶")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert "2/" in " ".join(b["text"] for b in calls[1].buttons())
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -130,6 +130,8 @@ async def reply_screen(update: Update, screen: Screen, page: int = 1) -> Message
         return None
     text = screen.page(page)
     _count_sent(text)
+    if not isinstance(message, Message):  # a button under a message too old to be shown to the bot again
+        return await message.get_bot().send_message(message.chat.id, text, reply_markup=screen.markup(page))
     return await message.reply_text(text, reply_markup=screen.markup(page))
 
 
@@ -148,8 +150,12 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
     try:
         await query.edit_message_text(text, reply_markup=screen.markup(page))
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        if "not modified" in str(error).lower():
+            return
+        # The message can no longer be edited (too old, deleted, or not the bot's): the page comes as a new one.
+        log.info("could not edit the message under a button (%s); sending the page anew", error)
+        if query.message is not None:
+            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=screen.markup(page))
 
 
 # ---------------------------------------------------------------- what each view shows
