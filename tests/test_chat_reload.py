@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from telegram.error import TimedOut
 
 from bot.chat import handlers
 from bot.chat.offline import running
+from bot.chat.telegram_limits import utf16_len
 from bot.index import build
 from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
 
@@ -148,3 +150,16 @@ async def test_a_missing_seeds_folder_fails_the_reload_in_plain_words(reload_bot
     assert "Reload failed: seeds folder not found" in shown_text([final]) and "still answering" in final.text
     assert "Error" not in final.text  # no Python class names
     assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_a_report_of_hundreds_of_skipped_files_fits_one_message(reload_bot: ChatBot) -> None:
+    """400 skipped files with long names made a 5,400-unit report (Telegram counts an emoji twice): the edit was
+    refused, and so was the report sent anew; the admin never learnt the result."""
+    seeds = reload_bot.settings.seeds_dir
+    for number in range(400):
+        (seeds / f"{'📰' * 30} clipping {number:03}.txt").write_text("no date header\n")
+    final = (await reload_bot.admin().send("/reload"))[-1]
+    assert final.method == "editMessageText" and "Reloaded" in final.text and "<b>2 articles</b>" in final.text
+    assert utf16_len(final.text) <= 4096 and "Skipped 400 files" in final.text
+    listed = final.text.count("\n• ")
+    assert 10 < listed < 400 and f"… and {400 - listed} more" in final.text
