@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from telegram import Update
 from telegram.error import TimedOut
 
 from bot.chat import handlers
-from bot.chat.offline import running
+from bot.chat.offline import running, wait_background
+from bot.chat.state import holder_of
 from bot.chat.telegram_limits import utf16_len
 from bot.index import build
 from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
@@ -163,3 +165,19 @@ async def test_a_report_of_hundreds_of_skipped_files_fits_one_message(reload_bot
     assert utf16_len(final.text) <= 4096 and "Skipped 400 files" in final.text
     listed = final.text.count("\n• ")
     assert 10 < listed < 400 and f"… and {400 - listed} more" in final.text
+
+
+async def test_two_reloads_in_one_batch_build_once(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Updates of one getUpdates batch are handled one after the other, the second before the first's rebuild
+    task has started: the lock must already be taken when the second asks."""
+    builds: list[Path] = []
+    real_build = build.build_index
+    monkeypatch.setattr(build, "build_index", lambda s, d, p=None: (builds.append(d), real_build(s, d, p))[1])
+    admin = reload_bot.admin()
+    for update in (admin.message_update("/reload"), admin.message_update("/reload")):
+        await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
+    await wait_background(reload_bot.app)
+    texts = [c.text or "" for c in reload_bot.request.calls if c.method in ("sendMessage", "editMessageText")]
+    assert len(builds) == 1
+    assert sum("already running" in t for t in texts) == 1 and sum("Reloaded" in t for t in texts) == 1
+    assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()

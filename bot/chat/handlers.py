@@ -464,17 +464,27 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse_reload(update)
         return
     index_holder = holder(context)
-    if index_holder.reload_lock.locked():
+    lock = index_holder.reload_lock
+    if lock.locked():
         await reply_text(update, "A reload is already running; its progress message will show the result.")
         return
-    log.info("reload started by admin %s", user.id if user else None)
-    settings = settings_of(context)
-    message = update.effective_message
-    assert message is not None
-    progress_message = await message.reply_text(f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…")
-    task = context.application.create_task(
-        _rebuild(context.application, progress_message, settings, index_holder), update=update
-    )
+    # Taken here, not in the rebuild task: a second /reload of the same batch is handled before that task starts.
+    await lock.acquire()
+    try:
+        log.info("reload started by admin %s", user.id if user else None)
+        settings = settings_of(context)
+        message = update.effective_message
+        assert message is not None
+        progress_message = await message.reply_text(
+            f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…"
+        )
+        task = context.application.create_task(
+            _rebuild(context.application, progress_message, settings, index_holder), update=update
+        )
+    except BaseException:
+        lock.release()
+        raise
+    task.add_done_callback(lambda _: lock.release())  # also when the task is cancelled before it ever ran
     track_background(context.application, update.update_id, task)
 
 
@@ -490,45 +500,46 @@ async def _refuse_reload(update: Update) -> None:
 
 
 async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
+    """Build, open and swap in the new index, reporting progress; the caller holds the reload lock until this
+    task is done."""
     from bot.index.build import BuildError, build_index
     from bot.ingest.pipeline import SeedsError
 
-    async with index_holder.reload_lock:
-        loop = asyncio.get_running_loop()
-        state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
+    loop = asyncio.get_running_loop()
+    state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
 
-        def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
-            loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
+    def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
+        loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
 
-        shown = progress_message.text_html or ""
-        build = asyncio.ensure_future(
-            asyncio.to_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
+    shown = progress_message.text_html or ""
+    build = asyncio.ensure_future(
+        asyncio.to_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
+    )
+    while not build.done():
+        await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
+        if not build.done() and state["total"]:
+            text = render.reload_progress(state["done"], state["total"], state["file"])
+            if text != shown:
+                shown = text
+                await _edit_progress(progress_message, text)
+    try:
+        report = build.result()
+        new_index = await Index.open(Path(settings.db_path))
+    except (BuildError, SeedsError, IndexUnavailable) as error:
+        log.warning("reload failed: %s", error)
+        skipped = error.skipped if isinstance(error, BuildError) else []
+        await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
+        return
+    except Exception:
+        log.exception("reload failed")
+        await _edit_progress(
+            progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
+            final=True,
         )
-        while not build.done():
-            await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
-            if not build.done() and state["total"]:
-                text = render.reload_progress(state["done"], state["total"], state["file"])
-                if text != shown:
-                    shown = text
-                    await _edit_progress(progress_message, text)
-        try:
-            report = build.result()
-            new_index = await Index.open(Path(settings.db_path))
-        except (BuildError, SeedsError, IndexUnavailable) as error:
-            log.warning("reload failed: %s", error)
-            skipped = error.skipped if isinstance(error, BuildError) else []
-            await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
-            return
-        except Exception:
-            log.exception("reload failed")
-            await _edit_progress(
-                progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
-                final=True,
-            )
-            return
-        await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
-        log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
-        await _edit_progress(progress_message, render.reload_report(report), final=True)
+        return
+    await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
+    log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
+    await _edit_progress(progress_message, render.reload_report(report), final=True)
 
 
 async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:
