@@ -103,9 +103,14 @@ def _index(settings: Settings) -> int:
 
 
 def _export(settings: Settings) -> int:
-    from bot.index.build import SCHEMA_VERSION
+    from bot.index.build import SCHEMA_VERSION, NotAnIndex, check_replaceable
 
     db_path = Path(settings.db_path)
+    try:
+        check_replaceable(db_path)  # nor exported: someone else's database is not ours to print either
+    except NotAnIndex as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return 1
     if _schema_version(db_path) != SCHEMA_VERSION:
         code = _build(settings, summary_to=sys.stderr)  # stdout carries only the JSON document
         if code:

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from bot.chat.app import OFFLINE_TOKEN, build_application
 from bot.chat.offline import BOT_USER, OfflineRequest, running
 from bot.config import Settings
+from bot.index.build import APPLICATION_ID, NotAnIndex
 from tests.conftest import SEEDS, ChatBot, make_bot, shown_text
 
 ME = BOT_USER["username"]
@@ -43,6 +44,7 @@ async def test_an_index_of_another_schema_version_is_rebuilt_at_start(tmp_path: 
     db_path = tmp_path / "citebot.sqlite3"
     old = sqlite3.connect(db_path)
     old.execute("CREATE TABLE facts (x)")
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a citebot index, of an older schema
     old.execute("PRAGMA user_version = 0")
     old.close()
     caplog.set_level(logging.INFO, logger="bot.chat.app")
@@ -65,9 +67,19 @@ def test_without_a_transport_or_a_token_the_bot_refuses_to_build(tmp_path: Path)
         build_application(Settings(_env_file=None, db_path=tmp_path / "x.sqlite3"))
 
 
-async def test_a_file_that_is_no_index_at_all_is_rebuilt_at_start(tmp_path: Path) -> None:
+async def test_a_file_that_is_no_index_at_all_is_left_alone_at_start(tmp_path: Path) -> None:
     db_path = tmp_path / "citebot.sqlite3"
-    db_path.write_bytes(b"\x00 half-copied garbage " * 500)
+    db_path.write_bytes(b"\x00 someone's data " * 500)
+    bot = await make_bot(db_path, seeds_dir=SEEDS)
+    with pytest.raises(NotAnIndex):
+        async with running(bot.app):
+            pass
+    assert db_path.read_bytes() == b"\x00 someone's data " * 500
+
+
+async def test_a_damaged_index_of_ours_is_rebuilt_at_start(tmp_path: Path, seeds_db: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    db_path.write_bytes(seeds_db.read_bytes()[:100] + b"\x00 half-copied " * 500)  # the header survived
     bot = await make_bot(db_path, seeds_dir=SEEDS)
     async with running(bot.app):
         assert "Nikolai Patrushev" in shown_text(await bot.user().send("/who Patrushev"))

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
+from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
 from bot.ingest.lexicon import taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.models import (
@@ -157,6 +157,8 @@ class Index:
             return list(await cursor.fetchall())
 
     async def _load(self) -> None:
+        if (await self._rows("PRAGMA application_id"))[0][0] not in (0, APPLICATION_ID):  # 0: an older index
+            raise IndexUnavailable(f"{self.path} is another application's SQLite file, not a citebot index")
         version = (await self._rows("PRAGMA user_version"))[0][0]
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
