@@ -115,7 +115,13 @@ def _export(settings: Settings) -> int:
         code = _build(settings, summary_to=sys.stderr)  # stdout carries only the JSON document
         if code:
             return code
-    document = export_document(db_path)
+    try:
+        document = export_document(db_path)
+    except (sqlite3.Error, KeyError) as error:  # damaged past its header, or rows pointing at missing ones
+        print(
+            f"citebot: cannot read the index {db_path} ({error}); rebuild it with `citebot index`", file=sys.stderr
+        )
+        return 1
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
