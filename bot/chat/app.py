@@ -4,12 +4,16 @@ lifecycle and the command menus. `citebot run`, `citebot console`, the tests and
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
+import os
+from collections.abc import Awaitable
 from pathlib import Path
 
 from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -124,15 +128,69 @@ async def _build_and_open(settings: Settings, db_path: Path) -> Index:
 
 
 async def publish_menus(application: Application, settings: Settings) -> None:
+    """The public menu, each admin's menu with /reload, and the descriptions, each published on its own: menus
+    are a nicety, so a refusal (an admin who never wrote to the bot: "chat not found") is one WARNING line and
+    the rest still go out. Ids that had the admin menu and are no longer admins lose it again; who had it is
+    kept in a file beside the index, so that holds across restarts."""
     bot = application.bot
+    record = admin_menus_file(Path(settings.db_path))
+    had = _read_admin_menus(record)
+    have: set[int] = set()
+
+    async def attempt(what: str, call: Awaitable[object]) -> bool:
+        try:
+            await call
+        except TelegramError as error:
+            log.warning("could not %s: %s", what, error)
+            return False
+        return True
+
+    await attempt("publish the command menu", bot.set_my_commands(commands.bot_commands(), scope=BotCommandScopeDefault()))
+    for admin_id in sorted(settings.admin_ids):
+        menu = commands.bot_commands(include_admin=True)
+        if await attempt(f"publish the admin menu for {admin_id}", bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))):
+            have.add(admin_id)
+    for former in sorted(had - settings.admin_ids):
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(former))
+        except BadRequest as error:  # no such chat: there is no menu to take back
+            log.info("no admin menu to remove for %s: %s", former, error)
+        except TelegramError as error:
+            log.warning("could not remove the admin menu of %s, no longer an admin: %s", former, error)
+            have.add(former)  # try again at the next start
+        else:
+            log.info("removed the admin menu of %s, no longer an admin", former)
+    await attempt("publish the description", bot.set_my_description(DESCRIPTION))
+    await attempt("publish the short description", bot.set_my_short_description(SHORT_DESCRIPTION))
+    if have != had:
+        _write_admin_menus(record, have)
+
+
+def admin_menus_file(db_path: Path) -> Path:
+    """Where the ids that were given the admin menu are kept: beside the index, `<DB_PATH>.admin-menus.json`."""
+    return db_path.with_name(db_path.name + ".admin-menus.json")
+
+
+def _read_admin_menus(path: Path) -> set[int]:
     try:
-        await bot.set_my_commands(commands.bot_commands(), scope=BotCommandScopeDefault())
-        for admin_id in sorted(settings.admin_ids):
-            await bot.set_my_commands(commands.bot_commands(include_admin=True), scope=BotCommandScopeChat(admin_id))
-        await bot.set_my_description(DESCRIPTION)
-        await bot.set_my_short_description(SHORT_DESCRIPTION)
-    except TelegramError:  # menus are a nicety; the bot answers without them (e.g. an admin who never started it)
-        log.warning("could not publish the command menus", exc_info=True)
+        ids = json.loads(path.read_text(encoding="utf-8")).get("admin_menus", [])
+        return {int(i) for i in ids}
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        log.warning("ignoring %s, which cannot be read: %s", path, error)
+        return set()
+
+
+def _write_admin_menus(path: Path, ids: set[int]) -> None:
+    temp = path.with_name(path.name + f".{os.getpid()}")
+    try:
+        temp.write_text(json.dumps({"admin_menus": sorted(ids)}) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as error:
+        log.warning("could not record who has the admin menu in %s: %s", path, error)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 async def post_shutdown(application: Application) -> None:
