@@ -28,7 +28,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.chat import commands, handlers
-from bot.chat.sending import ResendOnDroppedConnection
+from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
 from bot.chat.state import holder_of
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
@@ -64,8 +64,12 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:  # real Telegram: queue sends within flood limits, retry a 429 after `retry_after`, resend a dropped send
-        builder = builder.rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
+    else:  # real Telegram: queue sends within flood limits, retry a 429 after `retry_after`, resend a lost send
+        builder = (
+            builder.request(BotApiRequest(connection_pool_size=256))
+            .get_updates_request(BotApiRequest(connection_pool_size=1))
+            .rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
+        )
     application = builder.build()
     application.bot_data[handlers.SETTINGS] = settings
     register_handlers(application, settings)

@@ -562,7 +562,11 @@ async def _edit_progress(progress_message: Message, text: str, final: bool = Fal
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log with the traceback, then tell the user something went wrong (never the details)."""
+    """Log with the traceback, then tell the user something went wrong (never the details). Fetching updates
+    failing (a 502, an HTML page, a dropped connection) is one WARNING line: PTB's polling retries it."""
+    if update is None and isinstance(context.error, TelegramError):
+        log.warning("fetching updates failed (%s); trying again", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -16,7 +16,7 @@ import sys
 from urllib.parse import unquote_plus, urlsplit
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.config import MIN_SECRET, SECRET_TOKEN, ConfigError, Settings, load_settings
 from bot.logs import DropRecords, redact, setup_logging
@@ -153,6 +153,16 @@ def run(settings: Settings | None = None) -> int:
             redact(
                 f"citebot run: cannot reach the Telegram Bot API at {settings.telegram_api_base_url} ({error}); "
                 "check the network, or TELEGRAM_API_BASE_URL",
+                secrets,
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    except TelegramError as error:  # an answer that is not the Bot API's, such as a proxy's HTML page
+        print(
+            redact(
+                f"citebot run: cannot start: {error}; is TELEGRAM_API_BASE_URL ({settings.telegram_api_base_url}) "
+                "the Bot API?",
                 secrets,
             ),
             file=sys.stderr,

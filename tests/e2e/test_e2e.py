@@ -280,6 +280,37 @@ def test_dropped_connection_on_a_reply_still_delivers_the_answer(bot: BotProcess
     bot.assert_alive()
 
 
+def test_a_502_on_a_reply_is_sent_once_more_and_arrives_once(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.bad_gateway())
+    since = api.mark()
+    reply = say(api, USER_ID, "/who Patrushev", expect="Patrushev")
+    failed, resent = replies_to(api, USER_ID, since)[:2]
+    assert failed.status == 502 and resent is reply and resent.params["text"] == failed.params["text"]
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [reply]
+    assert "Traceback" not in bot.output(), "a 502's HTML page is logged in one line"
+
+
+def test_two_502s_on_a_reply_end_in_one_apology_and_nothing_else(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.bad_gateway(), Fault.bad_gateway())
+    since = api.mark()
+    apology = say(api, USER_ID, "/who Patrushev", expect="Sorry")
+    time.sleep(1.0)  # anything else would come right after
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [apology]
+
+
+def test_a_reply_that_gets_no_answer_before_the_timeout_is_sent_once_more(polling_bot: BotProcess) -> None:
+    """The request is held past the bot's read timeout and then lost: the bot times out and sends it again.
+    (Polling only: a timeout costs the bot's whole read timeout, a few seconds.)"""
+    api = polling_bot.api
+    api.inject("sendMessage", Fault.stall(12.0))
+    since = api.mark()
+    reply = say(api, USER_ID, "/who Patrushev", expect="Patrushev")
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [reply]
+    assert "Sorry" not in shown(reply)
+
+
 def test_slow_answer_still_arrives(bot: BotProcess) -> None:
     api = bot.api
     api.inject("sendMessage", Fault.delay(2.0))
@@ -344,6 +375,16 @@ def test_unreachable_api_at_start_exits_1_in_one_line(tmp_path_factory: pytest.T
     assert "Traceback" not in output and TOKEN not in output and "stopped cleanly" not in output
     [line] = error_lines(stderr)
     assert "cannot reach the Telegram Bot API" in line and unreachable in line
+
+
+def test_a_bot_api_answering_html_at_start_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api:
+        api.inject("getMe", *[Fault.html()] * 3)
+        process, stderr = start_failing(api, "html-api", tmp_path_factory)
+    output = process.output()
+    assert "Traceback" not in output and TOKEN not in output
+    [line] = error_lines(stderr)
+    assert line.startswith("citebot run: cannot start: the Bot API's answer is not JSON") and "TELEGRAM_API_BASE_URL" in line
 
 
 def test_wrong_token_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:

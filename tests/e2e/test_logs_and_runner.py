@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.chat import runner
-from bot.chat.sending import ResendOnDroppedConnection
+from bot.chat.sending import ResendOnDroppedConnection, ServerError
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import REDACTED, DropRecords, RedactingFilter, RedactingFormatter, redact, setup_logging
 
@@ -252,13 +252,31 @@ async def test_a_second_drop_is_not_resent_again() -> None:
     assert calls == ["hello", "hello"]
 
 
+def timed_out(cause: Exception) -> TimedOut:
+    """What PTB's HTTPXRequest raises when httpx times out with `cause`."""
+    error = TimedOut()
+    error.__cause__ = cause
+    return error
+
+
 @pytest.mark.parametrize(
     "failure",
-    [TimedOut("Timed out"), dropped(httpx.ReadTimeout("read timed out")), BadRequest("Message is too long"),
-     NetworkError("Bad Gateway"), flood_limited()],
-    ids=["timed-out", "read-timeout", "bad-request", "bad-gateway", "retry-after"],
+    [timed_out(httpx.ReadTimeout("read timed out")), timed_out(httpx.ConnectTimeout("connect timed out")),
+     timed_out(httpx.PoolTimeout("pool timed out")), TimedOut("Timed out"),
+     ServerError("Bad Gateway (502) from the Bot API"), ServerError("Service Unavailable (503) from the Bot API")],
+    ids=["read-timeout", "connect-timeout", "pool-timeout", "timed-out", "bad-gateway", "unavailable"],
 )
-async def test_answers_and_timeouts_are_not_resent(failure: Exception) -> None:
+async def test_a_send_that_timed_out_or_got_a_5xx_is_sent_once_more(failure: Exception) -> None:
+    calls, callback = flaky(failure)
+    assert await send_through(ResendOnDroppedConnection(pause=0), callback) == {"text": "hello"}
+    assert calls == ["hello", "hello"]
+
+
+@pytest.mark.parametrize(
+    "failure", [BadRequest("Message is too long"), flood_limited(), NetworkError("Unknown error")],
+    ids=["bad-request", "retry-after", "other"],
+)
+async def test_final_answers_are_not_resent(failure: Exception) -> None:
     calls, callback = flaky(failure)
     with pytest.raises(type(failure)):
         await send_through(ResendOnDroppedConnection(pause=0), callback)
