@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_listen: str = "0.0.0.0"
     webhook_secret: SecretStr | None = None
+    webhook_max_body: int = Field(1_048_576, ge=4096, le=100 * 1_048_576)  # bytes of one webhook request
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

@@ -11,9 +11,10 @@ import socket
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from fake_bot_api import Call, FakeBotAPI, Fault
+from fake_bot_api import SECRET_HEADER, Call, FakeBotAPI, Fault
 from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
 
 from bot.chat import runner
@@ -114,6 +115,54 @@ def test_webhook_refuses_requests_without_the_secret(webhook_bot: BotProcess) ->
     assert api.post_to_webhook(forged, secret="wrong-secret") == 403
     say(api, USER_ID, "/start")  # handled after anything that got in before it
     assert not [c for c in api.calls_since(since) if c.params.get("chat_id") == ADMIN_ID], "a forged update was handled"
+
+
+def raw_post(url: str, headers: dict[str, str], body: bytes, wait: float = 10.0) -> tuple[int | None, float]:
+    """POST over a plain socket: the headers and then `body` (which may be shorter than the Content-Length
+    promised); the HTTP status the server answers with, if any within `wait` seconds, and how many of the
+    promised bytes the server had been sent by then."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as sock:
+        head = f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in headers.items()
+        )
+        sock.sendall(head.encode() + b"\r\n" + body)
+        answer = b""
+        try:
+            while b"\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except socket.timeout:
+            return None, len(body)
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+    return (int(match.group(1)) if match else None), len(body)
+
+
+def test_webhook_refuses_a_big_body_before_reading_it(webhook_bot: BotProcess) -> None:
+    """Two megabytes promised, one kilobyte sent: the answer comes at once, so the rest was never waited for,
+    let alone held in memory; with the secret a body over WEBHOOK_MAX_BODY (1 MB) is 413."""
+    url = webhook_bot.api.webhook["url"]
+    promise = {"Content-Type": "application/json", "Content-Length": str(2 * 1024 * 1024)}
+    assert raw_post(url, promise, b"{" + b" " * 1023)[0] == 403
+    assert raw_post(url, {**promise, SECRET_HEADER: "wrong-secret-of-sixteen"}, b" " * 1024)[0] == 403
+    assert raw_post(url, {**promise, SECRET_HEADER: WEBHOOK_SECRET}, b" " * 1024)[0] == 413
+    chunked = {"Content-Type": "application/json", "Transfer-Encoding": "chunked", SECRET_HEADER: WEBHOOK_SECRET}
+    piece = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+    status, _ = raw_post(url, chunked, piece * 20 + b"0\r\n\r\n")  # 1.3 MB without a length
+    assert status in (400, 413, None)
+    webhook_bot.assert_alive()
+    say(webhook_bot.api, USER_ID, "/who Patrushev", expect="Patrushev")
+
+
+def test_webhook_answers_a_body_that_is_no_update_with_400_in_one_line(webhook_bot: BotProcess) -> None:
+    url = webhook_bot.api.webhook["url"]
+    for body in (b"this is not json", b"[1, 2, 3]", b'{"update_id": "x", "message": 5}'):
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), SECRET_HEADER: WEBHOOK_SECRET}
+        assert raw_post(url, headers, body)[0] == 400, body
+    say(webhook_bot.api, USER_ID, "/who Patrushev", expect="Patrushev")
+    assert "Traceback" not in webhook_bot.output()
 
 
 # ---------------------------------------------------------------------------------------------- conversation
