@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +19,7 @@ from telegram.error import TimedOut
 
 from bot.chat import handlers
 from bot.chat.offline import running, wait_background
-from bot.chat.state import holder_of
+from bot.chat.state import background_tasks, holder_of
 from bot.chat.telegram_limits import utf16_len
 from bot.index import build
 from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
@@ -181,3 +185,42 @@ async def test_two_reloads_in_one_batch_build_once(reload_bot: ChatBot, monkeypa
     assert len(builds) == 1
     assert sum("already running" in t for t in texts) == 1 and sum("Reloaded" in t for t in texts) == 1
     assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
+
+
+async def test_stopping_during_a_reload_does_not_wait_for_the_build(
+    reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that does not finish (a huge folder, a file that cannot be read to its end) kept SIGTERM waiting:
+    the Application waited for the rebuild task, which waited for the build."""
+    release = threading.Event()
+    real_build = build.build_index
+
+    def stuck_build(seeds_dir, db_path, progress=None):
+        release.wait(60)
+        return real_build(seeds_dir, db_path, progress)
+
+    monkeypatch.setattr(build, "build_index", stuck_build)
+    try:
+        update = reload_bot.admin().message_update("/reload")
+        await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
+        assert background_tasks(reload_bot.app)
+        await asyncio.wait_for(reload_bot.app.stop(), 15)
+        texts = [c.text or "" for c in reload_bot.request.calls if c.method == "editMessageText"]
+        assert texts and "interrupted" in texts[-1]
+        assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
+    finally:
+        release.set()
+
+
+async def test_leftovers_of_a_killed_build_are_removed_at_start(tmp_path: Path, seeds_db: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = [tmp_path / f"citebot.sqlite3.building-{int(dead.stdout)}-1", tmp_path / f"citebot.sqlite3.building-{os.getpid()}-7"]
+    alive = tmp_path / f"citebot.sqlite3.building-{os.getppid()}-3"  # another process's build, still running
+    for path in (*stale, alive):
+        path.write_bytes(b"half an index")
+    bot = await make_bot(db_path)
+    async with running(bot.app):
+        pass
+    assert not any(path.exists() for path in stale) and alive.exists()

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import html
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,7 +31,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat import callbacks, commands, render
 from bot.chat.render import Button, Screen
-from bot.chat.state import IndexHolder, holder_of, track_background
+from bot.chat.state import IndexHolder, holder_of, in_daemon_thread, track_background
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import WhoAnswer
@@ -507,21 +508,31 @@ async def _rebuild(application: Application, progress_message: Message, settings
 
     loop = asyncio.get_running_loop()
     state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
+    stopping = threading.Event()
 
     def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
-        loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
+        if stopping.is_set():
+            raise BuildStopped("the bot is stopping")
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the bot has stopped
+            loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
 
     shown = progress_message.text_html or ""
-    build = asyncio.ensure_future(
-        asyncio.to_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
-    )
-    while not build.done():
-        await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
-        if not build.done() and state["total"]:
-            text = render.reload_progress(state["done"], state["total"], state["file"])
-            if text != shown:
-                shown = text
-                await _edit_progress(progress_message, text)
+    build = in_daemon_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
+    try:
+        while not build.done():
+            await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
+            if not build.done() and state["total"]:
+                text = render.reload_progress(state["done"], state["total"], state["file"])
+                if text != shown:
+                    shown = text
+                    await _edit_progress(progress_message, text)
+    except asyncio.CancelledError:  # the bot is stopping: the build ends at its next file, the old index stays
+        stopping.set()
+        build.cancel()  # nobody will look at its result
+        log.warning("reload interrupted: the bot is stopping; the index was not changed")
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(_edit_progress(progress_message, render.reload_interrupted()), 2.0)
+        raise
     try:
         report = build.result()
         new_index = await Index.open(Path(settings.db_path))
@@ -540,6 +551,10 @@ async def _rebuild(application: Application, progress_message: Message, settings
     await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
     log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
     await _edit_progress(progress_message, render.reload_report(report), final=True)
+
+
+class BuildStopped(Exception):
+    """Raised in the build thread, at its next file, when the bot stops during a /reload."""
 
 
 async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:

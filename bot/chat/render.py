@@ -651,6 +651,10 @@ def reload_progress(done: int, total: int, file_name: str) -> str:
     return f"🔄 Rebuilding the index… read {done}/{total} files (last: <code>{echo(file_name, FILE_NAME_UNITS)}</code>)"
 
 
+def reload_interrupted() -> str:
+    return "⏹ Reload interrupted: the bot is stopping. The previous index is unchanged; send /reload again later."
+
+
 def _item_line(item: Skipped) -> str:
     return f"• <code>{echo(item.file, FILE_NAME_UNITS)}</code>: {echo(item.reason, REASON_UNITS)}"
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Any
+import threading
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 from telegram.ext import Application
 
 from bot.index.query import Index
 
+T = TypeVar("T")
 INDEX_HOLDER = "index_holder"  # bot_data key
 BACKGROUND_TASKS = "background_tasks"  # bot_data key: update_id → tasks the handlers started for it
 
@@ -59,6 +61,33 @@ class IndexHolder:
             async with self._idle:
                 await self._idle.wait_for(lambda: id(index) not in self._readers)
             await index.close()
+
+
+def in_daemon_thread(function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+    """`function(*args)` in a daemon thread of its own, as a future of the running loop. Unlike
+    asyncio.to_thread, nothing waits for that thread when the process ends: a stopping bot does not wait for
+    an index build (whose temporary file the next start removes)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result, error = function(*args), None
+        except BaseException as failure:  # noqa: BLE001 - handed to whoever awaits the future
+            result, error = None, failure
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name=f"citebot-{getattr(function, '__name__', 'work')}", daemon=True).start()
+    return future
 
 
 def holder_of(bot_data: dict[str, Any]) -> IndexHolder:

@@ -204,6 +204,34 @@ def _count(db_path: Path, table: str) -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table is one of ours, not input
 
 
+def remove_leftovers(db_path: Path, *, ours_too: bool = False) -> list[Path]:
+    """Remove the temporary files (`<index>.building-<pid>-<thread>`) of builds whose process is gone, killed
+    mid-build; with `ours_too` also those of this process id (at start-up none of ours is running: a previous
+    process may have had the same id, as every container's first process has). What was removed."""
+    db_path = Path(db_path)
+    removed = []
+    for temp in db_path.parent.glob(f"{db_path.name}.building-*"):
+        pid = temp.name[len(db_path.name) + len(".building-") :].split("-", 1)[0]
+        if not pid.isdigit() or (int(pid) == os.getpid() and not ours_too) or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            temp.unlink()
+            removed.append(temp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # asked only with ours_too: not one of this process's builds
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
 def write_index(facts: Facts, db_path: Path) -> None:
     """Write `facts` to a temporary file beside `db_path`, validate it, then `os.replace` it over `db_path`.
 

@@ -396,6 +396,31 @@ def test_sigint_stops_cleanly_too(tmp_path_factory: pytest.TempPathFactory) -> N
                 process.process.kill()
 
 
+def test_sigterm_with_1500_queued_updates_stops_within_its_grace(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PTB answers every queued update before it stops, at Telegram's 30 a second: 1,500 took 46 s, past the
+    30 s the deploy files give before SIGKILL. The queue gets a few seconds; what is left is dropped, said in a
+    line."""
+    with FakeBotAPI(TOKEN) as api:
+        process = launch(api, tmp_path_factory.mktemp("queued"))
+        assert process.process is not None
+        try:
+            for _ in range(1500):
+                api.send_text(USER_ID, "/help")
+            api.wait_for_method("sendMessage", timeout=ANSWER_TIMEOUT, chat_id=USER_ID)  # answering has begun
+            time.sleep(1.0)  # by now all are fetched: 15 getUpdates of 100
+            process.process.send_signal(signal.SIGTERM)
+            assert process.process.wait(15) == 0  # generous: the bot's own bound is 9 s
+            output = process.output()
+            assert re.search(r"stopping: \d+ queued updates left unanswered", output), output[-3000:]
+            assert "citebot stopped cleanly" in output and "Traceback" not in output
+            answered = len([c for c in api.calls if c.method == "sendMessage" and c.ok])
+            assert 0 < answered < 1500
+        finally:
+            if process.process.poll() is None:
+                process.process.kill()
+                process.process.wait(5)
+
+
 def start_failing(api: FakeBotAPI, workdir_name: str, tmp_path_factory: pytest.TempPathFactory,
                   **env: str) -> tuple[BotProcess, str]:
     """Start `citebot run` with these settings, expect it to give up with exit code 1; returns it and its stderr."""
