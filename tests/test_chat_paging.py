@@ -153,3 +153,52 @@ async def test_a_button_under_a_message_that_cannot_be_edited_sends_the_page_ane
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert "2/" in " ".join(b["text"] for b in calls[1].buttons())
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def one_giant_sentence(size: int = 2_000_000) -> Facts:
+    """An article whose first 'sentence' is `size` characters of "Word Word …" (a file with no sentence end),
+    then some ordinary ones."""
+    giant = ("Word " * (size // 5)).strip()
+    ordinary = [f"Word {i} of the ordinary kind, about cooperation in energy." for i in range(12)]
+    text = " ".join([giant, *ordinary])
+    sentences, position = [], 0
+    for number, sentence in enumerate([giant, *ordinary]):
+        start = text.index(sentence, position)
+        sentences.append(Sentence(index=number, text=sentence, start=start, end=start + len(sentence)))
+        position = start + len(sentence)
+    article = Article(
+        id="dump-1", file="dump-1.txt", outlet="Dump", date=dt.date(2025, 5, 2), title="A dump", url=None,
+        text=text, sentences=tuple(sentences), content_hash="h2",
+    )
+    return Facts(articles=[article])
+
+
+async def test_a_search_hitting_a_huge_sentence_renders_once_and_a_passage_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One 5 MB sentence made /search Word take 14 s, blocking every user, and re-rendered its 2,986 pages on
+    every ▶. The hit now quotes a passage, and ▶ takes its page from the answer rendered for page 1."""
+    from bot.chat import render
+
+    path = tmp_path / "dump.sqlite3"
+    write_index(one_giant_sentence(), path)
+    renders: list[str] = []
+    real_search = render.search
+
+    def counted(answer, arg=None):
+        renders.append(answer.query)
+        return real_search(answer, arg)
+
+    monkeypatch.setattr(render, "search", counted)
+    bot = await make_bot(path)
+    async with running(bot.app):
+        user = bot.user()
+        shown = await user.read_all("/search Word")
+    assert 1 < len(shown) <= 10 and renders == ["Word"]
+    text = shown_text(shown)
+    assert "(a passage: the sentence runs to 1,999,999 characters)" in text
+    assert text.count("Word ") < 20_000
+    assert not bot.errors
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)
+

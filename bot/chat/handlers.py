@@ -31,7 +31,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat import callbacks, commands, render
 from bot.chat.render import Button, Screen
-from bot.chat.state import IndexHolder, holder_of, in_daemon_thread, track_background
+from bot.chat.state import IndexHolder, ScreenCache, holder_of, in_daemon_thread, track_background
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import WhoAnswer
@@ -114,6 +114,10 @@ def holder(context: ContextTypes.DEFAULT_TYPE) -> IndexHolder:
     return holder_of(context.bot_data)
 
 
+def screens_of(context: ContextTypes.DEFAULT_TYPE) -> ScreenCache:
+    return holder_of(context.bot_data).screens
+
+
 async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
     """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" meanwhile (once)."""
     task = asyncio.ensure_future(work)
@@ -162,42 +166,57 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
 # ---------------------------------------------------------------- what each view shows
 
 
-async def who_screen(index: Index, answer: WhoAnswer) -> Screen:
+async def rendered(function: Callable[..., T], *args: Any) -> T:
+    """A render, off the event loop: a big answer takes long enough to keep every other chat waiting."""
+    return await asyncio.to_thread(function, *args)
+
+
+async def who_screen(index: Index, answer: WhoAnswer, screens: ScreenCache | None = None) -> Screen:
     """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
-    screen = render.who(answer)
+    screen = await rendered(render.who, answer)
     if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
-        by_key = await index.entity(screen.arg)
-        if by_key.status == "found":
-            screen = render.who(by_key)
+        return await view_screen(index, "w", screen.arg, screens) or screen
     return screen
 
 
-async def _who_by_name(index: Index, name: str) -> Screen:
-    return await who_screen(index, await index.who(name))
+async def _who_by_name(index: Index, name: str, screens: ScreenCache) -> Screen:
+    return await who_screen(index, await index.who(name), screens)
 
 
 async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
     """The first agreements of each status, headed with how many match in all."""
     items = await index.agreements(filter_text)
-    return render.agreements(items, filter_text, await index.agreement_counts(filter_text))
+    return await rendered(render.agreements, items, filter_text, await index.agreement_counts(filter_text))
 
 
-async def view_screen(index: Index, view: str, arg: str) -> Screen | None:
-    """Re-create a paginated answer from its callback data alone; None when it no longer exists."""
+async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | None = None) -> Screen | None:
+    """Re-create a paginated answer from its callback data alone; None when it no longer exists. With
+    `screens`, an answer rendered a moment ago (page 1, the previous ▶) is taken from there, not rendered
+    again: an answer of many pages costs one render, not one per page turned."""
+    cached = screens.get(index, view, arg) if screens is not None else None
+    if cached is not None:
+        return cached
+    screen = await _make_view(index, view, arg)
+    if screen is not None and screens is not None:
+        screens.put(index, view, arg, screen)
+    return screen
+
+
+async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
     if view == "w":
         answer = await index.entity(arg)
-        return render.who(answer) if answer.status == "found" else None
+        return await rendered(render.who, answer) if answer.status == "found" else None
     if view == "s":
         sector = await index.sector(arg or None)
-        return render.sector(sector) if sector.status != "unknown" else None
+        return await rendered(render.sector, sector) if sector.status != "unknown" else None
     if view == "a":
         return await agreements_screen(index, arg or None)
     if view == "q":
-        return render.search(await index.search(arg), arg)
+        return await rendered(render.search, await index.search(arg), arg)
     if view == "src":
-        return render.sources(await index.sources())
+        return await rendered(render.sources, await index.sources())
     if view == "f":
-        return render.figures(await index.figures())
+        return await rendered(render.figures, await index.figures())
     return None
 
 
@@ -217,16 +236,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if kind == "who":
                 answer = await index.entity(value)
                 if answer.status == "found":
-                    await reply_screen(update, await who_screen(index, answer))
+                    await reply_screen(update, await who_screen(index, answer, screens_of(context)))
                     return
             elif kind == "sector":
                 sector = await index.sector(value)
                 if sector.status == "found":
-                    await reply_screen(update, render.sector(sector))
+                    await reply_screen(update, await rendered(render.sector, sector))
                     return
             elif kind == "search":
                 arg = callbacks.fit_arg("q", value)
-                await reply_screen(update, render.search(await index.search(arg), arg))
+                screen = await view_screen(index, "q", arg, screens_of(context))
+                assert screen is not None
+                await reply_screen(update, screen)
                 return
         stats = await index.stats()
         examples = await _examples(index)
@@ -264,7 +285,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not name:
             await reply_screen(update, render.usage_who(index.best_known()))
             return
-        screen = await slow(update, context, _who_by_name(index, name))
+        screen = await slow(update, context, _who_by_name(index, name, screens_of(context)))
     await reply_screen(update, screen)
 
 
@@ -273,14 +294,18 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
-    await reply_screen(update, render.sector(answer))
+        screen = None
+        if answer.status == "found" and answer.sector is not None:  # as its ▶ will ask for it
+            screen = await view_screen(index, "s", answer.sector.key, screens_of(context))
+    await reply_screen(update, screen or await rendered(render.sector, answer))
 
 
 @logged("agreements")
 async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
-        screen = await slow(update, context, agreements_screen(index, filter_text))
+        screen = await slow(update, context, view_screen(index, "a", filter_text or "", screens_of(context)))
+    assert screen is not None
     await reply_screen(update, screen)
 
 
@@ -307,7 +332,8 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
     arg = callbacks.fit_arg("q", text)
     async with holder(context).use() as index:
-        screen = render.search(await slow(update, context, index.search(arg)), arg)
+        screen = await slow(update, context, view_screen(index, "q", arg, screens_of(context)))
+        assert screen is not None
         if suggest:
             shortcuts: list[Button] = []
             answer = await index.who(arg)
@@ -328,15 +354,17 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
 @logged("sources")
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        items = await index.sources()
-    await reply_screen(update, render.sources(items))
+        screen = await slow(update, context, view_screen(index, "src", "", screens_of(context)))
+    assert screen is not None
+    await reply_screen(update, screen)
 
 
 @logged("figures")
 async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        items = await index.figures()
-    await reply_screen(update, render.figures(items))
+        screen = await slow(update, context, view_screen(index, "f", "", screens_of(context)))
+    assert screen is not None
+    await reply_screen(update, screen)
 
 
 @logged("unknown")
@@ -367,10 +395,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(parsed, callbacks.Open):
             if parsed.kind == "w":
                 answer = await index.entity(parsed.key)
-                screen = await who_screen(index, answer) if answer.status == "found" else None
+                screen = await who_screen(index, answer, screens_of(context)) if answer.status == "found" else None
             else:
                 found = await index.sector(parsed.key)
-                screen = render.sector(found) if found.status == "found" else None
+                screen = await rendered(render.sector, found) if found.status == "found" else None
             if screen is None:
                 await query.answer("That entry is no longer in the index. Try /who or /sector again.")
                 return
@@ -378,7 +406,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply_screen(update, screen)
             return
         assert isinstance(parsed, callbacks.PageRef)
-        screen = await view_screen(index, parsed.view, parsed.arg)
+        screen = await view_screen(index, parsed.view, parsed.arg, screens_of(context))
     if screen is None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
         return

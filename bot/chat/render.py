@@ -4,7 +4,8 @@ Pages are sized for reading on a phone (about 1,800 visible characters or five q
 4096 characters stays the hard cap. Every interpolated value is escaped. Every quote is the exact sentence
 from the index, followed by its citation; pages are cut only between rendered facts. The one exception is a
 single fact longer than a whole message, which is cut between words with its tags closed and reopened — never
-reworded.
+reworded. A sentence longer than any reader would page through (over MAX_QUOTE_CHARS; SEARCH_QUOTE_CHARS for a
+search hit) is quoted as a verbatim passage of it, marked as such.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ STATUS_HEADINGS = {
     "planned": "🗓 Planned",
     "under negotiation": "🤝 Under negotiation",
 }
+# A quote shows at most this many characters of a sentence (a passage around the matched words beyond): a
+# sentence is rarely over a few hundred, and no reader pages through a 5 MB one. A search hit, which points at
+# a sentence rather than quoting a fact, shows less.
+MAX_QUOTE_CHARS = 8000
+SEARCH_QUOTE_CHARS = 1000
 MAX_ENTITY_BUTTONS = 8
 PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
 PREV, NEXT = "◀", "▶"
@@ -179,7 +185,8 @@ def split_html(text: str, limit: int) -> list[str]:
     stack: list[tuple[str, str]] = []  # (name, opening tag)
     out: list[str] = []
     length = 0
-    last_space: tuple[int, int, list[tuple[str, str]]] | None = None  # (index in out, length, stack copy)
+    # (index in out, length, stack copy, index in tokens) just after the last space of the piece being made
+    last_space: tuple[int, int, list[tuple[str, str]], int] | None = None
 
     def closing(tags: list[tuple[str, str]]) -> str:
         return "".join(f"</{name}>" for name, _ in reversed(tags))
@@ -191,15 +198,12 @@ def split_html(text: str, limit: int) -> list[str]:
         reserve = len(closing(stack)) + (len(f"</{tag.group(2)}>") if tag and not tag.group(1) else 0)
         if out and length + utf16_len(token) + reserve > limit:
             if last_space is not None and last_space[1] > limit // 3:
-                cut, _, cut_stack = last_space
-                rest = out[cut:]
+                cut, _, stack_at_cut, index = last_space  # the words after the space start the next piece
                 out = out[:cut]
-                stack_at_cut = cut_stack
             else:
-                rest, stack_at_cut = [], list(stack)
+                stack_at_cut = list(stack)
             pieces.append("".join(out).rstrip() + closing(stack_at_cut))
             reopened = [opening for _, opening in stack_at_cut]
-            tokens[index:index] = rest
             stack = list(stack_at_cut)
             out = list(reopened)
             length = sum(utf16_len(t) for t in out)
@@ -213,9 +217,9 @@ def split_html(text: str, limit: int) -> list[str]:
                 stack.append((tag.group(2).lower(), token))
         out.append(token)
         length += utf16_len(token)
-        if token.isspace():
-            last_space = (len(out), length, list(stack))
         index += 1
+        if token.isspace():
+            last_space = (len(out), length, list(stack), index)
     if out:
         pieces.append("".join(out))
     return [piece for piece in pieces if html_to_text(piece).strip()] or [text[:limit]]
@@ -243,8 +247,31 @@ def _by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
     return list(grouped.values())
 
 
-def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
-    """One sentence, verbatim, then every citation that reports it (each outlet's article once)."""
+def excerpt(sentence: str, most: int, terms: Sequence[str] = ()) -> str:
+    """The sentence when it has at most `most` characters; else a verbatim passage of it of about that many,
+    around the first word of `terms` found (or from its start), cut between words and marked with "…"."""
+    if len(sentence) <= most:
+        return sentence
+    start = 0
+    words = [term for term in terms if term.strip()]
+    if words:
+        found = re.search("|".join(re.escape(term) for term in words), sentence, flags=re.IGNORECASE)
+        if found:
+            start = max(0, found.start() - most // 4)
+    end = min(len(sentence), start + most)
+    start = max(0, end - most)
+    if start > 0:
+        space = sentence.find(" ", start, start + 60)
+        start = space + 1 if space >= 0 else start
+    if end < len(sentence):
+        space = sentence.rfind(" ", end - 60, end)
+        end = space if space > start else end
+    return ("…" if start > 0 else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
+
+
+def _quote(group: Sequence[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """One sentence, verbatim, then every citation that reports it (each outlet's article once). A sentence
+    longer than `most` characters is quoted in part (`excerpt`), and says how long it is."""
     seen: set[tuple[str, str]] = set()
     lines = []
     for citation in group:
@@ -252,12 +279,17 @@ def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
         if marker not in seen:
             seen.add(marker)
             lines.append(citation_line(citation))
-    return f"<blockquote>{highlight(group[0].sentence, terms)}</blockquote>\n" + "\n".join(lines)
+    sentence = group[0].sentence
+    shown = excerpt(sentence, most, terms)
+    if shown is not sentence:
+        lines.append(f"<i>(a passage: the sentence runs to {len(sentence):,} characters)</i>")
+    return f"<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
 
 
-def quotes(citations: Iterable[Citation], terms: Sequence[str] = ()) -> str:
-    """Each distinct sentence once, verbatim, followed by every citation that reports it."""
-    return "\n".join(_quote(group, terms) for group in _by_sentence(citations))
+def quotes(citations: Iterable[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """Each distinct sentence once, verbatim (in part beyond `most` characters), followed by every citation
+    that reports it."""
+    return "\n".join(_quote(group, terms, most) for group in _by_sentence(citations))
 
 
 def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more: int = 0) -> str:
@@ -539,7 +571,7 @@ def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
     found = plural(len(answer.hits), "sentence")
     header = f"🔎 {'top ' if answer.more else ''}<b>{found}</b> matching “{query}”"
     words = answer.query.split()
-    blocks = [quotes([hit.citation], hit.terms or words) for hit in answer.hits]
+    blocks = [quotes([hit.citation], hit.terms or words, SEARCH_QUOTE_CHARS) for hit in answer.hits]
     return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
 
 
@@ -632,7 +664,7 @@ def inline_agreement(agreement: Agreement) -> str | None:
 
 
 def inline_quote(citation: Citation, terms: Sequence[str] = ()) -> str | None:
-    return _whole(quotes([citation], terms))
+    return _whole(quotes([citation], terms, SEARCH_QUOTE_CHARS))
 
 
 def _whole(message: str) -> str | None:
