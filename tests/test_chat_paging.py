@@ -10,7 +10,8 @@ import pytest
 
 from bot.chat.offline import running
 from bot.index.build import write_index
-from bot.models import Article, Citation, Facts, Mention, Person, SectorHit, Sentence
+from bot.index.query import Index
+from bot.models import Article, Citation, Facts, Figure, Mention, Person, SectorHit, Sentence
 from tests.conftest import ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
 
 SENTENCES = [
@@ -202,3 +203,37 @@ async def test_a_search_hitting_a_huge_sentence_renders_once_and_a_passage_of_it
     check_calls(bot.request.calls)
     check_callbacks_answered(bot)
 
+
+def many_articles(count: int) -> Facts:
+    articles, figures = [], []
+    for number in range(count):
+        sentence = f"Report {number}: the plant will add {number + 1} megawatts."
+        article = Article(
+            id=f"r{number}", file=f"r{number}.txt", outlet="Wire", date=dt.date(2024, 1, 1) + dt.timedelta(days=number),
+            title=f"Report {number}", url=None, text=sentence,
+            sentences=(Sentence(index=0, text=sentence, start=0, end=len(sentence)),), content_hash=f"c{number}",
+        )
+        articles.append(article)
+        figures.append(Figure(value=f"{number + 1} MW", unit="MW", about="new capacity",
+                              citations=[Citation.of(article, article.sentences[0])]))
+    return Facts(articles=articles, figures=list(reversed(figures)))
+
+
+async def test_sources_and_figures_list_a_bounded_number_and_say_how_many_there_are(tmp_path: Path) -> None:
+    """Every article and every figure were loaded, built and rendered on each /sources, /figures and ▶: at
+    10,000 articles that is thousands of pages for one answer."""
+    path = tmp_path / "many.sqlite3"
+    write_index(many_articles(150), path)
+    index = await Index.open(path)
+    try:
+        assert await index.figures(100) == (await index.figures())[:100]
+        assert [s.article for s in await index.sources(3)] == ["r149", "r148", "r147"]
+    finally:
+        await index.close()
+    bot = await make_bot(path)
+    async with running(bot.app):
+        sources = shown_text(await bot.user().send("/sources"))
+        figures = shown_text(await bot.user().send("/figures"))
+    assert "Sources (the newest 100 of 150 articles)" in sources and "Report 149" in sources
+    assert "Figures (the first 100 of 150)" in figures and "1 MW" in figures
+    assert not bot.errors

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import os
 from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message
+from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -46,6 +49,66 @@ SHORT_DESCRIPTION = "Cited answers from news articles: every fact with its sourc
 
 
 STOP_GRACE = 5.0  # seconds the updates still queued at a stop get to be answered; the rest are dropped
+CONCURRENT_UPDATES = 32  # updates of different chats handled at the same time
+
+
+class PerChatUpdates(BaseUpdateProcessor):
+    """Updates of different chats are handled at the same time (up to CONCURRENT_UPDATES), those of one chat
+    (or, for inline queries, of one user) one after the other, in order. PTB's default handles every update
+    after the previous one: one slow answer kept every other chat waiting.
+
+    An update waits for its chat's turn before it takes one of the places, so a chat that sends a hundred
+    messages does not take them all. Once `close()` is called, updates still waiting are dropped."""
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._turns: dict[object, tuple[asyncio.Lock, list[int]]] = {}
+        self.waiting = 0
+        self.closing = False
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        lock, users = self._turns.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        self.waiting += 1
+        started = False
+        try:
+            async with lock:
+                if not self.closing:
+                    self.waiting -= 1
+                    started = True
+                    await super().process_update(update, coroutine)
+        finally:
+            if not started:
+                self.waiting -= 1
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()  # dropped at a stop: never to be run
+            users[0] -= 1
+            if not users[0]:
+                self._turns.pop(key, None)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        self.closing = False
+
+    async def shutdown(self) -> None:
+        return None
+
+    def close(self) -> int:
+        """Drop the updates still waiting for their turn; how many they are."""
+        self.closing = True
+        return self.waiting
+
+
+def _chat_key(update: object) -> object:
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return ("chat", update.effective_chat.id)
+        if update.effective_user is not None:
+            return ("user", update.effective_user.id)
+    return None
 
 
 class CitebotApplication(Application):
@@ -61,10 +124,12 @@ class CitebotApplication(Application):
 
     async def _drain(self, grace: float) -> None:
         loop = asyncio.get_running_loop()
+        processor = self.update_processor
+        waiting = processor if isinstance(processor, PerChatUpdates) else None
         deadline = loop.time() + grace
-        while not self.update_queue.empty() and loop.time() < deadline:
+        while (not self.update_queue.empty() or (waiting is not None and waiting.waiting)) and loop.time() < deadline:
             await asyncio.sleep(0.05)
-        dropped = 0
+        dropped = waiting.close() if waiting is not None else 0
         while True:
             try:
                 self.update_queue.get_nowait()
@@ -95,6 +160,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(PerChatUpdates())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

@@ -42,6 +42,7 @@ SETTINGS = "settings"  # bot_data key
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
 INLINE_RESULTS = 10
+LISTED = 100  # articles in /sources, figures in /figures: a few dozen pages at most, whatever the index holds
 SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
@@ -214,9 +215,11 @@ async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
     if view == "q":
         return await rendered(render.search, await index.search(arg), arg)
     if view == "src":
-        return await rendered(render.sources, await index.sources())
+        stats = await index.stats()
+        return await rendered(render.sources, await index.sources(LISTED), stats.articles)
     if view == "f":
-        return await rendered(render.figures, await index.figures())
+        stats = await index.stats()
+        return await rendered(render.figures, await index.figures(LISTED), stats.figures)
     return None
 
 

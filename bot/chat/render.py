@@ -575,7 +575,8 @@ def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
     return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
 
 
-def sources(items: Sequence[Source]) -> Screen:
+def sources(items: Sequence[Source], total: int | None = None) -> Screen:
+    """The articles, newest first; `total` (how many there are in all) when `items` are only the newest."""
     if not items:
         return Screen(["No articles are indexed yet."])
     blocks = []
@@ -584,13 +585,19 @@ def sources(items: Sequence[Source]) -> Screen:
             f"📰 <b>{esc(source.title)}</b>\n{link(source.url, source.outlet)}, {source.date.isoformat()}"
             f" · {plural(source.facts, 'fact')}"
         )
-    return Screen(paginate(f"<b>Sources</b> ({plural(len(items), 'article')})", blocks), view="src")
+    if total is not None and total > len(items):
+        header = f"<b>Sources</b> (the newest {len(items)} of {plural(total, 'article')})"
+    else:
+        header = f"<b>Sources</b> ({plural(len(items), 'article')})"
+    return Screen(paginate(header, blocks), view="src")
 
 
-def figures(items: Sequence[Figure]) -> Screen:
+def figures(items: Sequence[Figure], total: int | None = None) -> Screen:
+    """The figures in the order they were first reported; `total` when `items` are only the first."""
     if not items:
         return Screen(["No figures in the articles yet."])
-    return Screen(paginate(f"<b>Figures</b> ({len(items)})", [figure_block(f) for f in items]), view="f")
+    count = f"the first {len(items)} of {total:,}" if total is not None and total > len(items) else f"{len(items)}"
+    return Screen(paginate(f"<b>Figures</b> ({count})", [figure_block(f) for f in items]), view="f")
 
 
 # ---------------------------------------------------------------- /start and friends
