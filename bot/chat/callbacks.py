@@ -86,7 +86,10 @@ def fit_arg(view: str, text: str) -> str:
 
 def parse(data: str | None) -> PageRef | Open | str | None:
     """A PageRef, an Open, NOOP, or None for data this bot never produced (stale, forged, garbage)."""
-    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+    try:
+        if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            return None
+    except UnicodeEncodeError:  # a lone surrogate: no client sends that, a forged update may
         return None
     if data == NOOP:
         return NOOP
