@@ -103,14 +103,25 @@ def _index(settings: Settings) -> int:
 
 
 def _export(settings: Settings) -> int:
-    from bot.index.build import SCHEMA_VERSION
+    from bot.index.build import SCHEMA_VERSION, NotAnIndex, check_replaceable
 
     db_path = Path(settings.db_path)
+    try:
+        check_replaceable(db_path)  # nor exported: someone else's database is not ours to print either
+    except NotAnIndex as error:
+        print(f"citebot: {error}", file=sys.stderr)
+        return 1
     if _schema_version(db_path) != SCHEMA_VERSION:
         code = _build(settings, summary_to=sys.stderr)  # stdout carries only the JSON document
         if code:
             return code
-    document = export_document(db_path)
+    try:
+        document = export_document(db_path)
+    except (sqlite3.Error, KeyError) as error:  # damaged past its header, or rows pointing at missing ones
+        print(
+            f"citebot: cannot read the index {db_path} ({error}); rebuild it with `citebot index`", file=sys.stderr
+        )
+        return 1
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

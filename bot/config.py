@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_SECRET = 16
+SECRET_TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET},256}}")
 
 
 class Settings(BaseSettings):
@@ -18,9 +22,10 @@ class Settings(BaseSettings):
     db_path: Path = Path("data/citebot.sqlite3")
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
-    webhook_port: int = 8443
+    webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_listen: str = "0.0.0.0"
     webhook_secret: SecretStr | None = None
+    webhook_max_body: int = Field(1_048_576, ge=4096, le=100 * 1_048_576)  # bytes of one webhook request
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")
@@ -35,6 +40,15 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _usable_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """What Telegram accepts as a secret token, and long enough to be one: the secret is redacted wherever it
+        occurs in a log line, so a short one (`abc`) would also blank out ordinary words."""
+        if value is not None and not SECRET_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError(f"must be {MIN_SECRET}-256 characters of A-Z a-z 0-9 _ - (e.g. `openssl rand -hex 32`)")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -56,7 +70,7 @@ def settings_error_message(error: ValidationError) -> str:
     for item in error.errors():
         field = str(item["loc"][0]) if item.get("loc") else "settings"
         reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
-        if field in _SECRET_SETTINGS:
+        if field in _SECRET_SETTINGS and item.get("type") != "value_error":  # our own checks never quote the value
             reason = "invalid value"
         problems.append(f"{field.upper()}: {reason}")
     return "bad setting " + "; ".join(problems) + " (see .env.example)"

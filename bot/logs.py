@@ -11,9 +11,11 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from urllib.parse import quote
 
-# Telegram bot tokens look like `123456789:AAH...` (a numeric bot id, a colon, 35 url-safe characters).
-TOKEN_PATTERN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
+# Telegram bot tokens look like `123456789:AAH...` (a numeric bot id, a colon, 35 url-safe characters); in a URL
+# the colon may be percent-encoded, once or more (`%3A`, `%253A`).
+TOKEN_PATTERN = re.compile(r"\d+(?::|%(?:25)*3[aA])[A-Za-z0-9_-]{20,}")
 REDACTED = "[REDACTED]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -21,11 +23,29 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _NOISY_LOGGERS = ("httpx", "httpcore", "hpack")
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with every exact secret and anything shaped like a bot token replaced by `[REDACTED]`."""
+def secret_forms(secrets: Iterable[str]) -> tuple[str, ...]:
+    """Every way a secret may be written into a log line: as it is, percent-encoded, and for a bot token also the
+    part after the colon alone (a URL may carry it as `/123456/AAH...`). Longest first, so no form is left half."""
+    forms: set[str] = set()
     for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
+        if not secret:
+            continue
+        forms.update({secret, quote(secret, safe=""), quote(quote(secret, safe=""), safe="")})
+        bot_id, colon, rest = secret.partition(":")
+        if colon and bot_id.isdigit() and len(rest) >= 20:
+            forms.add(rest)
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every secret (in any of its `secret_forms`) and anything shaped like a bot token replaced by
+    `[REDACTED]`."""
+    return _redact_forms(text, secret_forms(secrets))
+
+
+def _redact_forms(text: str, forms: tuple[str, ...]) -> str:
+    for form in forms:
+        text = text.replace(form, REDACTED)
     return TOKEN_PATTERN.sub(REDACTED, text)
 
 
@@ -34,21 +54,21 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self.secrets: tuple[str, ...] = tuple(s for s in secrets if s)
+        self.secrets: tuple[str, ...] = secret_forms(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a malformed %-format must not lose the record, nor leak the raw args
             message = f"{record.msg!r} (unformattable arguments)"
-        record.msg = redact(message, self.secrets)
+        record.msg = _redact_forms(message, self.secrets)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
+            record.exc_text = _redact_forms(record.exc_text, self.secrets)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info, self.secrets)
+            record.stack_info = _redact_forms(record.stack_info, self.secrets)
         return True
 
 
@@ -57,10 +77,10 @@ class RedactingFormatter(logging.Formatter):
 
     def __init__(self, fmt: str = LOG_FORMAT, secrets: Iterable[str] = ()) -> None:
         super().__init__(fmt)
-        self.secrets: tuple[str, ...] = tuple(s for s in secrets if s)
+        self.secrets: tuple[str, ...] = secret_forms(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secrets)
+        return _redact_forms(super().format(record), self.secrets)
 
 
 def _level_number(level: str | int) -> tuple[int, bool]:

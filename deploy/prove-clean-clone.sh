@@ -36,7 +36,7 @@ trap cleanup EXIT
 
 # Run a command in a shell that has none of citebot's settings, no active venv and no PYTHONPATH.
 settings=(BOT_TOKEN ADMIN_IDS SEEDS_DIR DB_PATH TELEGRAM_API_BASE_URL WEBHOOK_URL WEBHOOK_PORT WEBHOOK_SECRET
-          WEBHOOK_LISTEN LOG_LEVEL VIRTUAL_ENV PYTHONPATH PYTHONHOME PYTHONSTARTUP)
+          WEBHOOK_LISTEN WEBHOOK_MAX_BODY LOG_LEVEL VIRTUAL_ENV PYTHONPATH PYTHONHOME PYTHONSTARTUP)
 unset_args=()
 for name in "${settings[@]}"; do unset_args+=(-u "$name"); done
 clean() { env "${unset_args[@]}" "$@"; }

@@ -11,11 +11,18 @@ from pathlib import Path
 from tests.conftest import ROOT, SEEDS
 
 
-def run_console(stdin: str, db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DB_PATH": str(db_path), "SEEDS_DIR": str(SEEDS), "BOT_TOKEN": "", "ADMIN_IDS": ""}
-    return subprocess.run(
+def run_console(
+    stdin: str, db_path: Path, *args: str, seeds: Path = SEEDS, binary_in: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`citebot console ARGS` fed `stdin` (with `binary_in`, as Latin-1 bytes: any byte, valid UTF-8 or not)."""
+    env = {**os.environ, "DB_PATH": str(db_path), "SEEDS_DIR": str(seeds), "BOT_TOKEN": "", "ADMIN_IDS": ""}
+    result = subprocess.run(
         [sys.executable, "-m", "bot", "console", *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
+        input=stdin.encode("latin-1" if binary_in else "utf-8", "surrogatepass"), capture_output=True, cwd=ROOT,
+        env=env, timeout=120,
+    )
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
     )
 
 
@@ -53,3 +60,43 @@ def test_console_admin_flag_allows_reload(tmp_path: Path) -> None:
     result = run_console("/reload\n", db_path, "--json", "--admin", "--user-id", "77")
     record = json.loads(result.stdout.splitlines()[0])
     assert "Reloaded" in record["replies"][-1]["text"]
+
+
+def test_console_answers_every_line_even_after_lines_it_cannot_use(tmp_path: Path) -> None:
+    """INTERFACES.md promises `"replies": []` and an `"error"` for a line that cannot be used; the console used to
+    die on the first such line and lose everything after it."""
+    message = {"message_id": 1, "date": 0, "chat": {"id": 1001, "type": "private"},
+               "from": {"id": 1001, "is_bot": False, "first_name": "A"}}
+    unusable = [
+        '{"update_id": 1, "message": {}}',  # no date: PTB cannot make a Message of it
+        '{"update_id": "abc"}',
+        '{"update_id": 7, "callback_query": 5}',
+        '{"press": "\\ud83d"}',
+        json.dumps({"update_id": 8, "message": {**message, "text": "/frobnicate \ud83d",
+                                                 "entities": [{"type": "bot_command", "offset": 0, "length": 11}]}}),
+        '{"update_id": 9, "message": {"message_id": 2, "date": 0, "chat": {"id": 1001, "type": "private"}, '
+        '"text": "\\ud83d\\u0000 reversed \\u202e"}}',
+    ]
+    stdin = "\n".join([*unusable, "/who Patrushev"]) + "\n"
+    result = run_console(stdin, tmp_path / "citebot.sqlite3", "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(unusable) + 1
+    for record in records[:4]:
+        assert record["replies"] == [] and record["error"], record
+    assert "Nikolai Patrushev" in records[-1]["replies"][0]["text"]
+    readable = run_console("\xff\xfe garbled bytes\n" + stdin, tmp_path / "citebot.sqlite3", binary_in=True)
+    assert readable.returncode == 0 and "Traceback" not in readable.stderr, readable.stderr[-2000:]
+    assert "Nikolai Patrushev" in readable.stdout
+
+
+def test_console_without_seeds_or_a_writable_index_folder_says_why_in_one_line(tmp_path: Path) -> None:
+    unwritable = Path("/proc") if os.geteuid() == 0 else tmp_path / "read-only"  # root may write anywhere else
+    if unwritable != Path("/proc"):
+        unwritable.mkdir()
+        unwritable.chmod(0o555)
+    for db_path, seeds in ((unwritable / "citebot.sqlite3", SEEDS), (tmp_path / "i.sqlite3", tmp_path / "nowhere")):
+        result = run_console("/who Patrushev\n", db_path, seeds=seeds)
+        lines = [line for line in result.stderr.splitlines() if not line[:4].isdigit()]  # log lines start with a date
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert len(lines) == 1 and lines[0].startswith("citebot console: "), lines

@@ -118,6 +118,9 @@ async def test_deep_links_open_the_answer(chat_bot: ChatBot) -> None:
     assert "nuclear power plant" in text.casefold()
     text = shown_text(await chat_bot.user().send("/start who_nobody-at-all"))
     assert "no longer" in text and "Try one of these" in text
+    for payload in ("search_----", "search_", "search___-_"):  # no words to search for
+        text = shown_text(await chat_bot.user().send(f"/start {payload}"))
+        assert "No sentence matches" not in text and "Try one of these" in text, payload
 
 
 async def test_who_and_sector_without_arguments_explain_themselves_with_buttons(chat_bot: ChatBot) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.chat.offline import running
 from bot.index.build import write_index
-from bot.models import Article, Citation, Facts, Mention, Person, SectorHit, Sentence
+from bot.index.query import Index
+from bot.models import Article, Citation, Facts, Figure, Mention, Person, SectorHit, Sentence
 from tests.conftest import ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
 
 SENTENCES = [
@@ -131,3 +133,107 @@ async def test_the_search_button_under_nothing_found_turns_the_message_into_the_
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert "matching “megawatts”" in shown_text(calls) and "<b>megawatts</b>" in calls[1].text
     assert "▶" in [b["text"] for b in calls[1].buttons()]
+
+
+@pytest.mark.parametrize("refusal", ["message can't be edited", "message to edit not found"])
+async def test_a_button_under_a_message_that_cannot_be_edited_sends_the_page_anew(
+    long_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, refusal: str
+) -> None:
+    user = long_bot.user()
+    await user.send("/who Petrov")
+    do_request = long_bot.request.do_request
+
+    async def old_message(url: str, method: str, *args, **kwargs):
+        if url.endswith("/editMessageText"):
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}).encode()
+        return await do_request(url, method, *args, **kwargs)
+
+    monkeypatch.setattr(long_bot.request, "do_request", old_message)
+    caplog.set_level("INFO")
+    calls = await user.press("▶")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert "2/" in " ".join(b["text"] for b in calls[1].buttons())
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def one_giant_sentence(size: int = 2_000_000) -> Facts:
+    """An article whose first 'sentence' is `size` characters of "Word Word …" (a file with no sentence end),
+    then some ordinary ones."""
+    giant = ("Word " * (size // 5)).strip()
+    ordinary = [f"Word {i} of the ordinary kind, about cooperation in energy." for i in range(12)]
+    text = " ".join([giant, *ordinary])
+    sentences, position = [], 0
+    for number, sentence in enumerate([giant, *ordinary]):
+        start = text.index(sentence, position)
+        sentences.append(Sentence(index=number, text=sentence, start=start, end=start + len(sentence)))
+        position = start + len(sentence)
+    article = Article(
+        id="dump-1", file="dump-1.txt", outlet="Dump", date=dt.date(2025, 5, 2), title="A dump", url=None,
+        text=text, sentences=tuple(sentences), content_hash="h2",
+    )
+    return Facts(articles=[article])
+
+
+async def test_a_search_hitting_a_huge_sentence_renders_once_and_a_passage_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One 5 MB sentence made /search Word take 14 s, blocking every user, and re-rendered its 2,986 pages on
+    every ▶. The hit now quotes a passage, and ▶ takes its page from the answer rendered for page 1."""
+    from bot.chat import render
+
+    path = tmp_path / "dump.sqlite3"
+    write_index(one_giant_sentence(), path)
+    renders: list[str] = []
+    real_search = render.search
+
+    def counted(answer, arg=None):
+        renders.append(answer.query)
+        return real_search(answer, arg)
+
+    monkeypatch.setattr(render, "search", counted)
+    bot = await make_bot(path)
+    async with running(bot.app):
+        user = bot.user()
+        shown = await user.read_all("/search Word")
+    assert 1 < len(shown) <= 10 and renders == ["Word"]
+    text = shown_text(shown)
+    assert "(a passage: the sentence runs to 1,999,999 characters)" in text
+    assert text.count("Word ") < 20_000
+    assert not bot.errors
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)
+
+
+def many_articles(count: int) -> Facts:
+    articles, figures = [], []
+    for number in range(count):
+        sentence = f"Report {number}: the plant will add {number + 1} megawatts."
+        article = Article(
+            id=f"r{number}", file=f"r{number}.txt", outlet="Wire", date=dt.date(2024, 1, 1) + dt.timedelta(days=number),
+            title=f"Report {number}", url=None, text=sentence,
+            sentences=(Sentence(index=0, text=sentence, start=0, end=len(sentence)),), content_hash=f"c{number}",
+        )
+        articles.append(article)
+        figures.append(Figure(value=f"{number + 1} MW", unit="MW", about="new capacity",
+                              citations=[Citation.of(article, article.sentences[0])]))
+    return Facts(articles=articles, figures=list(reversed(figures)))
+
+
+async def test_sources_and_figures_list_a_bounded_number_and_say_how_many_there_are(tmp_path: Path) -> None:
+    """Every article and every figure were loaded, built and rendered on each /sources, /figures and ▶: at
+    10,000 articles that is thousands of pages for one answer."""
+    path = tmp_path / "many.sqlite3"
+    write_index(many_articles(150), path)
+    index = await Index.open(path)
+    try:
+        assert await index.figures(100) == (await index.figures())[:100]
+        assert [s.article for s in await index.sources(3)] == ["r149", "r148", "r147"]
+    finally:
+        await index.close()
+    bot = await make_bot(path)
+    async with running(bot.app):
+        sources = shown_text(await bot.user().send("/sources"))
+        figures = shown_text(await bot.user().send("/figures"))
+    assert "Sources (the newest 100 of 150 articles)" in sources and "Report 149" in sources
+    assert "Figures (the first 100 of 150)" in figures and "1 MW" in figures
+    assert not bot.errors

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import shutil
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from telegram import Update
 from telegram.error import TimedOut
 
 from bot.chat import handlers
-from bot.chat.offline import running
+from bot.chat.offline import running, wait_background
+from bot.chat.state import background_tasks, holder_of
+from bot.chat.telegram_limits import utf16_len
 from bot.index import build
 from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
 
@@ -148,3 +156,71 @@ async def test_a_missing_seeds_folder_fails_the_reload_in_plain_words(reload_bot
     assert "Reload failed: seeds folder not found" in shown_text([final]) and "still answering" in final.text
     assert "Error" not in final.text  # no Python class names
     assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_a_report_of_hundreds_of_skipped_files_fits_one_message(reload_bot: ChatBot) -> None:
+    """400 skipped files with long names made a 5,400-unit report (Telegram counts an emoji twice): the edit was
+    refused, and so was the report sent anew; the admin never learnt the result."""
+    seeds = reload_bot.settings.seeds_dir
+    for number in range(400):
+        (seeds / f"{'📰' * 30} clipping {number:03}.txt").write_text("no date header\n")
+    final = (await reload_bot.admin().send("/reload"))[-1]
+    assert final.method == "editMessageText" and "Reloaded" in final.text and "<b>2 articles</b>" in final.text
+    assert utf16_len(final.text) <= 4096 and "Skipped 400 files" in final.text
+    listed = final.text.count("\n• ")
+    assert 10 < listed < 400 and f"… and {400 - listed} more" in final.text
+
+
+async def test_two_reloads_in_one_batch_build_once(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Updates of one getUpdates batch are handled one after the other, the second before the first's rebuild
+    task has started: the lock must already be taken when the second asks."""
+    builds: list[Path] = []
+    real_build = build.build_index
+    monkeypatch.setattr(build, "build_index", lambda s, d, p=None: (builds.append(d), real_build(s, d, p))[1])
+    admin = reload_bot.admin()
+    for update in (admin.message_update("/reload"), admin.message_update("/reload")):
+        await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
+    await wait_background(reload_bot.app)
+    texts = [c.text or "" for c in reload_bot.request.calls if c.method in ("sendMessage", "editMessageText")]
+    assert len(builds) == 1
+    assert sum("already running" in t for t in texts) == 1 and sum("Reloaded" in t for t in texts) == 1
+    assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
+
+
+async def test_stopping_during_a_reload_does_not_wait_for_the_build(
+    reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that does not finish (a huge folder, a file that cannot be read to its end) kept SIGTERM waiting:
+    the Application waited for the rebuild task, which waited for the build."""
+    release = threading.Event()
+    real_build = build.build_index
+
+    def stuck_build(seeds_dir, db_path, progress=None):
+        release.wait(60)
+        return real_build(seeds_dir, db_path, progress)
+
+    monkeypatch.setattr(build, "build_index", stuck_build)
+    try:
+        update = reload_bot.admin().message_update("/reload")
+        await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
+        assert background_tasks(reload_bot.app)
+        await asyncio.wait_for(reload_bot.app.stop(), 15)
+        texts = [c.text or "" for c in reload_bot.request.calls if c.method == "editMessageText"]
+        assert texts and "interrupted" in texts[-1]
+        assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
+    finally:
+        release.set()
+
+
+async def test_leftovers_of_a_killed_build_are_removed_at_start(tmp_path: Path, seeds_db: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = [tmp_path / f"citebot.sqlite3.building-{int(dead.stdout)}-1", tmp_path / f"citebot.sqlite3.building-{os.getpid()}-7"]
+    alive = tmp_path / f"citebot.sqlite3.building-{os.getppid()}-3"  # another process's build, still running
+    for path in (*stale, alive):
+        path.write_bytes(b"half an index")
+    bot = await make_bot(db_path)
+    async with running(bot.app):
+        pass
+    assert not any(path.exists() for path in stale) and alive.exists()

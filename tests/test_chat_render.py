@@ -104,16 +104,37 @@ def test_long_answers_split_between_facts_with_stateless_page_buttons() -> None:
     assert callbacks.parse(screen.markup(2).inline_keyboard[0][-1].callback_data) == callbacks.PageRef("w", "ivan-petrov", 3)
 
 
+def person_citing(sentence: str) -> WhoAnswer:
+    person = Person(key="ivan-petrov", name="Ivan Petrov")
+    return WhoAnswer(status="found", query="Petrov", person=person, citations=[cite(sentence)])
+
+
 def test_a_sentence_longer_than_a_page_stays_whole_across_pages() -> None:
-    giant = "It is " + " ".join(f"word{i} & <more>" for i in range(900)) + "."
-    answer = SearchAnswer(query="word1", hits=[SearchHit(citation=cite(giant), terms=("word1",))])
-    screen = render.search(answer)
+    giant = "It is " + " ".join(f"word{i} & <more>" for i in range(400)) + "."  # 7,000 characters
+    screen = render.who(person_citing(giant))
     assert len(screen.pages) >= 2
     for page in screen.pages:
         assert len(page) <= LIMIT and not html_problems(page)
     header = html_to_text(screen.pages[0]).split("\n\n")[0]
     body = " ".join(html_to_text(page)[len(header) + 2 :] for page in screen.pages)
-    assert " ".join(body.split()).startswith(" ".join(giant.split()))  # nothing reworded or dropped
+    assert " ".join(giant.split()) in " ".join(body.split())  # nothing reworded or dropped
+
+
+def test_a_sentence_no_reader_would_page_through_is_quoted_as_a_passage() -> None:
+    """A 'sentence' of 2 MB (a file with no sentence end) made 2,986 pages of one quote, all rendered again on
+    every ▶. A fact's quote shows at most 8,000 characters of it, a search hit 1,000 around the matched word."""
+    giant = " ".join(f"word{i}" for i in range(250_000))
+    screen = render.who(person_citing(giant))
+    assert len(screen.pages) <= 4
+    shown = "".join(html_to_text(page) for page in screen.pages)
+    assert "word0 word1 word2" in shown and "word249999" not in shown
+    assert f"(a passage: the sentence runs to {len(giant):,} characters)" in shown
+    hit = render.search(SearchAnswer(query="word123456", hits=[SearchHit(citation=cite(giant), terms=("word123456",))]))
+    [page] = hit.pages
+    text = html_to_text(page)
+    assert "<b>word123456</b>" in page and "…word" in text and "word0 " not in text
+    passage = text.split("\n\n", 1)[1].split("\n")[0].strip("…")
+    assert passage in giant and 900 < len(passage) <= 1000  # verbatim, cut between words
 
 
 def test_organisation_lists_people_and_agreements_with_buttons() -> None:
@@ -248,8 +269,9 @@ def test_a_person_page_links_to_their_organisation_and_a_sector_page_back_to_all
 
 
 def test_inline_results_are_whole_quotes_with_citations_or_nothing() -> None:
-    giant = "word " * 1000
-    assert render.inline_quote(cite(giant)) is None
+    giant = "word " * 5000
+    message = render.inline_quote(cite(giant))  # a passage of it, which fits
+    assert message is not None and len(message) <= LIMIT and "the sentence runs to 25,000 characters" in message
     message = render.inline_quote(cite("A short fact."))
     assert message is not None and html_to_text(message).endswith("— Daily <Wire>, 2025-05-10")
     long_reports = [cite(f"Report {i} " + "x " * 700, article=f"a{i}") for i in range(3)]
@@ -282,7 +304,7 @@ def test_the_hard_cap_counts_emoji_twice_as_telegram_does() -> None:
     from bot.chat.telegram_limits import utf16_len
 
     giant = "🌊 " * 3000  # 6,000 characters in Python, 9,000 UTF-16 code units
-    screen = render.search(SearchAnswer(query="wave", hits=[SearchHit(citation=cite(giant))]))
+    screen = render.who(person_citing(giant))
     assert len(screen.pages) >= 3
     for page in screen.pages:
         assert utf16_len(page) <= LIMIT and not html_problems(page)

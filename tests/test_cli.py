@@ -156,3 +156,20 @@ def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capsys) -> N
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert err.startswith("citebot: bad setting ADMIN_IDS")
+
+
+def test_export_of_a_damaged_index_is_one_line(tmp_path: Path, capsys) -> None:
+    """The header (and so the schema version) intact, the pages behind it overwritten: the export said so in a
+    traceback."""
+    db = tmp_path / "i.sqlite3"
+    assert main(["index", "--seeds", str(SEEDS), "--db", str(db)]) == 0
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page * 2 :] = b"\xde\xad" * ((len(data) - page * 2) // 2)
+    db.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["export", "--db", str(db)]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.strip().splitlines()
+    assert line.startswith(f"citebot: cannot read the index {db}") and "citebot index" in line
+    assert captured.out == ""

@@ -4,16 +4,23 @@ lifecycle and the command menus. `citebot run`, `citebot console`, the tests and
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
+import json
 import logging
+import os
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message
+from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -24,8 +31,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.chat import commands, handlers
-from bot.chat.sending import ResendOnDroppedConnection
-from bot.chat.state import holder_of
+from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
+from bot.chat.state import background_tasks, holder_of, in_daemon_thread
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import plural
@@ -41,6 +48,101 @@ DESCRIPTION = (
 SHORT_DESCRIPTION = "Cited answers from news articles: every fact with its source sentence."
 
 
+STOP_GRACE = 5.0  # seconds the updates still queued at a stop get to be answered; the rest are dropped
+CONCURRENT_UPDATES = 32  # updates of different chats handled at the same time
+
+
+class PerChatUpdates(BaseUpdateProcessor):
+    """Updates of different chats are handled at the same time (up to CONCURRENT_UPDATES), those of one chat
+    (or, for inline queries, of one user) one after the other, in order. PTB's default handles every update
+    after the previous one: one slow answer kept every other chat waiting.
+
+    An update waits for its chat's turn before it takes one of the places, so a chat that sends a hundred
+    messages does not take them all. Once `close()` is called, updates still waiting are dropped."""
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._turns: dict[object, tuple[asyncio.Lock, list[int]]] = {}
+        self.waiting = 0
+        self.closing = False
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        lock, users = self._turns.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        self.waiting += 1
+        started = False
+        try:
+            async with lock:
+                if not self.closing:
+                    self.waiting -= 1
+                    started = True
+                    await super().process_update(update, coroutine)
+        finally:
+            if not started:
+                self.waiting -= 1
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()  # dropped at a stop: never to be run
+            users[0] -= 1
+            if not users[0]:
+                self._turns.pop(key, None)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        self.closing = False
+
+    async def shutdown(self) -> None:
+        return None
+
+    def close(self) -> int:
+        """Drop the updates still waiting for their turn; how many they are."""
+        self.closing = True
+        return self.waiting
+
+
+def _chat_key(update: object) -> object:
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return ("chat", update.effective_chat.id)
+        if update.effective_user is not None:
+            return ("user", update.effective_user.id)
+    return None
+
+
+class CitebotApplication(Application):
+    """PTB's Application, except that stopping takes at most STOP_GRACE seconds for what is queued: PTB answers
+    every queued update first (1,500 of them at Telegram's 30 a second took 46 s, past the deploy files' 30 s
+    grace), and waits for background tasks such as a /reload's build. Here the queue gets STOP_GRACE seconds,
+    the updates left are dropped (one WARNING line says how many), and background tasks are cancelled."""
+
+    async def stop(self) -> None:
+        if self.running:
+            await self._drain(STOP_GRACE)
+        await super().stop()
+
+    async def _drain(self, grace: float) -> None:
+        loop = asyncio.get_running_loop()
+        processor = self.update_processor
+        waiting = processor if isinstance(processor, PerChatUpdates) else None
+        deadline = loop.time() + grace
+        while (not self.update_queue.empty() or (waiting is not None and waiting.waiting)) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        dropped = waiting.close() if waiting is not None else 0
+        while True:
+            try:
+                self.update_queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            self.update_queue.task_done()
+            dropped += 1
+        if dropped:
+            log.warning("stopping: %s left unanswered", plural(dropped, "queued update"))
+        for task in background_tasks(self):
+            task.cancel()
+
+
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:
     """The bot as an Application. With `request` (e.g. an OfflineRequest) no network is ever used."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -52,16 +154,22 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         raise ValueError("BOT_TOKEN is not set; pass an offline request (citebot console) or set BOT_TOKEN")
     builder = (
         ApplicationBuilder()
+        .application_class(CitebotApplication)
         .token(token)
         .base_url(settings.telegram_api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(PerChatUpdates())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    else:  # real Telegram: queue sends within flood limits, retry a 429 after `retry_after`, resend a dropped send
-        builder = builder.rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
+    else:  # real Telegram: queue sends within flood limits, retry a 429 after `retry_after`, resend a lost send
+        builder = (
+            builder.request(BotApiRequest(connection_pool_size=256))
+            .get_updates_request(BotApiRequest(connection_pool_size=1))
+            .rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
+        )
     application = builder.build()
     application.bot_data[handlers.SETTINGS] = settings
     register_handlers(application, settings)
@@ -104,6 +212,10 @@ async def post_init(application: Application) -> None:
     then publish the command menus."""
     settings: Settings = application.bot_data[handlers.SETTINGS]
     db_path = Path(settings.db_path)
+    from bot.index.build import remove_leftovers
+
+    for leftover in remove_leftovers(db_path, ours_too=True):
+        log.info("removed %s, left by a build that was stopped", leftover.name)
     try:
         index = await Index.open(db_path)
     except IndexUnavailable as why:
@@ -118,21 +230,75 @@ async def _build_and_open(settings: Settings, db_path: Path) -> Index:
     from bot.index.build import build_index  # the ingest layer is only needed when there is something to build
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    report = await asyncio.to_thread(build_index, Path(settings.seeds_dir), db_path)
+    report = await in_daemon_thread(build_index, Path(settings.seeds_dir), db_path)
     log.info("built the index: %s, %s skipped", plural(report.articles, "article"), plural(len(report.skipped), "file"))
     return await Index.open(db_path)
 
 
 async def publish_menus(application: Application, settings: Settings) -> None:
+    """The public menu, each admin's menu with /reload, and the descriptions, each published on its own: menus
+    are a nicety, so a refusal (an admin who never wrote to the bot: "chat not found") is one WARNING line and
+    the rest still go out. Ids that had the admin menu and are no longer admins lose it again; who had it is
+    kept in a file beside the index, so that holds across restarts."""
     bot = application.bot
+    record = admin_menus_file(Path(settings.db_path))
+    had = _read_admin_menus(record)
+    have: set[int] = set()
+
+    async def attempt(what: str, call: Awaitable[object]) -> bool:
+        try:
+            await call
+        except TelegramError as error:
+            log.warning("could not %s: %s", what, error)
+            return False
+        return True
+
+    await attempt("publish the command menu", bot.set_my_commands(commands.bot_commands(), scope=BotCommandScopeDefault()))
+    for admin_id in sorted(settings.admin_ids):
+        menu = commands.bot_commands(include_admin=True)
+        if await attempt(f"publish the admin menu for {admin_id}", bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))):
+            have.add(admin_id)
+    for former in sorted(had - settings.admin_ids):
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(former))
+        except BadRequest as error:  # no such chat: there is no menu to take back
+            log.info("no admin menu to remove for %s: %s", former, error)
+        except TelegramError as error:
+            log.warning("could not remove the admin menu of %s, no longer an admin: %s", former, error)
+            have.add(former)  # try again at the next start
+        else:
+            log.info("removed the admin menu of %s, no longer an admin", former)
+    await attempt("publish the description", bot.set_my_description(DESCRIPTION))
+    await attempt("publish the short description", bot.set_my_short_description(SHORT_DESCRIPTION))
+    if have != had:
+        _write_admin_menus(record, have)
+
+
+def admin_menus_file(db_path: Path) -> Path:
+    """Where the ids that were given the admin menu are kept: beside the index, `<DB_PATH>.admin-menus.json`."""
+    return db_path.with_name(db_path.name + ".admin-menus.json")
+
+
+def _read_admin_menus(path: Path) -> set[int]:
     try:
-        await bot.set_my_commands(commands.bot_commands(), scope=BotCommandScopeDefault())
-        for admin_id in sorted(settings.admin_ids):
-            await bot.set_my_commands(commands.bot_commands(include_admin=True), scope=BotCommandScopeChat(admin_id))
-        await bot.set_my_description(DESCRIPTION)
-        await bot.set_my_short_description(SHORT_DESCRIPTION)
-    except TelegramError:  # menus are a nicety; the bot answers without them (e.g. an admin who never started it)
-        log.warning("could not publish the command menus", exc_info=True)
+        ids = json.loads(path.read_text(encoding="utf-8")).get("admin_menus", [])
+        return {int(i) for i in ids}
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        log.warning("ignoring %s, which cannot be read: %s", path, error)
+        return set()
+
+
+def _write_admin_menus(path: Path, ids: set[int]) -> None:
+    temp = path.with_name(path.name + f".{os.getpid()}")
+    try:
+        temp.write_text(json.dumps({"admin_menus": sorted(ids)}) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as error:
+        log.warning("could not record who has the admin menu in %s: %s", path, error)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 async def post_shutdown(application: Application) -> None:

@@ -86,7 +86,10 @@ def fit_arg(view: str, text: str) -> str:
 
 def parse(data: str | None) -> PageRef | Open | str | None:
     """A PageRef, an Open, NOOP, or None for data this bot never produced (stale, forged, garbage)."""
-    if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+    try:
+        if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            return None
+    except UnicodeEncodeError:  # a lone surrogate: no client sends that, a forged update may
         return None
     if data == NOOP:
         return NOOP
@@ -113,6 +116,7 @@ def parse_deep_link(payload: str) -> tuple[str, str] | None:
     kind, _, rest = payload.partition("_")
     if kind in ("who", "sector") and rest:
         return (kind, rest)
-    if kind == "search" and rest:
-        return ("search", " ".join(re.split(r"[-_]+", rest)).strip())
+    words = " ".join(re.split(r"[-_]+", rest)).strip()
+    if kind == "search" and words:  # `search_----` has no words: not a search
+        return ("search", words)
     return None

@@ -10,6 +10,7 @@ import asyncio
 import html
 import json
 import re
+import sqlite3
 import sys
 from typing import Any, TextIO
 
@@ -30,10 +31,21 @@ def main(args: Any, settings: Settings) -> int:
     settings = _apply_args(args, settings)
     user_id = getattr(args, "user_id", None) or DEFAULT_USER_ID
     chat_id = getattr(args, "chat_id", None)
+    from bot.index.build import BuildError
+    from bot.index.query import IndexUnavailable
+    from bot.ingest.pipeline import SeedsError
+
     try:
         return asyncio.run(_run(settings, user_id, chat_id, bool(getattr(args, "json", False)), sys.stdin, sys.stdout))
     except KeyboardInterrupt:
         return 130
+    except (SeedsError, BuildError, IndexUnavailable) as error:
+        print(f"citebot console: no index to answer from: {error}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as error:  # e.g. a DB_PATH in a folder that cannot be written
+        reason = getattr(error, "strerror", None) or error
+        print(f"citebot console: cannot open or build the index {settings.db_path}: {reason}", file=sys.stderr)
+        return 1
 
 
 def _apply_args(args: Any, settings: Settings) -> Settings:
@@ -66,16 +78,23 @@ async def _run(settings: Settings, user_id: int, chat_id: int | None, as_json: b
                 record: dict[str, Any] = {"input": line, "replies": [c.as_reply() for c in calls]}
                 if problem:
                     record["error"] = problem
-                print(json.dumps(record, ensure_ascii=False), file=stdout, flush=True)
+                _write(stdout, json.dumps(record, ensure_ascii=False), json.dumps(record))
             else:
-                if problem:
-                    print(f"(!) {problem}", file=stdout)
-                for call in calls:
-                    shown = readable(call)
-                    if shown:
-                        print(shown, file=stdout)
-                print(file=stdout, flush=True)
+                shown = [f"(!) {problem}"] if problem else []
+                shown += [text for text in map(readable, calls) if text]
+                _write(stdout, "\n".join(shown) + "\n" if shown else "")
     return 0
+
+
+def _write(stdout: TextIO, text: str, fallback: str | None = None) -> None:
+    """One answer and a newline, flushed. Text the output cannot encode (a lone surrogate that came in as
+    `\\ud83d`) is written escaped — as `fallback` (JSON with \\u escapes), or with backslash escapes."""
+    encoding = getattr(stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = fallback if fallback is not None else text.encode(encoding, "backslashreplace").decode(encoding)
+    print(text, file=stdout, flush=True)
 
 
 async def _handle(conversation: Conversation, line: str) -> tuple[list[ApiCall], str | None]:
@@ -93,7 +112,10 @@ async def _handle(conversation: Conversation, line: str) -> tuple[list[ApiCall],
                 return [], str(error)
         if "update_id" not in data:
             return [], 'a JSON line is either {"press": "TEXT"} or a whole Telegram Update (with update_id)'
-        return await conversation.feed(data), None
+        try:
+            return await conversation.feed(data), None
+        except Exception as error:  # a field missing or of the wrong type: PTB cannot make an Update of it
+            return [], f"not a usable Telegram Update: {type(error).__name__}: {error}"
     return await conversation.send(line), None
 
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import html
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -30,7 +31,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat import callbacks, commands, render
 from bot.chat.render import Button, Screen
-from bot.chat.state import IndexHolder, holder_of, track_background
+from bot.chat.state import IndexHolder, ScreenCache, holder_of, in_daemon_thread, track_background
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import WhoAnswer
@@ -41,7 +42,11 @@ SETTINGS = "settings"  # bot_data key
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
 INLINE_RESULTS = 10
+LISTED = 100  # articles in /sources, figures in /figures: a few dozen pages at most, whatever the index holds
 SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
+MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
 
 T = TypeVar("T")
 _sent_chars: contextvars.ContextVar[list[int]] = contextvars.ContextVar("sent_chars")
@@ -84,12 +89,34 @@ def _count_sent(text: str) -> None:
         _sent_chars.get()[0] += len(text)
 
 
+def clean(text: str, limit: int) -> str:
+    """What the user typed, made safe to work on: cut to `limit` characters before anything else looks at it,
+    unsafe characters replaced by spaces, whitespace collapsed."""
+    return " ".join(render.UNSAFE_CHARACTERS.sub(" ", text[: limit * 2]).split())[:limit].strip()
+
+
+def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
+    """The command's argument (`/who Ivan Petrov` → `Ivan Petrov`), cleaned and cut to `limit` characters."""
+    args = context.args or []
+    text, size = [], 0
+    for word in args:  # a 4 MB argument is not joined whole only to be cut
+        text.append(word)
+        size += len(word) + 1
+        if size > limit * 2:
+            break
+    return clean(" ".join(text), limit)
+
+
 def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.bot_data[SETTINGS]
 
 
 def holder(context: ContextTypes.DEFAULT_TYPE) -> IndexHolder:
     return holder_of(context.bot_data)
+
+
+def screens_of(context: ContextTypes.DEFAULT_TYPE) -> ScreenCache:
+    return holder_of(context.bot_data).screens
 
 
 async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
@@ -109,6 +136,8 @@ async def reply_screen(update: Update, screen: Screen, page: int = 1) -> Message
         return None
     text = screen.page(page)
     _count_sent(text)
+    if not isinstance(message, Message):  # a button under a message too old to be shown to the bot again
+        return await message.get_bot().send_message(message.chat.id, text, reply_markup=screen.markup(page))
     return await message.reply_text(text, reply_markup=screen.markup(page))
 
 
@@ -127,49 +156,70 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
     try:
         await query.edit_message_text(text, reply_markup=screen.markup(page))
     except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+        if "not modified" in str(error).lower():
+            return
+        # The message can no longer be edited (too old, deleted, or not the bot's): the page comes as a new one.
+        log.info("could not edit the message under a button (%s); sending the page anew", error)
+        if query.message is not None:
+            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=screen.markup(page))
 
 
 # ---------------------------------------------------------------- what each view shows
 
 
-async def who_screen(index: Index, answer: WhoAnswer) -> Screen:
+async def rendered(function: Callable[..., T], *args: Any) -> T:
+    """A render, off the event loop: a big answer takes long enough to keep every other chat waiting."""
+    return await asyncio.to_thread(function, *args)
+
+
+async def who_screen(index: Index, answer: WhoAnswer, screens: ScreenCache | None = None) -> Screen:
     """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
-    screen = render.who(answer)
+    screen = await rendered(render.who, answer)
     if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
-        by_key = await index.entity(screen.arg)
-        if by_key.status == "found":
-            screen = render.who(by_key)
+        return await view_screen(index, "w", screen.arg, screens) or screen
     return screen
 
 
-async def _who_by_name(index: Index, name: str) -> Screen:
-    return await who_screen(index, await index.who(name))
+async def _who_by_name(index: Index, name: str, screens: ScreenCache) -> Screen:
+    return await who_screen(index, await index.who(name), screens)
 
 
 async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
     """The first agreements of each status, headed with how many match in all."""
     items = await index.agreements(filter_text)
-    return render.agreements(items, filter_text, await index.agreement_counts(filter_text))
+    return await rendered(render.agreements, items, filter_text, await index.agreement_counts(filter_text))
 
 
-async def view_screen(index: Index, view: str, arg: str) -> Screen | None:
-    """Re-create a paginated answer from its callback data alone; None when it no longer exists."""
+async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | None = None) -> Screen | None:
+    """Re-create a paginated answer from its callback data alone; None when it no longer exists. With
+    `screens`, an answer rendered a moment ago (page 1, the previous ▶) is taken from there, not rendered
+    again: an answer of many pages costs one render, not one per page turned."""
+    cached = screens.get(index, view, arg) if screens is not None else None
+    if cached is not None:
+        return cached
+    screen = await _make_view(index, view, arg)
+    if screen is not None and screens is not None:
+        screens.put(index, view, arg, screen)
+    return screen
+
+
+async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
     if view == "w":
         answer = await index.entity(arg)
-        return render.who(answer) if answer.status == "found" else None
+        return await rendered(render.who, answer) if answer.status == "found" else None
     if view == "s":
         sector = await index.sector(arg or None)
-        return render.sector(sector) if sector.status != "unknown" else None
+        return await rendered(render.sector, sector) if sector.status != "unknown" else None
     if view == "a":
         return await agreements_screen(index, arg or None)
     if view == "q":
-        return render.search(await index.search(arg), arg)
+        return await rendered(render.search, await index.search(arg), arg)
     if view == "src":
-        return render.sources(await index.sources())
+        stats = await index.stats()
+        return await rendered(render.sources, await index.sources(LISTED), stats.articles)
     if view == "f":
-        return render.figures(await index.figures())
+        stats = await index.stats()
+        return await rendered(render.figures, await index.figures(LISTED), stats.figures)
     return None
 
 
@@ -189,16 +239,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if kind == "who":
                 answer = await index.entity(value)
                 if answer.status == "found":
-                    await reply_screen(update, await who_screen(index, answer))
+                    await reply_screen(update, await who_screen(index, answer, screens_of(context)))
                     return
             elif kind == "sector":
                 sector = await index.sector(value)
                 if sector.status == "found":
-                    await reply_screen(update, render.sector(sector))
+                    await reply_screen(update, await rendered(render.sector, sector))
                     return
             elif kind == "search":
                 arg = callbacks.fit_arg("q", value)
-                await reply_screen(update, render.search(await index.search(arg), arg))
+                screen = await view_screen(index, "q", arg, screens_of(context))
+                assert screen is not None
+                await reply_screen(update, screen)
                 return
         stats = await index.stats()
         examples = await _examples(index)
@@ -231,35 +283,39 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 @logged("who")
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    name = " ".join(context.args or [])
+    name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
-        if not name.strip():
+        if not name:
             await reply_screen(update, render.usage_who(index.best_known()))
             return
-        screen = await slow(update, context, _who_by_name(index, name))
+        screen = await slow(update, context, _who_by_name(index, name, screens_of(context)))
     await reply_screen(update, screen)
 
 
 @logged("sector")
 async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    name = " ".join(context.args or [])
+    name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
-    await reply_screen(update, render.sector(answer))
+        screen = None
+        if answer.status == "found" and answer.sector is not None:  # as its ▶ will ask for it
+            screen = await view_screen(index, "s", answer.sector.key, screens_of(context))
+    await reply_screen(update, screen or await rendered(render.sector, answer))
 
 
 @logged("agreements")
 async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    filter_text = callbacks.fit_arg("a", " ".join(context.args or [])) or None
+    filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
-        screen = await slow(update, context, agreements_screen(index, filter_text))
+        screen = await slow(update, context, view_screen(index, "a", filter_text or "", screens_of(context)))
+    assert screen is not None
     await reply_screen(update, screen)
 
 
 @logged("search")
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = " ".join(context.args or [])
-    if not text.strip():
+    text = argument(context, MAX_QUERY)
+    if not text:
         await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
                                  "In a private chat you can also just type the words.")
         return
@@ -270,15 +326,17 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Plain text in a private chat is a search; a name or sector it matches gets a button as well."""
     message = update.effective_message
-    if message is None or not message.text or not message.text.strip():
+    text = clean(message.text or "", MAX_QUERY) if message is not None else ""
+    if not text:
         return
-    await _search(update, context, message.text, suggest=True)
+    await _search(update, context, text, suggest=True)
 
 
 async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
     arg = callbacks.fit_arg("q", text)
     async with holder(context).use() as index:
-        screen = render.search(await slow(update, context, index.search(arg)), arg)
+        screen = await slow(update, context, view_screen(index, "q", arg, screens_of(context)))
+        assert screen is not None
         if suggest:
             shortcuts: list[Button] = []
             answer = await index.who(arg)
@@ -299,22 +357,24 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
 @logged("sources")
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        items = await index.sources()
-    await reply_screen(update, render.sources(items))
+        screen = await slow(update, context, view_screen(index, "src", "", screens_of(context)))
+    assert screen is not None
+    await reply_screen(update, screen)
 
 
 @logged("figures")
 async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        items = await index.figures()
-    await reply_screen(update, render.figures(items))
+        screen = await slow(update, context, view_screen(index, "f", "", screens_of(context)))
+    assert screen is not None
+    await reply_screen(update, screen)
 
 
 @logged("unknown")
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    word = (message.text or "").split()[0].split("@")[0] if message and message.text else "/?"
-    await reply_text(update, render.unknown_command(word[:40]))
+    word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
+    await reply_text(update, render.unknown_command(word))
 
 
 # ---------------------------------------------------------------- buttons
@@ -338,10 +398,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(parsed, callbacks.Open):
             if parsed.kind == "w":
                 answer = await index.entity(parsed.key)
-                screen = await who_screen(index, answer) if answer.status == "found" else None
+                screen = await who_screen(index, answer, screens_of(context)) if answer.status == "found" else None
             else:
                 found = await index.sector(parsed.key)
-                screen = render.sector(found) if found.status == "found" else None
+                screen = await rendered(render.sector, found) if found.status == "found" else None
             if screen is None:
                 await query.answer("That entry is no longer in the index. Try /who or /sector again.")
                 return
@@ -349,7 +409,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply_screen(update, screen)
             return
         assert isinstance(parsed, callbacks.PageRef)
-        screen = await view_screen(index, parsed.view, parsed.arg)
+        screen = await view_screen(index, parsed.view, parsed.arg, screens_of(context))
     if screen is None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
         return
@@ -372,7 +432,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     inline_query = update.inline_query
     if inline_query is None:
         return
-    text = " ".join(inline_query.query.split())
+    text = clean(inline_query.query, MAX_QUERY)
     help_button = InlineQueryResultsButton(text="How to use citebot", start_parameter="help")
     if not text:
         await inline_query.answer([], button=help_button, cache_time=300)
@@ -436,17 +496,27 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _refuse_reload(update)
         return
     index_holder = holder(context)
-    if index_holder.reload_lock.locked():
+    lock = index_holder.reload_lock
+    if lock.locked():
         await reply_text(update, "A reload is already running; its progress message will show the result.")
         return
-    log.info("reload started by admin %s", user.id if user else None)
-    settings = settings_of(context)
-    message = update.effective_message
-    assert message is not None
-    progress_message = await message.reply_text(f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…")
-    task = context.application.create_task(
-        _rebuild(context.application, progress_message, settings, index_holder), update=update
-    )
+    # Taken here, not in the rebuild task: a second /reload of the same batch is handled before that task starts.
+    await lock.acquire()
+    try:
+        log.info("reload started by admin %s", user.id if user else None)
+        settings = settings_of(context)
+        message = update.effective_message
+        assert message is not None
+        progress_message = await message.reply_text(
+            f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…"
+        )
+        task = context.application.create_task(
+            _rebuild(context.application, progress_message, settings, index_holder), update=update
+        )
+    except BaseException:
+        lock.release()
+        raise
+    task.add_done_callback(lambda _: lock.release())  # also when the task is cancelled before it ever ran
     track_background(context.application, update.update_id, task)
 
 
@@ -462,20 +532,24 @@ async def _refuse_reload(update: Update) -> None:
 
 
 async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
+    """Build, open and swap in the new index, reporting progress; the caller holds the reload lock until this
+    task is done."""
     from bot.index.build import BuildError, build_index
     from bot.ingest.pipeline import SeedsError
 
-    async with index_holder.reload_lock:
-        loop = asyncio.get_running_loop()
-        state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
+    loop = asyncio.get_running_loop()
+    state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
+    stopping = threading.Event()
 
-        def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
+    def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
+        if stopping.is_set():
+            raise BuildStopped("the bot is stopping")
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the bot has stopped
             loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
 
-        shown = progress_message.text_html or ""
-        build = asyncio.ensure_future(
-            asyncio.to_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
-        )
+    shown = progress_message.text_html or ""
+    build = in_daemon_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
+    try:
         while not build.done():
             await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
             if not build.done() and state["total"]:
@@ -483,24 +557,35 @@ async def _rebuild(application: Application, progress_message: Message, settings
                 if text != shown:
                     shown = text
                     await _edit_progress(progress_message, text)
-        try:
-            report = build.result()
-            new_index = await Index.open(Path(settings.db_path))
-        except (BuildError, SeedsError, IndexUnavailable) as error:
-            log.warning("reload failed: %s", error)
-            skipped = error.skipped if isinstance(error, BuildError) else []
-            await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
-            return
-        except Exception:
-            log.exception("reload failed")
-            await _edit_progress(
-                progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
-                final=True,
-            )
-            return
-        await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
-        log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
-        await _edit_progress(progress_message, render.reload_report(report), final=True)
+    except asyncio.CancelledError:  # the bot is stopping: the build ends at its next file, the old index stays
+        stopping.set()
+        build.cancel()  # nobody will look at its result
+        log.warning("reload interrupted: the bot is stopping; the index was not changed")
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(_edit_progress(progress_message, render.reload_interrupted()), 2.0)
+        raise
+    try:
+        report = build.result()
+        new_index = await Index.open(Path(settings.db_path))
+    except (BuildError, SeedsError, IndexUnavailable) as error:
+        log.warning("reload failed: %s", error)
+        skipped = error.skipped if isinstance(error, BuildError) else []
+        await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
+        return
+    except Exception:
+        log.exception("reload failed")
+        await _edit_progress(
+            progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
+            final=True,
+        )
+        return
+    await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
+    log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
+    await _edit_progress(progress_message, render.reload_report(report), final=True)
+
+
+class BuildStopped(Exception):
+    """Raised in the build thread, at its next file, when the bot stops during a /reload."""
 
 
 async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:
@@ -523,7 +608,11 @@ async def _edit_progress(progress_message: Message, text: str, final: bool = Fal
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log with the traceback, then tell the user something went wrong (never the details)."""
+    """Log with the traceback, then tell the user something went wrong (never the details). Fetching updates
+    failing (a 502, an HTML page, a dropped connection) is one WARNING line: PTB's polling retries it."""
+    if update is None and isinstance(context.error, TelegramError):
+        log.warning("fetching updates failed (%s); trying again", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -313,10 +313,11 @@ class Conversation:
     async def feed(self, update: dict[str, Any]) -> list[ApiCall]:
         """Process one raw update (plus the background work its handlers started); its API calls."""
         update_id = int(update["update_id"])
+        parsed = Update.de_json(update, self.app.bot)  # raises for what Telegram would never send
         self.fed.append(update)
         token = _current_update.set(update_id)
         try:
-            await self.app.process_update(Update.de_json(update, self.app.bot))
+            await self.app.process_update(parsed)
         finally:
             _current_update.reset(token)
         await wait_background(self.app, update_id)

@@ -4,7 +4,8 @@ Pages are sized for reading on a phone (about 1,800 visible characters or five q
 4096 characters stays the hard cap. Every interpolated value is escaped. Every quote is the exact sentence
 from the index, followed by its citation; pages are cut only between rendered facts. The one exception is a
 single fact longer than a whole message, which is cut between words with its tags closed and reopened — never
-reworded.
+reworded. A sentence longer than any reader would page through (over MAX_QUOTE_CHARS; SEARCH_QUOTE_CHARS for a
+search hit) is quoted as a verbatim passage of it, marked as such.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ STATUS_HEADINGS = {
     "initialled": "🖋 Initialled",
     "not concluded": "✖️ Not concluded",
 }
+# A quote shows at most this many characters of a sentence (a passage around the matched words beyond): a
+# sentence is rarely over a few hundred, and no reader pages through a 5 MB one. A search hit, which points at
+# a sentence rather than quoting a fact, shows less.
+MAX_QUOTE_CHARS = 8000
+SEARCH_QUOTE_CHARS = 1000
 MAX_ENTITY_BUTTONS = 8
 PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
 PREV, NEXT = "◀", "▶"
@@ -63,6 +69,27 @@ PREV, NEXT = "◀", "▶"
 def esc(value: object) -> str:
     """Escape a value for an HTML text node (quotes stay readable; they are harmless outside attributes)."""
     return html.escape(str(value), quote=False)
+
+
+ECHO_UNITS = 60  # what the user typed is quoted back in at most this many UTF-16 code units
+# Characters with no place in a query or an echo of one: C0/C1 controls (NUL …), direction overrides and isolates
+# (U+202E turns the rest of a line around), byte-order marks, and lone surrogates (which cannot even be encoded).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def echo(text: str, units: int = ECHO_UNITS) -> str:
+    """What the user typed, quoted back: one line without control or direction characters, at most `units`
+    UTF-16 code units as Telegram counts them (cut with "…", never inside a surrogate pair), escaped."""
+    text = " ".join(UNSAFE_CHARACTERS.sub(" ", text[: units * 2]).split())
+    if utf16_len(text) <= units:
+        return esc(text)
+    kept, size = [], 0
+    for char in text:
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > units - 1:
+            break
+        kept.append(char)
+    return esc("".join(kept).rstrip() + "…")
 
 
 @dataclass(frozen=True)
@@ -163,7 +190,8 @@ def split_html(text: str, limit: int) -> list[str]:
     stack: list[tuple[str, str]] = []  # (name, opening tag)
     out: list[str] = []
     length = 0
-    last_space: tuple[int, int, list[tuple[str, str]]] | None = None  # (index in out, length, stack copy)
+    # (index in out, length, stack copy, index in tokens) just after the last space of the piece being made
+    last_space: tuple[int, int, list[tuple[str, str]], int] | None = None
 
     def closing(tags: list[tuple[str, str]]) -> str:
         return "".join(f"</{name}>" for name, _ in reversed(tags))
@@ -175,15 +203,12 @@ def split_html(text: str, limit: int) -> list[str]:
         reserve = len(closing(stack)) + (len(f"</{tag.group(2)}>") if tag and not tag.group(1) else 0)
         if out and length + utf16_len(token) + reserve > limit:
             if last_space is not None and last_space[1] > limit // 3:
-                cut, _, cut_stack = last_space
-                rest = out[cut:]
+                cut, _, stack_at_cut, index = last_space  # the words after the space start the next piece
                 out = out[:cut]
-                stack_at_cut = cut_stack
             else:
-                rest, stack_at_cut = [], list(stack)
+                stack_at_cut = list(stack)
             pieces.append("".join(out).rstrip() + closing(stack_at_cut))
             reopened = [opening for _, opening in stack_at_cut]
-            tokens[index:index] = rest
             stack = list(stack_at_cut)
             out = list(reopened)
             length = sum(utf16_len(t) for t in out)
@@ -197,9 +222,9 @@ def split_html(text: str, limit: int) -> list[str]:
                 stack.append((tag.group(2).lower(), token))
         out.append(token)
         length += utf16_len(token)
-        if token.isspace():
-            last_space = (len(out), length, list(stack))
         index += 1
+        if token.isspace():
+            last_space = (len(out), length, list(stack), index)
     if out:
         pieces.append("".join(out))
     return [piece for piece in pieces if html_to_text(piece).strip()] or [text[:limit]]
@@ -231,9 +256,32 @@ _NOT_STATEMENTS = {"caption": "📷 Photo caption", "credit": "✍️ Credit", "
                    "dateline": "Dateline"}
 
 
-def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
-    """One sentence, verbatim, then every citation that reports it (each outlet's article once). A caption or
-    a credit line is shown as what it is, not quoted as if the article said it."""
+def excerpt(sentence: str, most: int, terms: Sequence[str] = ()) -> str:
+    """The sentence when it has at most `most` characters; else a verbatim passage of it of about that many,
+    around the first word of `terms` found (or from its start), cut between words and marked with "…"."""
+    if len(sentence) <= most:
+        return sentence
+    start = 0
+    words = [term for term in terms if term.strip()]
+    if words:
+        found = re.search("|".join(re.escape(term) for term in words), sentence, flags=re.IGNORECASE)
+        if found:
+            start = max(0, found.start() - most // 4)
+    end = min(len(sentence), start + most)
+    start = max(0, end - most)
+    if start > 0:
+        space = sentence.find(" ", start, start + 60)
+        start = space + 1 if space >= 0 else start
+    if end < len(sentence):
+        space = sentence.rfind(" ", end - 60, end)
+        end = space if space > start else end
+    return ("…" if start > 0 else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
+
+
+def _quote(group: Sequence[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """One sentence, verbatim, then every citation that reports it (each outlet's article once). A sentence
+    longer than `most` characters is quoted in part (`excerpt`), and says how long it is. A caption or a credit
+    line is shown as what it is, not quoted as if the article said it."""
     seen: set[tuple[str, str]] = set()
     lines = []
     for citation in group:
@@ -241,15 +289,20 @@ def _quote(group: Sequence[Citation], terms: Sequence[str] = ()) -> str:
         if marker not in seen:
             seen.add(marker)
             lines.append(citation_line(citation))
+    sentence = group[0].sentence
+    shown = excerpt(sentence, most, terms)
+    if shown is not sentence:
+        lines.append(f"<i>(a passage: the sentence runs to {len(sentence):,} characters)</i>")
     label = _NOT_STATEMENTS.get(getattr(group[0], "kind", "paragraph"))
     if label:
-        return f"<i>{label}:</i> {highlight(group[0].sentence, terms)}\n" + "\n".join(lines)
-    return f"<blockquote>{highlight(group[0].sentence, terms)}</blockquote>\n" + "\n".join(lines)
+        return f"<i>{label}:</i> {highlight(shown, terms)}\n" + "\n".join(lines)
+    return f"<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
 
 
-def quotes(citations: Iterable[Citation], terms: Sequence[str] = ()) -> str:
-    """Each distinct sentence once, verbatim, followed by every citation that reports it."""
-    return "\n".join(_quote(group, terms) for group in _by_sentence(citations))
+def quotes(citations: Iterable[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """Each distinct sentence once, verbatim (in part beyond `most` characters), followed by every citation
+    that reports it."""
+    return "\n".join(_quote(group, terms, most) for group in _by_sentence(citations))
 
 
 def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more: int = 0) -> str:
@@ -391,7 +444,7 @@ def _entity_buttons(refs: Iterable[tuple[str, str]], kind: str = "w", per_row: i
 def who(answer: WhoAnswer) -> Screen:
     if answer.status == "found" and (answer.person or answer.organization):
         return _who_found(answer)
-    query = esc(answer.query)
+    query = echo(answer.query)
     choices = _candidate_lines(answer.candidates)
     buttons = _entity_buttons((c.key, c.name) for c in answer.candidates)
     if answer.status == "ambiguous":
@@ -488,7 +541,7 @@ def sector(answer: SectorAnswer) -> Screen:
     if answer.status == "list":
         return sector_list(answer.known, "Sectors in the articles — tap one:")
     if answer.status == "unknown" or answer.sector is None:
-        intro = f"I don't know a sector called “{esc(answer.query)}”. These are the ones I know — tap one:"
+        intro = f"I don't know a sector called “{echo(answer.query)}”. These are the ones I know — tap one:"
         return sector_list(answer.known, intro)
     info = answer.sector
     header_lines = [f"🏭 <b>{esc(info.name[:1].upper() + info.name[1:])}</b>"]
@@ -535,13 +588,13 @@ def agreements(
     arg = filter_text or ""
     if not items:
         if filter_text:
-            text = f"No agreement matches “{esc(filter_text)}”. /agreements lists them all."
+            text = f"No agreement matches “{echo(filter_text)}”. /agreements lists them all."
         else:
             text = "No agreements in the articles yet."
         return Screen([text])
     shown = {status: sum(1 for a in items if a.status == status) for status in {a.status for a in items}}
     total = {status: max(count, (counts or {}).get(status, 0)) for status, count in shown.items()}
-    matching = f" matching “{esc(filter_text)}”" if filter_text else ""
+    matching = f" matching “{echo(filter_text)}”" if filter_text else ""
     everything = max(sum((counts or {}).values()), len(items))
     title = f"<b>Agreements</b>{matching} ({everything})"
     if everything > len(items):
@@ -565,17 +618,18 @@ def agreements(
 
 
 def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
-    query = esc(answer.query)
+    query = echo(answer.query)
     if not answer.hits:
         return Screen([f"No sentence matches “{query}”. Try fewer or different words, /who for a name or /sector for a topic."])
     found = plural(len(answer.hits), "sentence")
     header = f"🔎 {'top ' if answer.more else ''}<b>{found}</b> matching “{query}”"
     words = answer.query.split()
-    blocks = [quotes([hit.citation], hit.terms or words) for hit in answer.hits]
+    blocks = [quotes([hit.citation], hit.terms or words, SEARCH_QUOTE_CHARS) for hit in answer.hits]
     return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
 
 
-def sources(items: Sequence[Source]) -> Screen:
+def sources(items: Sequence[Source], total: int | None = None) -> Screen:
+    """The articles, newest first; `total` (how many there are in all) when `items` are only the newest."""
     if not items:
         return Screen(["No articles are indexed yet."])
     blocks = []
@@ -584,14 +638,20 @@ def sources(items: Sequence[Source]) -> Screen:
             f"📰 <b>{esc(source.title)}</b>\n{link(source.url, source.outlet)}, {source.date.isoformat()}"
             f" · {plural(source.facts, 'fact')}"
         )
-    return Screen(paginate(f"<b>Sources</b> ({plural(len(items), 'article')})", blocks), view="src")
+    if total is not None and total > len(items):
+        header = f"<b>Sources</b> (the newest {len(items)} of {plural(total, 'article')})"
+    else:
+        header = f"<b>Sources</b> ({plural(len(items), 'article')})"
+    return Screen(paginate(header, blocks), view="src")
 
 
-def figures(items: Sequence[Figure]) -> Screen:
-    """Figures with their sentences; a long list a line per figure, grouped by what kind of thing they measure."""
+def figures(items: Sequence[Figure], total: int | None = None) -> Screen:
+    """Figures in the order they were first reported, `total` when `items` are only the first; a long list a
+    line per figure, grouped by what kind of thing they measure."""
     if not items:
         return Screen(["No figures in the articles yet."])
-    title = f"<b>Figures</b> ({len(items)})"
+    count = f"the first {len(items)} of {total:,}" if total is not None and total > len(items) else f"{len(items)}"
+    title = f"<b>Figures</b> ({count})"
     if len(items) <= COMPACT_AFTER:
         return Screen(paginate(title, [figure_block(f) for f in items]), view="f")
     blocks: list[str] = []
@@ -635,7 +695,7 @@ def _fact_counts(counts: Stats | BuildReport) -> str:
 
 
 def unknown_command(command: str) -> str:
-    return f"I don't know the command {esc(command)}. /help lists what I can do."
+    return f"I don't know the command {echo(command, 40)}. /help lists what I can do."
 
 
 def usage_who(examples: Sequence[EntityRef] = ()) -> Screen:
@@ -673,63 +733,77 @@ def inline_agreement(agreement: Agreement) -> str | None:
 
 
 def inline_quote(citation: Citation, terms: Sequence[str] = ()) -> str | None:
-    return _whole(quotes([citation], terms))
+    return _whole(quotes([citation], terms, SEARCH_QUOTE_CHARS))
 
 
 def _whole(message: str) -> str | None:
     """The message when it fits one Telegram message; an inline result is never cut mid-quote."""
-    return message if len(message) <= LIMIT else None
+    return message if utf16_len(message) <= LIMIT else None
 
 
 # ---------------------------------------------------------------- /reload
 
+FILE_NAME_UNITS = 80  # of a skipped file's name in the reload report
+REASON_UNITS = 200  # of the reason it was skipped
+ARTICLE_ID_UNITS = 40  # of an added, changed or removed article's id
+
 
 def reload_progress(done: int, total: int, file_name: str) -> str:
-    return f"🔄 Rebuilding the index… read {done}/{total} files (last: <code>{esc(file_name)}</code>)"
+    return f"🔄 Rebuilding the index… read {done}/{total} files (last: <code>{echo(file_name, FILE_NAME_UNITS)}</code>)"
 
 
-def _skipped_lines(skipped: Sequence[Skipped]) -> list[str]:
-    return [f"• <code>{esc(item.file)}</code>: {esc(item.reason)}" for item in skipped]
+def reload_interrupted() -> str:
+    return "⏹ Reload interrupted: the bot is stopping. The previous index is unchanged; send /reload again later."
+
+
+def _item_line(item: Skipped) -> str:
+    return f"• <code>{echo(item.file, FILE_NAME_UNITS)}</code>: {echo(item.reason, REASON_UNITS)}"
 
 
 def reload_failed(error: str, skipped: Sequence[Skipped] = ()) -> str:
-    lines = [f"❌ Reload failed: {esc(error)}", "The previous index is still answering; nothing changed."]
-    if skipped:
-        lines += ["", f"<b>Skipped {plural(len(skipped), 'file')}</b>", *_skipped_lines(skipped)]
-    return _fit(lines)
+    head = [f"❌ Reload failed: {echo(error, 600)}", "The previous index is still answering; nothing changed."]
+    return _report(head, [(f"<b>Skipped {plural(len(skipped), 'file')}</b>", skipped)])
 
 
 def reload_report(report: BuildReport) -> str:
     """The summary of a successful reload: what is indexed now, what changed, what was skipped and why."""
-    lines = [
+    head = [
         f"✅ Reloaded: <b>{plural(report.articles, 'article')}</b>, {plural(report.sentences, 'sentence')}"
         f" in {report.seconds:.1f} s.",
         _fact_counts(report) + ".",
     ]
     for label, items in (("Added", report.added), ("Changed", report.changed), ("Removed", report.removed)):
-        listed = f" — {esc(', '.join(items[:20]))}{'…' if len(items) > 20 else ''}" if items else ""
-        lines.append(f"{label}: {plural(len(items), 'article')}{listed}")
-    if report.skipped:
-        lines += ["", f"<b>Skipped {plural(len(report.skipped), 'file')}</b>", *_skipped_lines(report.skipped)]
-    else:
-        lines.append("Skipped: none")
-    if report.warnings:
-        lines += ["", f"<b>Indexed with remarks ({len(report.warnings)})</b>", *_skipped_lines(report.warnings)]
-    return _fit(lines)
+        listed = ", ".join(echo(item, ARTICLE_ID_UNITS) for item in items[:20])  # 3 × 20 × 40 leave room below
+        listed = f" — {listed}{'…' if len(items) > 20 else ''}" if items else ""
+        head.append(f"{label}: {plural(len(items), 'article')}{listed}")
+    if not report.skipped:
+        head.append("Skipped: none")
+    return _report(head, [
+        (f"<b>Skipped {plural(len(report.skipped), 'file')}</b>", report.skipped),
+        (f"<b>Indexed with remarks ({len(report.warnings)})</b>", report.warnings),
+    ])
 
 
-def _fit(lines: Sequence[str]) -> str:
-    """A one-message status (the reload report) kept within the limit, cut between lines."""
-    text = "\n".join(lines)
-    if len(text) <= LIMIT:
-        return text
-    kept: list[str] = []
-    size = 0
-    for number, line in enumerate(lines):
-        more = f"… and {plural(len(lines) - number, 'more line')}"
-        if size + len(line) + 1 + len(more) > LIMIT:
-            kept.append(more)
+def _report(head: Sequence[str], sections: Sequence[tuple[str, Sequence[Skipped]]]) -> str:
+    """A one-message status (the reload report): the head, then each non-empty section's files with their
+    reasons for as long as the message has room, counted in UTF-16 units as Telegram does; a list that does
+    not fit ends with how many more there are ("… and 380 more")."""
+    lines = list(head)
+    size = utf16_len("\n".join(lines))
+    reserve = 40  # room for the "… and N more" line
+    for title, items in sections:
+        if not items:
+            continue
+        if size + utf16_len(title) + 2 + reserve > LIMIT:
             break
-        kept.append(line)
-        size += len(line) + 1
-    return "\n".join(kept)
+        lines += ["", title]
+        size += utf16_len(title) + 2
+        for number, item in enumerate(items):
+            line = _item_line(item)
+            if size + utf16_len(line) + 1 + reserve > LIMIT:
+                lines.append(f"<i>… and {len(items) - number} more</i>")
+                size += reserve
+                break
+            lines.append(line)
+            size += utf16_len(line) + 1
+    return "\n".join(lines)

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
+# PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
+APPLICATION_ID = 0x63697465
+# The tables that mark an index written before it carried APPLICATION_ID.
+_MARKER_TABLES = frozenset({"articles", "article_texts", "sentences", "sentences_fts", "entities", "aliases"})
 UNIT_SEPARATOR = "\x1f"  # joins an agreement's parties (and sectors) in one column
 Progress = Callable[[int, int, str], None]
 
@@ -40,6 +44,53 @@ class BuildError(Exception):
     def __init__(self, message: str, skipped: Iterable[Skipped] = ()) -> None:
         super().__init__(message)
         self.skipped = list(skipped)
+
+
+class NotAnIndex(BuildError):
+    """The index path holds a file that is not a citebot index; it is left as it is."""
+
+
+def is_index(db_path: Path) -> bool | None:
+    """Whether the file is a citebot index: True (its application_id, or an index written before it carried
+    one), False (anything else: another application's SQLite file, text, a folder), None (missing or empty: there
+    is nothing to lose). Reads the 100-byte header first, so a file that is not SQLite at all is never opened as
+    a database."""
+    path = Path(db_path)
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if not header:
+        return None
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return False
+    application_id = int.from_bytes(header[68:72], "big", signed=True)
+    if application_id == APPLICATION_ID:
+        return True
+    if application_id != 0:
+        return False
+    try:
+        with read_only(path) as con:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error:
+        return False
+    return _MARKER_TABLES <= tables
+
+
+def check_replaceable(db_path: Path) -> None:
+    """Raise NotAnIndex unless the index path is missing, empty, or a citebot index: whatever else is there
+    (a README given as --db, another application's database) is never overwritten."""
+    if is_index(db_path) is False:
+        path = Path(db_path)
+        what = "a folder" if path.is_dir() else "not a citebot index"
+        raise NotAnIndex(
+            f"{path} is {what}; refusing to replace it with the index (move it away or choose another DB_PATH)"
+        )
 
 
 class BuildReport(BaseModel):
@@ -110,6 +161,7 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
 
     started = time.perf_counter()
     db_path = Path(db_path)
+    check_replaceable(db_path)  # before the work, not only before the swap
     ingested: Ingested = ingest_folder(Path(seeds_dir), progress)
     facts: Facts = ingested.facts
     skipped = list(ingested.skipped)
@@ -152,6 +204,34 @@ def _count(db_path: Path, table: str) -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table is one of ours, not input
 
 
+def remove_leftovers(db_path: Path, *, ours_too: bool = False) -> list[Path]:
+    """Remove the temporary files (`<index>.building-<pid>-<thread>`) of builds whose process is gone, killed
+    mid-build; with `ours_too` also those of this process id (at start-up none of ours is running: a previous
+    process may have had the same id, as every container's first process has). What was removed."""
+    db_path = Path(db_path)
+    removed = []
+    for temp in db_path.parent.glob(f"{db_path.name}.building-*"):
+        pid = temp.name[len(db_path.name) + len(".building-") :].split("-", 1)[0]
+        if not pid.isdigit() or (int(pid) == os.getpid() and not ours_too) or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            temp.unlink()
+            removed.append(temp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # asked only with ours_too: not one of this process's builds
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
 def write_index(facts: Facts, db_path: Path) -> None:
     """Write `facts` to a temporary file beside `db_path`, validate it, then `os.replace` it over `db_path`.
 
@@ -159,6 +239,7 @@ def write_index(facts: Facts, db_path: Path) -> None:
     index is left as it was.
     """
     db_path = Path(db_path)
+    check_replaceable(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     # One temporary name per process and thread, so two reloads at once never write the same file.
     temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}-{threading.get_ident()}")
@@ -169,6 +250,7 @@ def write_index(facts: Facts, db_path: Path) -> None:
         _validate(temp, rows)
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
+        check_replaceable(db_path)  # something may have appeared there while the index was written
         os.replace(temp, db_path)
     except sqlite3.Error as error:
         temp.unlink(missing_ok=True)
@@ -432,6 +514,7 @@ def _write(rows: _Rows, path: Path) -> None:
         for table, sql in _INSERTS.items():
             con.executemany(sql, getattr(rows, table))
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
         con.execute("COMMIT")
         con.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
         con.execute("INSERT INTO agreements_fts (agreements_fts) VALUES ('optimize')")
@@ -442,6 +525,8 @@ def _write(rows: _Rows, path: Path) -> None:
 def _validate(path: Path, rows: _Rows) -> None:
     with read_only(path) as con:
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        if con.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise BuildError("the new index does not carry citebot's application_id")
         if version != SCHEMA_VERSION:
             raise BuildError(f"the new index has schema version {version}, expected {SCHEMA_VERSION}")
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
+from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
 from bot.ingest.lexicon import taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.models import (
@@ -157,6 +157,8 @@ class Index:
             return list(await cursor.fetchall())
 
     async def _load(self) -> None:
+        if (await self._rows("PRAGMA application_id"))[0][0] not in (0, APPLICATION_ID):  # 0: an older index
+            raise IndexUnavailable(f"{self.path} is another application's SQLite file, not a citebot index")
         version = (await self._rows("PRAGMA user_version"))[0][0]
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
@@ -591,17 +593,23 @@ class Index:
             query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit
         )
 
-    async def sources(self) -> list[Source]:
-        """Every article, newest first; `facts` counts the distinct entities, agreements and figures cited
-        from it plus its sector-tagged sentences."""
+    async def sources(self, limit: int | None = None) -> list[Source]:
+        """Every article (the first `limit`), newest first; `facts` counts the distinct entities, agreements and
+        figures cited from it plus its sector-tagged sentences. `stats().articles` says how many there are."""
+        newest = sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)[:limit]
         return [
             Source(article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts)
-            for a in sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+            for a in newest
         ]
 
-    async def figures(self) -> list[Figure]:
-        """Every figure with its citations, in the order of their first citation."""
+    async def figures(self, limit: int | None = None) -> list[Figure]:
+        """Every figure (the first `limit`) with its citations, in the order of their first citation.
+        `stats().figures` says how many there are."""
         rows = await self._rows("SELECT id, value, unit, about, variants FROM figures ORDER BY id")
+        if limit is not None and len(rows) > limit:
+            # Sentence ids run in (date, article, offset) order, so a figure's first cited sentence orders it.
+            first = dict(await self._rows("SELECT figure, sentence FROM figure_citations WHERE ord = 0"))
+            rows = sorted(rows, key=lambda row: first.get(row[0], 1 << 62))[:limit]
         cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [

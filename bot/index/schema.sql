@@ -1,4 +1,5 @@
 -- citebot index, schema version 2 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- build.py also sets PRAGMA application_id = APPLICATION_ID, which marks the file as a citebot index.
 -- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
 -- article id, position), so ordering by sentence id is chronological order.
 

@@ -230,9 +230,9 @@ def check_reply_markup(markup: Any) -> None:
 
 @dataclass
 class Fault:
-    """What goes wrong on one call: `kind` is "retry_after", "bad_gateway", "drop" or "delay"."""
+    """What goes wrong on one call."""
 
-    kind: str
+    kind: str  # "retry_after", "bad_gateway", "drop", "delay", "stall" or "html"
     seconds: float = 0.0
 
     @classmethod
@@ -250,6 +250,16 @@ class Fault:
     @classmethod
     def delay(cls, seconds: float) -> "Fault":
         return cls("delay", seconds)
+
+    @classmethod
+    def stall(cls, seconds: float) -> "Fault":
+        """Hold the request for `seconds` without answering, then drop it unhandled (a request lost on the way)."""
+        return cls("stall", seconds)
+
+    @classmethod
+    def html(cls) -> "Fault":
+        """Answer 200 with an HTML page instead of JSON (a captive portal, a misconfigured proxy)."""
+        return cls("html")
 
 
 @dataclass
@@ -636,6 +646,13 @@ class FakeBotAPI:
             return None
         if fault.kind == "drop":
             return await self._drop(call, request)
+        if fault.kind == "stall":
+            await asyncio.sleep(fault.seconds)
+            return await self._drop(call, request)
+        if fault.kind == "html":
+            call.status, call.description = 200, "an HTML page"
+            self._record(call)
+            return web.Response(status=200, text="<html><body>Welcome!</body></html>", content_type="text/html")
         if fault.kind == "retry_after":
             seconds = int(fault.seconds)
             error = ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})

@@ -113,7 +113,9 @@ def bot_env(api: FakeBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_PORT", "WEBHOOK_SECRET", "WEBHOOK_LISTEN", "ADMIN_IDS"}
+        if key not in {
+            "BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_PORT", "WEBHOOK_SECRET", "WEBHOOK_LISTEN", "WEBHOOK_MAX_BODY", "ADMIN_IDS",
+        }
     }
     env.update(
         BOT_TOKEN=TOKEN,

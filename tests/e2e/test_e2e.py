@@ -11,9 +11,10 @@ import socket
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from fake_bot_api import Call, FakeBotAPI, Fault
+from fake_bot_api import SECRET_HEADER, Call, FakeBotAPI, Fault
 from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
 
 from bot.chat import runner
@@ -114,6 +115,54 @@ def test_webhook_refuses_requests_without_the_secret(webhook_bot: BotProcess) ->
     assert api.post_to_webhook(forged, secret="wrong-secret") == 403
     say(api, USER_ID, "/start")  # handled after anything that got in before it
     assert not [c for c in api.calls_since(since) if c.params.get("chat_id") == ADMIN_ID], "a forged update was handled"
+
+
+def raw_post(url: str, headers: dict[str, str], body: bytes, wait: float = 10.0) -> tuple[int | None, float]:
+    """POST over a plain socket: the headers and then `body` (which may be shorter than the Content-Length
+    promised); the HTTP status the server answers with, if any within `wait` seconds, and how many of the
+    promised bytes the server had been sent by then."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as sock:
+        head = f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in headers.items()
+        )
+        sock.sendall(head.encode() + b"\r\n" + body)
+        answer = b""
+        try:
+            while b"\r\n" not in answer:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except socket.timeout:
+            return None, len(body)
+    match = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
+    return (int(match.group(1)) if match else None), len(body)
+
+
+def test_webhook_refuses_a_big_body_before_reading_it(webhook_bot: BotProcess) -> None:
+    """Two megabytes promised, one kilobyte sent: the answer comes at once, so the rest was never waited for,
+    let alone held in memory; with the secret a body over WEBHOOK_MAX_BODY (1 MB) is 413."""
+    url = webhook_bot.api.webhook["url"]
+    promise = {"Content-Type": "application/json", "Content-Length": str(2 * 1024 * 1024)}
+    assert raw_post(url, promise, b"{" + b" " * 1023)[0] == 403
+    assert raw_post(url, {**promise, SECRET_HEADER: "wrong-secret-of-sixteen"}, b" " * 1024)[0] == 403
+    assert raw_post(url, {**promise, SECRET_HEADER: WEBHOOK_SECRET}, b" " * 1024)[0] == 413
+    chunked = {"Content-Type": "application/json", "Transfer-Encoding": "chunked", SECRET_HEADER: WEBHOOK_SECRET}
+    piece = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+    status, _ = raw_post(url, chunked, piece * 20 + b"0\r\n\r\n")  # 1.3 MB without a length
+    assert status in (400, 413, None)
+    webhook_bot.assert_alive()
+    say(webhook_bot.api, USER_ID, "/who Patrushev", expect="Patrushev")
+
+
+def test_webhook_answers_a_body_that_is_no_update_with_400_in_one_line(webhook_bot: BotProcess) -> None:
+    url = webhook_bot.api.webhook["url"]
+    for body in (b"this is not json", b"[1, 2, 3]", b'{"update_id": "x", "message": 5}'):
+        headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), SECRET_HEADER: WEBHOOK_SECRET}
+        assert raw_post(url, headers, body)[0] == 400, body
+    say(webhook_bot.api, USER_ID, "/who Patrushev", expect="Patrushev")
+    assert "Traceback" not in webhook_bot.output()
 
 
 # ---------------------------------------------------------------------------------------------- conversation
@@ -280,6 +329,37 @@ def test_dropped_connection_on_a_reply_still_delivers_the_answer(bot: BotProcess
     bot.assert_alive()
 
 
+def test_a_502_on_a_reply_is_sent_once_more_and_arrives_once(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.bad_gateway())
+    since = api.mark()
+    reply = say(api, USER_ID, "/who Patrushev", expect="Patrushev")
+    failed, resent = replies_to(api, USER_ID, since)[:2]
+    assert failed.status == 502 and resent is reply and resent.params["text"] == failed.params["text"]
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [reply]
+    assert "Traceback" not in bot.output(), "a 502's HTML page is logged in one line"
+
+
+def test_two_502s_on_a_reply_end_in_one_apology_and_nothing_else(bot: BotProcess) -> None:
+    api = bot.api
+    api.inject("sendMessage", Fault.bad_gateway(), Fault.bad_gateway())
+    since = api.mark()
+    apology = say(api, USER_ID, "/who Patrushev", expect="Sorry")
+    time.sleep(1.0)  # anything else would come right after
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [apology]
+
+
+def test_a_reply_that_gets_no_answer_before_the_timeout_is_sent_once_more(polling_bot: BotProcess) -> None:
+    """The request is held past the bot's read timeout and then lost: the bot times out and sends it again.
+    (Polling only: a timeout costs the bot's whole read timeout, a few seconds.)"""
+    api = polling_bot.api
+    api.inject("sendMessage", Fault.stall(12.0))
+    since = api.mark()
+    reply = say(api, USER_ID, "/who Patrushev", expect="Patrushev")
+    assert [c for c in replies_to(api, USER_ID, since) if c.ok] == [reply]
+    assert "Sorry" not in shown(reply)
+
+
 def test_slow_answer_still_arrives(bot: BotProcess) -> None:
     api = bot.api
     api.inject("sendMessage", Fault.delay(2.0))
@@ -316,6 +396,31 @@ def test_sigint_stops_cleanly_too(tmp_path_factory: pytest.TempPathFactory) -> N
                 process.process.kill()
 
 
+def test_sigterm_with_1500_queued_updates_stops_within_its_grace(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """PTB answers every queued update before it stops, at Telegram's 30 a second: 1,500 took 46 s, past the
+    30 s the deploy files give before SIGKILL. The queue gets a few seconds; what is left is dropped, said in a
+    line."""
+    with FakeBotAPI(TOKEN) as api:
+        process = launch(api, tmp_path_factory.mktemp("queued"))
+        assert process.process is not None
+        try:
+            for _ in range(1500):
+                api.send_text(USER_ID, "/help")
+            api.wait_for_method("sendMessage", timeout=ANSWER_TIMEOUT, chat_id=USER_ID)  # answering has begun
+            time.sleep(1.0)  # by now all are fetched: 15 getUpdates of 100
+            process.process.send_signal(signal.SIGTERM)
+            assert process.process.wait(15) == 0  # generous: the bot's own bound is 9 s
+            output = process.output()
+            assert re.search(r"stopping: \d+ queued updates left unanswered", output), output[-3000:]
+            assert "citebot stopped cleanly" in output and "Traceback" not in output
+            answered = len([c for c in api.calls if c.method == "sendMessage" and c.ok])
+            assert 0 < answered < 1500
+        finally:
+            if process.process.poll() is None:
+                process.process.kill()
+                process.process.wait(5)
+
+
 def start_failing(api: FakeBotAPI, workdir_name: str, tmp_path_factory: pytest.TempPathFactory,
                   **env: str) -> tuple[BotProcess, str]:
     """Start `citebot run` with these settings, expect it to give up with exit code 1; returns it and its stderr."""
@@ -344,6 +449,16 @@ def test_unreachable_api_at_start_exits_1_in_one_line(tmp_path_factory: pytest.T
     assert "Traceback" not in output and TOKEN not in output and "stopped cleanly" not in output
     [line] = error_lines(stderr)
     assert "cannot reach the Telegram Bot API" in line and unreachable in line
+
+
+def test_a_bot_api_answering_html_at_start_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    with FakeBotAPI(TOKEN) as api:
+        api.inject("getMe", *[Fault.html()] * 3)
+        process, stderr = start_failing(api, "html-api", tmp_path_factory)
+    output = process.output()
+    assert "Traceback" not in output and TOKEN not in output
+    [line] = error_lines(stderr)
+    assert line.startswith("citebot run: cannot start: the Bot API's answer is not JSON") and "TELEGRAM_API_BASE_URL" in line
 
 
 def test_wrong_token_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.chat import runner
-from bot.chat.sending import ResendOnDroppedConnection
+from bot.chat.sending import ResendOnDroppedConnection, ServerError
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import REDACTED, DropRecords, RedactingFilter, RedactingFormatter, redact, setup_logging
 
@@ -52,6 +52,22 @@ def test_token_shapes_are_redacted() -> None:
     assert redact("odd secret here", ["odd secret"]) == f"{REDACTED} here"
 
 
+def test_encoded_tokens_are_redacted_too() -> None:
+    secret_part = TOKEN.split(":")[1]
+    lines = [
+        "POST https://bot.example.org/" + TOKEN.replace(":", "%3A") + "/hook",
+        "POST https://bot.example.org/" + TOKEN.replace(":", "%3a"),
+        "double " + TOKEN.replace(":", "%253A"),
+        "the secret part alone: /bot/" + secret_part,
+    ]
+    for line in lines:
+        assert secret_part not in redact(line, [TOKEN]) and REDACTED in redact(line, [TOKEN]), line
+    logger, stream = capture((TOKEN, "webhook-secret/with+odd=chars"))
+    logger.warning("url %s", "https://bot.example.org/" + TOKEN.replace(":", "%3A"))
+    logger.warning("secret %s", "webhook-secret%2Fwith%2Bodd%3Dchars")
+    assert secret_part not in stream.getvalue() and "odd" not in stream.getvalue()
+
+
 def test_records_are_redacted_in_message_args_and_exceptions() -> None:
     logger, stream = capture(("webhook-s3cret",))
     logger.info("HTTP Request: %s %s", "POST", f"http://127.0.0.1/bot{TOKEN}/sendMessage")
@@ -85,13 +101,19 @@ def test_run_without_token_names_the_console(capsys: pytest.CaptureFixture[str])
     assert "\n" not in err and "citebot console" in err and "BotFather" in err
 
 
+SECRET = "a-webhook-secret-of-32-characters"
+
+
 @pytest.mark.parametrize(
     ("url", "secret", "complaint"),
     [
         ("https://bot.example.org/hook", None, "WEBHOOK_SECRET"),
-        ("https://bot.example.org/hook", "has spaces", "WEBHOOK_SECRET"),
-        (f"https://bot.example.org/{TOKEN}", "fine", "token"),
-        ("bot.example.org/hook", "fine", "full URL"),
+        (f"https://bot.example.org/{TOKEN}", SECRET, "token"),
+        ("https://bot.example.org/" + TOKEN.replace(":", "%3A"), SECRET, "token"),
+        ("https://bot.example.org/" + TOKEN.replace(":", "%253a"), SECRET, "token"),
+        ("https://bot.example.org/hook/" + TOKEN.replace(":", "/"), SECRET, "token"),
+        ("https://bot.example.org/hook?t=" + TOKEN.replace("-", "%2D"), SECRET, "token"),
+        ("bot.example.org/hook", SECRET, "full URL"),
     ],
 )
 def test_run_refuses_unsafe_webhook_settings(
@@ -105,7 +127,7 @@ def test_run_refuses_unsafe_webhook_settings(
     )
     assert runner.run(settings) == 1
     err = capsys.readouterr().err.strip()
-    assert complaint in err and TOKEN not in err and "\n" not in err
+    assert complaint in err and TOKEN.split(":")[1] not in err and "%3A" not in err and "\n" not in err
 
 
 def test_webhook_path_comes_from_the_url() -> None:
@@ -132,6 +154,26 @@ def test_a_bad_setting_is_one_line_naming_the_variable(clean_env: pytest.MonkeyP
         load_settings()
     message = str(refused.value)
     assert "\n" not in message and "ADMIN_IDS" in message and "'me'" in message and "WEBHOOK_PORT" in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT"),  # would listen on 70000 % 65536 = 4464
+        ("WEBHOOK_PORT", "0", "WEBHOOK_PORT"),
+        ("WEBHOOK_SECRET", "abc", "WEBHOOK_SECRET: must be 16-256"),  # redacting "abc" would blank out words
+        ("WEBHOOK_SECRET", "has spaces in it, 32 characters", "WEBHOOK_SECRET"),
+    ],
+)
+def test_a_port_out_of_range_or_a_short_secret_is_a_bad_setting(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str, complaint: str
+) -> None:
+    clean_env.setenv("BOT_TOKEN", TOKEN)
+    clean_env.setenv(variable, value)
+    assert runner.run() == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("citebot run: bad setting") and complaint in err and "\n" not in err
+    assert value not in err or variable == "WEBHOOK_PORT"  # a secret is never echoed, even a bad one
 
 
 def test_token_status_tells_token_from_no_token_from_bad_settings(
@@ -210,13 +252,31 @@ async def test_a_second_drop_is_not_resent_again() -> None:
     assert calls == ["hello", "hello"]
 
 
+def timed_out(cause: Exception) -> TimedOut:
+    """What PTB's HTTPXRequest raises when httpx times out with `cause`."""
+    error = TimedOut()
+    error.__cause__ = cause
+    return error
+
+
 @pytest.mark.parametrize(
     "failure",
-    [TimedOut("Timed out"), dropped(httpx.ReadTimeout("read timed out")), BadRequest("Message is too long"),
-     NetworkError("Bad Gateway"), flood_limited()],
-    ids=["timed-out", "read-timeout", "bad-request", "bad-gateway", "retry-after"],
+    [timed_out(httpx.ReadTimeout("read timed out")), timed_out(httpx.ConnectTimeout("connect timed out")),
+     timed_out(httpx.PoolTimeout("pool timed out")), TimedOut("Timed out"),
+     ServerError("Bad Gateway (502) from the Bot API"), ServerError("Service Unavailable (503) from the Bot API")],
+    ids=["read-timeout", "connect-timeout", "pool-timeout", "timed-out", "bad-gateway", "unavailable"],
 )
-async def test_answers_and_timeouts_are_not_resent(failure: Exception) -> None:
+async def test_a_send_that_timed_out_or_got_a_5xx_is_sent_once_more(failure: Exception) -> None:
+    calls, callback = flaky(failure)
+    assert await send_through(ResendOnDroppedConnection(pause=0), callback) == {"text": "hello"}
+    assert calls == ["hello", "hello"]
+
+
+@pytest.mark.parametrize(
+    "failure", [BadRequest("Message is too long"), flood_limited(), NetworkError("Unknown error")],
+    ids=["bad-request", "retry-after", "other"],
+)
+async def test_final_answers_are_not_resent(failure: Exception) -> None:
     calls, callback = flaky(failure)
     with pytest.raises(type(failure)):
         await send_through(ResendOnDroppedConnection(pause=0), callback)
