@@ -266,6 +266,40 @@ def _person(found: SentenceEntities, sentence: Sentence, first: int, last: int, 
     return candidate
 
 
+def _bodies_sharing_of(sentence: Sentence, first: int) -> bool:
+    """'the Party, State, and Government of Việt Nam': bare capitalised bodies in a list that shares one
+    'of COUNTRY' name a country's leadership as a whole, not an organisation of it."""
+    tokens = sentence.tokens
+    k = first - 1
+    if k < 0 or tokens[k].low not in ("and", "&"):
+        return False
+    k -= 1
+    bare = 0
+    while k >= 0:
+        if tokens[k].text == ",":
+            k -= 1
+            continue
+        if tokens[k].is_cap and "not_name" in sentence.phrase_tags(k) and (k == 0 or not tokens[k - 1].is_cap):
+            bare += 1
+            k -= 1
+            continue
+        break
+    return bare >= 1 and (k < 0 or tokens[k].low == "the")
+
+
+_VERB_TAGS = frozenset({"function_word", "org_verb", "speech_verb", "not_name"})
+
+
+def _modifies_compound(sentence: Sentence, k: int) -> bool:
+    """Two lower-case nouns follow ('… vehicle production'): the name qualifies a compound, as a product's or
+    model's name does, rather than acting in the clause."""
+    tokens = sentence.tokens
+    if k + 1 >= len(tokens):
+        return False
+    return all(tokens[j].is_word and tokens[j].text.islower() and not _VERB_TAGS & sentence.phrase_tags(j).keys()
+               for j in (k, k + 1))
+
+
 def _org(found: SentenceEntities, sentence: Sentence, first: int, last: int, rule: str, **facts) -> OrgCandidate | None:
     name = _org_text(sentence, first, last)
     if not name or not any(c.isalpha() for c in name):
@@ -741,6 +775,9 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
                 if org_range:
                     first, last = org_range
             rule = "acronym" if "ACRONYM" in item.types else "org-head"
+            if _bodies_sharing_of(sentence, first):
+                found.fired.append(("collective-bodies", sentence.text[sentence.tokens[first].start : item.end]))
+                continue
             candidate = _org(found, sentence, first, last, rule, weak=rule == "acronym")
             if candidate is not None and before is not None and before.possessive and "COUNTRY" in before.types:
                 candidate.aliases.append(f"{before.text}'s {candidate.name}")  # 'Vietnam's Ministry of Health'
@@ -750,6 +787,9 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
             _org(found, sentence, item.first, item.last, "news-agency")
             continue
         if "NAME" in item.types and len(words) <= 2 and any(_camel(w) for w in words):
+            if _modifies_compound(sentence, item.last + 1):
+                found.fired.append(("brand-shape-modifier", item.text))  # 'GAZelle vehicle production': a model
+                continue
             _org(found, sentence, item.first, item.last, "brand-shape", weak=True)
 
 
