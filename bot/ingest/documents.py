@@ -52,6 +52,7 @@ class DocumentVocabulary:
     status_cues: tuple[tuple[str, tuple[str, ...]], ...]
     heading_documents: frozenset[str]
     heading_signed: frozenset[str]
+    statement_verbs: frozenset[str]  # a list item holding one states a fact ('Trade grew by 14%'), it names no document
 
 
 @cache
@@ -66,6 +67,7 @@ def vocab() -> DocumentVocabulary:
         status_cues=tuple((status, tuple(cues)) for status, cues in data["status_cues"]),
         heading_documents=frozenset(data["list_heading"]["documents"]),
         heading_signed=frozenset(data["list_heading"]["signed"]),
+        statement_verbs=frozenset(data["list_heading"]["statement_verbs"]),
     )
 
 
@@ -107,7 +109,8 @@ def find_documents(article: Article) -> list[DocumentCandidate]:
                 list_status[sentence.heading] = status
             status = list_status[sentence.heading]
             if status:
-                found.append(_bullet_document(sentence, status, words))
+                if _doc_type(sentence.text, words) or not _states_a_fact(sentence.text, words):
+                    found.append(_bullet_document(sentence, status, words))
                 continue
         if sentence.text.rstrip().endswith(":"):
             continue  # a list's opening line: its items are the documents
@@ -151,15 +154,24 @@ def _bullet_document(sentence: Sentence, status: str, words: DocumentVocabulary)
     )
 
 
+def _states_a_fact(text: str, words: DocumentVocabulary) -> bool:
+    return not words.statement_verbs.isdisjoint(re.findall(r"[a-z]+", text.lower()))
+
+
 def _doc_type(text: str, words: DocumentVocabulary) -> tuple[str, int, int] | None:
-    """The first singular document noun in text: (type, start, end)."""
-    low = text.lower()
-    best: tuple[str, int, int] | None = None
-    for phrase, kind in words.types:
-        match = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", low)
-        if match and (best is None or match.start() < best[1]):
-            best = (kind, match.start(), match.end())
-    return best
+    """The first singular document noun in text: (type, start, end); at one place, the longest phrase."""
+    table = _type_table(words.types)
+    match = table[0].search(text.lower())
+    return (table[1][match.group()], match.start(), match.end()) if match else None
+
+
+@cache
+def _type_table(types: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    kinds: dict[str, str] = {}
+    for phrase, kind in types:
+        kinds.setdefault(phrase, kind)
+    alternatives = "|".join(re.escape(p) for p in sorted(kinds, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), kinds
 
 
 @cache

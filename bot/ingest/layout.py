@@ -89,6 +89,18 @@ class Chrome:
     list_headers: tuple[str, ...]
     tag_headers: frozenset[str]
 
+    def phrase_in(self, low: str) -> bool:
+        return _any_of(self.phrases).search(low) is not None
+
+    def short_phrase_in(self, low: str) -> bool:
+        return _any_of(self.short_phrases).search(low) is not None
+
+
+@cache
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One scan for any of the phrases (as substrings, the way they are written in the data)."""
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+
 
 @cache
 def chrome() -> Chrome:
@@ -197,15 +209,15 @@ def is_chrome_line(line: str, main_script: str) -> str:
         return "menu"
     if ("©" in line or low.startswith("copyright")) and (len(words) <= 14 or _RIGHTS.search(line)):
         return "copyright"
-    if len(words) <= data.max_words and any(phrase in low for phrase in data.phrases):
+    if len(words) <= data.max_words and data.phrase_in(low):
         return "chrome phrase"
-    if len(words) <= data.short_max_words and any(phrase in low for phrase in data.short_phrases):
+    if len(words) <= data.short_max_words and data.short_phrase_in(low):
         return "chrome phrase"
     if not re.search(r"[^\W\d_]", line):
         return "no letters"
     if not line.isascii() and len(words) <= 40 and script(line) not in (main_script, "other"):
         return "other script"
-    if main_script == "latin" and len(words) >= 3 and _marked_share(line) > 0.2 and len(words) <= 40:
+    if main_script == "latin" and 3 <= len(words) <= 40 and not line.isascii() and _marked_share(line) > 0.2:
         return "other language"  # a Vietnamese, Turkish … line on an English page: a translated menu or caption
     if _run_together(line):
         return "run-together summary"

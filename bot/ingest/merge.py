@@ -126,10 +126,33 @@ def _parties(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str])
             parties = before[-1:] + parties
     else:
         parties = before if len(before) >= 2 else []
+    if not parties:
+        parties = _parties_after(doc, hits, org_names)
     if parties:
         return list(dict.fromkeys(parties))
     countries = list(dict.fromkeys(c for _, c in _countries(doc.sentence.text)))
     return countries if len(countries) >= 2 else []
+
+
+# 'An agreement on X was signed between A and B in the presence of …': the parties follow the verb
+_SIGNED_BETWEEN = re.compile(
+    r"[^,;]{0,40}?\b(?:signed|inked|concluded|initiall?ed|reached|agreed)\s+(?:between|by)\b", re.I)
+_CLAUSE_END = re.compile(r"[,;.]|\b(?:in the presence|during|on the sidelines|at the|witnessed|under)\b")
+
+
+def _parties_after(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str]) -> list[str]:
+    text = doc.sentence.text
+    verb = _SIGNED_BETWEEN.match(text, doc.span[1])
+    if not verb:
+        return []
+    start = verb.end()
+    stop = _CLAUSE_END.search(text, start)
+    end = stop.start() if stop else len(text)
+    named = [(s, org_names[key]) for key, s, e in hits if key in org_names and start <= s and e <= end]
+    if not named:
+        named = [(s, c) for s, c in _countries(text) if start <= s < end]
+    parties = [name for _, name in sorted(named)]
+    return parties if len(parties) >= 2 else []
 
 
 @lru_cache(maxsize=4096)

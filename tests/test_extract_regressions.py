@@ -1,0 +1,54 @@
+"""Bugs found on articles outside the seeds, each written as a short invented article: the extraction that was
+wrong, and what a reader of the article expects instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.ingest.pipeline import ingest_folder
+from bot.models import Facts
+
+
+def _facts(tmp_path: Path, body: str) -> Facts:
+    (tmp_path / "article.txt").write_text(" date 2025-03-04 Two countries sign documents\n" + body, encoding="utf-8")
+    return ingest_folder(tmp_path).facts
+
+
+def test_a_list_item_that_states_a_fact_is_not_an_agreement(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "Ministers of Freedonia and Sylvania met in the capital on Tuesday and signed several documents.\n"
+        "Documents signed:\n"
+        "- Agreement on joint research in agriculture between Freedonia Grain Corporation and Sylvania Seed Institute\n"
+        "- Healthcare investment platform to be created by Freedonia Development Fund\n"
+        "- Bilateral trade grew by 14% in 2024, reaching $10 billion\n"
+        "- Cooperation in offshore wind power is actively developing\n"
+    ))
+    titles = [a.title for a in facts.agreements]
+    assert any(t.startswith("Agreement on joint research in agriculture") for t in titles), titles
+    assert any(t.startswith("Healthcare investment platform") for t in titles), titles
+    assert not any("trade grew" in t or "is actively developing" in t for t in titles), titles
+
+
+def test_parties_after_a_passive_signed_between(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "An agreement on port logistics was signed between Freedonia Shipping Company (FSC) and Sylvania Rail "
+        "Group (SRG) in the presence of the two prime ministers.\n"
+    ))
+    (agreement,) = facts.agreements
+    assert agreement.parties == ["Freedonia Shipping Company", "Sylvania Rail Group"]
+
+
+def test_the_party_state_and_government_of_a_country_is_no_organisation(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "Director Ivan Korolev said he hoped the Party, State, and Government of Sylvania would continue to support "
+        "the company's projects in the country.\n"
+    ))
+    assert not any("Government of Sylvania" in o.name for o in facts.organizations), [o.name for o in facts.organizations]
+
+
+def test_a_model_name_before_a_compound_is_no_company(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "The two sides reviewed industrial projects. TruckMaster vehicle production in Sylvania is cited as a success "
+        "story of cooperation between the two countries.\n"
+    ))
+    assert "TruckMaster" not in {o.name for o in facts.organizations}
