@@ -52,3 +52,17 @@ def test_a_model_name_before_a_compound_is_no_company(tmp_path: Path) -> None:
         "story of cooperation between the two countries.\n"
     ))
     assert "TruckMaster" not in {o.name for o in facts.organizations}
+
+
+def test_a_sector_comes_from_what_a_sentence_says_not_from_a_descriptor_or_an_academys_field(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "Sylvanian oil company Nordvest will build a 900 MW offshore wind farm off the coast of Freedonia.\n"
+        "A cooperation agreement was signed between the Freedonia Academy of Public Finance and "
+        "Sylvania State University.\n"
+    ))
+    by_sentence: dict[str, set[str]] = {}
+    for hit in facts.sector_hits:
+        by_sentence.setdefault(hit.citation.sentence[:20], set()).add(hit.sector)
+    assert "renewables" in by_sentence["Sylvanian oil compan"] and "oil-and-gas" not in by_sentence["Sylvanian oil compan"]
+    (agreement,) = facts.agreements
+    assert "universities" in agreement.sectors and "banking-finance" not in agreement.sectors, agreement.sectors

@@ -64,13 +64,41 @@ def candidates_of(article: Article) -> ArticleCandidates:
         entities.append(found)
     tax = taxonomy()
     statements = [s for s in article.sentences if s.kind in STATEMENT_KINDS]
-    sectors = [(s.index, keys) for s in statements if (keys := tax.tag(s.text))]
+    masked = {s.index: _without_names(s.text, entities[s.index]) for s in article.sentences}
+    sectors = [(s.index, keys) for s in statements if (keys := tax.tag(masked[s.index]))]
     tagged = dict(sectors)
     documents = find_documents(article)
     for document in documents:
-        document.sectors = tax.tag(document.title) or tagged.get(document.sentence.index) or tax.tag(document.sentence.text)
+        text = masked.get(document.sentence.index, document.sentence.text)
+        start, end = document.span
+        title = text[start:end] if document.title in document.sentence.text[start:end] else document.title
+        document.sectors = tax.tag(title) or tagged.get(document.sentence.index) or tax.tag(text)
     figures = [(s.index, figure) for s in statements for figure in find_figures(s.text)]
     return ArticleCandidates(entities=entities, documents=documents, figures=figures, sectors=sectors)
+
+
+_HEAD = re.compile(r"([^\W\d_][\w’'-]*)(?=\s+of\b)")
+
+
+def _without_names(text: str, found: SentenceEntities) -> str:
+    """The sentence with its organisations' descriptors and the fields their names hold after 'of' blanked: a
+    sentence is about oil because it says so, not because it names 'Russian oil company X' ('… will build a wind
+    farm') or the 'Academy of National Economy'. The rest of a name stays: 'X University' is about universities."""
+    spans = []
+    for org in found.orgs:
+        if org.description:
+            at = text.rfind(org.description, max(0, org.start - len(org.description) - 3), org.start)
+            if at >= 0:
+                spans.append((at, at + len(org.description)))
+        head = _HEAD.search(text, org.start, org.end)  # what follows 'Academy of' is its field, not the sentence's
+        if head and head.end(1) < org.end:
+            spans.append((head.end(1), org.end))
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = "," + " " * (end - start - 1)  # a break, so the words either side make no phrase
+    return "".join(chars)  # as long as the sentence: a document's span reads the same stretch
 
 
 def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None = None) -> Facts:
