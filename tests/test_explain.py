@@ -54,6 +54,13 @@ def test_a_rule_that_matched_but_kept_nothing_is_shown_as_such(capsys) -> None:
     assert "name-apposition  'Ivan Dorokhov,'   (matched; made no candidate)" in out
 
 
+def test_small_words_show_no_tags_but_other_words_show_all(capsys) -> None:
+    _, out, _ = run(capsys, "MotoRex engine assembly doubled last year.")
+    assert "assembly/not_name," in out  # why the camel-case name before it still counts as a company
+    _, out, _ = run(capsys, "The output of Kestrel Holdings rose.")
+    assert " of " in out and "of/" not in out
+
+
 def test_rejections_say_why(capsys) -> None:
     _, out, _ = run(capsys, "The plant expanded TerraVolt vehicle production last year.")
     assert "rejected: brand-shape-modifier 'TerraVolt'" in out

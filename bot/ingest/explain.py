@@ -491,7 +491,7 @@ def as_json(report: SentenceReport | ArticleReport, all_sentences: bool = False)
     return data
 
 
-_QUIET_TAGS = frozenset({"function_word", "not_name", "opener"})  # on every small word; the JSON keeps them
+_QUIET_TAGS = frozenset({"function_word", "not_name", "opener"})  # not shown on small words; the JSON keeps them
 
 
 def render_items(items: list[ItemView]) -> str:
@@ -501,7 +501,8 @@ def render_items(items: list[ItemView]) -> str:
         if item.kind == "punct":
             parts.append(item.text)
         elif item.kind == "word":
-            tags = [tag for tag in item.tags if tag not in _QUIET_TAGS]
+            small_word = bool({"function_word", "opener"} & set(item.tags))  # 'the', 'in': their tags say little
+            tags = [tag for tag in item.tags if not (small_word and tag in _QUIET_TAGS)]
             parts.append(item.text + ("/" + ",".join(tags) if tags else ""))
         else:
             label = "/".join(item.types) or item.kind.upper()
