@@ -1,10 +1,11 @@
-"""The `citebot` command: run | index | export | console (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
+"""The `citebot` command: run | index | export | console | explain (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections import defaultdict
@@ -35,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user-id", type=int, help="who is talking")
     console.add_argument("--chat-id", type=int, help="in which chat")
     console.add_argument("--admin", action="store_true", help="make that user one of ADMIN_IDS")
+    explain = commands.add_parser(
+        "explain", help="show which extraction rules fired on a sentence or an article file, and what they found"
+    )
+    explain.add_argument("what", nargs="+", metavar="SENTENCE|FILE", help="a sentence (quoted, or as several words), or an article file")
+    explain.add_argument("--kind", default="paragraph", help="the block a sentence stands in: paragraph (default), "
+                         "caption, credit, byline, source, dateline, bullet, heading, standfirst")
+    explain.add_argument("--all", action="store_true", help="for a file: every sentence, not only those where something fired")
+    explain.add_argument("--json", action="store_true", help="one JSON document instead of text")
     return parser
 
 
@@ -44,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    if args.command == "explain":  # pure: no settings, no index
+        return _explain(args, parser)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -126,6 +137,50 @@ def _export(settings: Settings) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return 0
+
+
+def _explain(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`citebot explain SENTENCE|FILE`: a file when the one argument names a file, else the words as a sentence."""
+    from bot.ingest import explain
+    from bot.ingest.reader import ArticleError
+
+    if args.kind not in explain.SENTENCE_KINDS:
+        parser.error(f"--kind must be one of {', '.join(explain.SENTENCE_KINDS)}")
+    text = " ".join(args.what)
+    path = Path(args.what[0]) if len(args.what) == 1 else None
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    if path is not None and (path.is_file() or _looks_like_a_path(args.what[0])):
+        if not path.is_file():
+            print(f"citebot: no such file: {path}", file=sys.stderr)
+            return 1
+        try:
+            report = explain.explain_file(path)
+        except ArticleError as error:
+            print(f"citebot: {path} is not an article: {error}", file=sys.stderr)
+            return 1
+        except OSError as error:
+            print(f"citebot: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        if args.json:
+            sys.stdout.write(json.dumps(explain.as_json(report, args.all), ensure_ascii=False, indent=2) + "\n")
+        else:
+            sys.stdout.write(explain.render_article(report, args.all) + "\n")
+        return 0
+    if not text.strip():
+        print("citebot: nothing to explain (give a sentence or a file)", file=sys.stderr)
+        return 2
+    sentence = explain.explain_sentence(text, args.kind)
+    if args.json:
+        sys.stdout.write(json.dumps(explain.as_json(sentence), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(explain.render_sentence(sentence) + "\n")
+    return 0
+
+
+def _looks_like_a_path(word: str) -> bool:
+    """One word ending in .txt or holding a slash is meant as a file, even when there is none."""
+    return not any(c.isspace() for c in word) and (word.lower().endswith(".txt") or "/" in word or os.sep in word)
 
 
 def _schema_version(db_path: Path) -> int | None:

@@ -89,8 +89,9 @@ def is_heading(sentence: Sentence) -> bool:
     return sentence.kind == "heading" and sentence.text.endswith(":")
 
 
-def find_documents(article: Article) -> list[DocumentCandidate]:
-    """Every document of one article, in order, back-references folded into what they refer to (pure)."""
+def find_documents(article: Article, rejected: list[tuple[int, str, str]] | None = None) -> list[DocumentCandidate]:
+    """Every document of one article, in order, back-references folded into what they refer to (pure).
+    `rejected`, when given, collects (sentence index, reason, document noun) for nouns not taken (`citebot explain`)."""
     words = vocab()
     found: list[DocumentCandidate] = []
     sentences = article.sentences
@@ -115,7 +116,7 @@ def find_documents(article: Article) -> list[DocumentCandidate]:
         if sentence.text.rstrip().endswith(":"):
             continue  # a list's opening line: its items are the documents
         inherited = previous_status if _CONTINUES_LIST.match(sentence.text) else None
-        documents = _sentence_documents(sentence, words, inherited)
+        documents = _sentence_documents(sentence, words, inherited, rejected)
         if inherited and documents and previous is not None:
             for document in documents:
                 document.opener = previous  # 'Officials inked 17 memorandums …' is where their status comes from
@@ -233,7 +234,8 @@ def _clause_status(text: str, start: int, end: int, words: DocumentVocabulary) -
     return status_of(before[last + 1 :], words) or status_of(text, words)
 
 
-def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited: str | None) -> list[DocumentCandidate]:
+def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited: str | None,
+                        rejected: list[tuple[int, str, str]] | None = None) -> list[DocumentCandidate]:
     text = sentence.text
     if not _any_document().search(text):
         return []
@@ -250,8 +252,12 @@ def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited
         if plural and phrase not in words.plurals:
             end += 1 if low[end : end + 1] == "s" else 2
         if _NEAR_MISS.search(low[max(0, start - 25) : end]) and phrase == "agreement":
+            if rejected is not None:
+                rejected.append((sentence.index, "near-miss", text[start:end]))
             continue  # 'reached agreement on the need to …': an outcome of talks, not a document
         if low[max(0, start - 1) : start] == "(" or (phrase == "order" and (low[max(0, start - 3) : start] == "in " or not low[end:].startswith(" for"))):
+            if rejected is not None:
+                rejected.append((sentence.index, "repeat-or-idiom", text[start:end]))
             continue  # '(MoU)' repeats the document before it; 'in order to' is no order
         after = re.sub(r"^\s*\([^()]{1,12}\)", "", low[end:])  # 'a memorandum of understanding (MoU) to …'
         next_word = re.match(r"\W*([a-z]+)", after)
@@ -259,17 +265,25 @@ def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited
         if plural:
             # a plural is a document only with its own subject: 'documents on energy transition', not '24 documents'
             if not (next_word and next_word.group(1) in ("on", "for", "to", "regarding")) or _COUNT_BEFORE.search(low[:start]):
+                if rejected is not None:
+                    rejected.append((sentence.index, "plural-without-subject", text[start:end]))
                 continue
         modifier_start = _modifier_start(text, start)
         specific = has_subject or kind in words.genres or phrase in words.specific or _subject_modifier(text[modifier_start:start])
         if not specific:
+            if rejected is not None:
+                rejected.append((sentence.index, "no-subject", text[start:end]))
             continue  # "a concrete roadmap and …": no subject, not a specific document
         title_end = end + _clause_length(text[end:])
         title = _clean_title(text[modifier_start:title_end])
         if len(title.split()) < 2 and kind not in words.genres:
+            if rejected is not None:
+                rejected.append((sentence.index, "title-too-short", text[start:end]))
             continue
         status = _clause_status(text, modifier_start, title_end, words) or inherited
         if status is None:
+            if rejected is not None:
+                rejected.append((sentence.index, "no-status", text[start:end]))
             continue
         definite = bool(re.search(r"(?:^|\s)(?:the|this|that)\s+(?:[\w-]+\s+){0,3}$", low[:modifier_start])) or low[:modifier_start].endswith(("the ", "this "))
         spans.append((modifier_start, title_end))

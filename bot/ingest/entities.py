@@ -866,10 +866,13 @@ def _settle(found: SentenceEntities) -> None:
             overlapping = next((p for p in people if p.start <= candidate.start < p.end or candidate.start <= p.start < candidate.end), None)
             if overlapping is not None:
                 if candidate.weak or (overlapping.role and not candidate.role):
+                    found.fired.append(("dropped-overlapping-person", candidate.name))
                     continue
                 if overlapping.weak or (candidate.role and not overlapping.role):
                     people.remove(overlapping)
+                    found.fired.append(("dropped-overlapping-person", overlapping.name))
                 else:
+                    found.fired.append(("dropped-overlapping-person", candidate.name))
                     continue
             people.append(candidate)
             continue
@@ -899,13 +902,16 @@ def _settle(found: SentenceEntities) -> None:
         inside_person = any(s <= candidate.start and candidate.end <= e for s, e in person_spans)
         overlaps_person = any(s < candidate.end and candidate.start < e for s, e in person_spans)
         if inside_person or (overlaps_person and candidate.weak):
+            found.fired.append(("dropped-inside-person", candidate.name))
             continue
         if any(s <= candidate.start and candidate.end <= e for s, e in place_spans):
+            found.fired.append(("dropped-inside-place", candidate.name))
             continue
         if candidate.rule != "org-nested" and any(
             o.start <= candidate.start and candidate.end <= o.end and (o.end - o.start) > (candidate.end - candidate.start)
             for o in found.orgs if o.rule not in ("org-nested",) and not o.weak
         ):
+            found.fired.append(("dropped-part-of-longer-name", candidate.name))
             continue  # a piece of a longer name found in the same place
         same = next((o for o in orgs if o.start == candidate.start and o.end == candidate.end), None)
         if same is not None:
