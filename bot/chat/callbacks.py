@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.index.query import DIGEST_PREFIX, key_digest
+from bot.text import DIGEST_PREFIX, key_digest
 
 MAX_CALLBACK_BYTES = 64
 MAX_REF_BYTES = 40  # an entity key longer than this travels as its digest, leaving room for `p:w:999:`

@@ -22,7 +22,6 @@ from bot.chat import callbacks
 from bot.chat.telegram_limits import html_to_text, utf16_len
 from bot.index.build import BuildReport
 from bot.ingest.lexicon import taxonomy
-from bot.ingest.names import fold
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -39,6 +38,7 @@ from bot.models import (
     WhoAnswer,
     plural,
 )
+from bot.text import FUNCTION_WORDS, TOKEN, fold
 
 LIMIT: int = MessageLimit.MAX_TEXT_LENGTH  # the hard cap of one message
 PAGE_BUDGET = 1800  # visible characters a page aims at: a screen or two on a phone
@@ -179,13 +179,13 @@ def paginate(
     return pages
 
 
-_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")
+_HTML_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")
 
 
 def split_html(text: str, limit: int) -> list[str]:
     """Cut HTML into pieces of at most `limit` UTF-16 code units at whitespace, never inside a tag or an entity;
     tags open at a cut are closed at the end of one piece and reopened at the start of the next."""
-    tokens = _TOKEN.findall(text)
+    tokens = _HTML_TOKEN.findall(text)
     pieces: list[str] = []
     stack: list[tuple[str, str]] = []  # (name, opening tag)
     out: list[str] = []
@@ -321,9 +321,6 @@ def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more:
     return f"{text}\n<i>…and {others}:</i> {listed}" + (f" and {unlisted} more" if unlisted > 0 else "")
 
 
-_STOPWORDS = frozenset("a an and are as at be by for from in is it of on or the to with".split())
-_WORD = re.compile(r"\w+")
-
 
 def highlight(sentence: str, terms: Sequence[str]) -> str:
     """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive).
@@ -333,7 +330,7 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
     wanted = {w for term in terms for w in fold(term).split() if w}
     if not wanted:
         return esc(sentence)
-    words = list(_WORD.finditer(sentence))
+    words = list(TOKEN.finditer(sentence))
 
     def matches(folded: str) -> bool:
         return any(folded == w or (len(w) >= 3 and folded.startswith(w)) for w in wanted)
@@ -341,7 +338,7 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
     strength = []  # 2: a matched content word, 1: a matched function word, 0: no match
     for match in words:
         folded = fold(match.group())
-        strength.append(0 if not folded or not matches(folded) else 1 if folded in _STOPWORDS else 2)
+        strength.append(0 if not folded or not matches(folded) else 1 if folded in FUNCTION_WORDS else 2)
     bold = [False] * len(words)
     for i, level in enumerate(strength):
         bold[i] = level == 2
