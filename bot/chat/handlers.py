@@ -174,7 +174,7 @@ async def rendered(function: Callable[..., T], *args: Any) -> T:
 
 async def who_screen(index: Index, answer: WhoAnswer, screens: ScreenCache | None = None) -> Screen:
     """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
-    screen = await rendered(render.who, answer)
+    screen = await rendered(render.who, answer, index.sector_names())
     if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
         return await view_screen(index, "w", screen.arg, screens) or screen
     return screen
@@ -187,7 +187,8 @@ async def _who_by_name(index: Index, name: str, screens: ScreenCache) -> Screen:
 async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
     """The first agreements of each status, headed with how many match in all."""
     items = await index.agreements(filter_text)
-    return await rendered(render.agreements, items, filter_text, await index.agreement_counts(filter_text))
+    counts = await index.agreement_counts(filter_text)
+    return await rendered(render.agreements, items, filter_text, counts, index.sector_names())
 
 
 async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | None = None) -> Screen | None:
@@ -206,10 +207,10 @@ async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | 
 async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
     if view == "w":
         answer = await index.entity(arg)
-        return await rendered(render.who, answer) if answer.status == "found" else None
+        return await rendered(render.who, answer, index.sector_names()) if answer.status == "found" else None
     if view == "s":
         sector = await index.sector(arg or None)
-        return await rendered(render.sector, sector) if sector.status != "unknown" else None
+        return await rendered(render.sector, sector, index.sector_names()) if sector.status != "unknown" else None
     if view == "a":
         return await agreements_screen(index, arg or None)
     if view == "q":
@@ -244,7 +245,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             elif kind == "sector":
                 sector = await index.sector(value)
                 if sector.status == "found":
-                    await reply_screen(update, await rendered(render.sector, sector))
+                    await reply_screen(update, await rendered(render.sector, sector, index.sector_names()))
                     return
             elif kind == "search":
                 arg = callbacks.fit_arg("q", value)
@@ -300,7 +301,9 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         screen = None
         if answer.status == "found" and answer.sector is not None:  # as its ▶ will ask for it
             screen = await view_screen(index, "s", answer.sector.key, screens_of(context))
-    await reply_screen(update, screen or await rendered(render.sector, answer))
+        if screen is None:
+            screen = await rendered(render.sector, answer, index.sector_names())
+    await reply_screen(update, screen)
 
 
 @logged("agreements")
@@ -401,7 +404,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 screen = await who_screen(index, answer, screens_of(context)) if answer.status == "found" else None
             else:
                 found = await index.sector(parsed.key)
-                screen = await rendered(render.sector, found) if found.status == "found" else None
+                screen = await rendered(render.sector, found, index.sector_names()) if found.status == "found" else None
             if screen is None:
                 await query.answer("That entry is no longer in the index. Try /who or /sector again.")
                 return
@@ -467,7 +470,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             first = answer.citations[0].sentence if answer.citations else ""
             add(f"w:{entity.key}", entity.name, detail or first, render.inline_entity(answer))
         for agreement in await index.agreements(text, limit=3):
-            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement))
+            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement, index.sector_names()))
         hits = await index.search(text, limit=INLINE_RESULTS)
         for hit in hits.hits:
             citation = hit.citation

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -21,7 +22,6 @@ from telegram.constants import MessageLimit
 from bot.chat import callbacks
 from bot.chat.telegram_limits import html_to_text, utf16_len
 from bot.index.build import BuildReport
-from bot.ingest.lexicon import taxonomy
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -64,6 +64,7 @@ SEARCH_QUOTE_CHARS = 1000
 MAX_ENTITY_BUTTONS = 8
 PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
 PREV, NEXT = "◀", "▶"
+NO_NAMES: Mapping[str, str] = MappingProxyType({})
 
 
 def esc(value: object) -> str:
@@ -360,20 +361,22 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
     return "".join(out)
 
 
-def sector_name(key: str) -> str:
-    """A sector's display name (`banking and finance`), for a taxonomy key (`banking-finance`)."""
-    sector = taxonomy().sectors.get(key)
-    return sector.name if sector else key.replace("-", " ")
+def sector_name(key: str, names: Mapping[str, str] = NO_NAMES) -> str:
+    """A sector's display name (`banking and finance`) for its key (`banking-finance`), from the names the
+    index holds (`Index.sector_names`)."""
+    return names.get(key) or key.replace("-", " ")
 
 
-def agreement_block(agreement: Agreement, with_status: bool = True, most: int = BLOCK_QUOTES) -> str:
+def agreement_block(
+    agreement: Agreement, with_status: bool = True, most: int = BLOCK_QUOTES, sector_names: Mapping[str, str] = NO_NAMES
+) -> str:
     details = [esc(agreement.type.capitalize())]
     if with_status:
         details.append(esc(agreement.status))
     if agreement.parties:
         details.append("parties: " + esc(", ".join(agreement.parties)))
     if agreement.sectors:
-        details.append("sectors: " + esc(", ".join(sector_name(key) for key in agreement.sectors)))
+        details.append("sectors: " + esc(", ".join(sector_name(key, sector_names) for key in agreement.sectors)))
     lines = [f"📄 <b>{esc(agreement.title)}</b>", "<i>" + " · ".join(details) + "</i>"]
     if agreement.citations:
         lines.append(capped_quotes(agreement.citations, most, agreement.more_sources))
@@ -438,9 +441,9 @@ def _entity_buttons(refs: Iterable[tuple[str, str]], kind: str = "w", per_row: i
 # ---------------------------------------------------------------- /who
 
 
-def who(answer: WhoAnswer) -> Screen:
+def who(answer: WhoAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> Screen:
     if answer.status == "found" and (answer.person or answer.organization):
-        return _who_found(answer)
+        return _who_found(answer, sector_names)
     query = echo(answer.query)
     choices = _candidate_lines(answer.candidates)
     buttons = _entity_buttons((c.key, c.name) for c in answer.candidates)
@@ -479,7 +482,7 @@ def _candidate_lines(candidates: Sequence[EntityRef]) -> str:
     return "\n" + "\n".join(lines)
 
 
-def _who_found(answer: WhoAnswer) -> Screen:
+def _who_found(answer: WhoAnswer, sector_names: Mapping[str, str]) -> Screen:
     rows: list[list[Button]] = []
     if answer.person:
         entity = answer.person
@@ -507,7 +510,7 @@ def _who_found(answer: WhoAnswer) -> Screen:
     if answer.people:
         blocks += _people_blocks(answer.people)
         rows += _entity_buttons((p.key, p.name) for p in answer.people)
-    blocks += _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
+    blocks += _with_heading("<b>Agreements</b>", [agreement_block(a, sector_names=sector_names) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
     said = [c for c in answer.citations if c.sentence not in shown]
     blocks += _with_heading(
@@ -534,7 +537,7 @@ def _distinct(citations: Iterable[Citation]) -> list[str]:
 # ---------------------------------------------------------------- /sector
 
 
-def sector(answer: SectorAnswer) -> Screen:
+def sector(answer: SectorAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> Screen:
     if answer.status == "list":
         return sector_list(answer.known, "Sectors in the articles — tap one:")
     if answer.status == "unknown" or answer.sector is None:
@@ -546,7 +549,7 @@ def sector(answer: SectorAnswer) -> Screen:
         header_lines.append("Includes: " + ", ".join(f"{esc(s.name)} ({s.count})" for s in answer.subsectors))
     rows = _entity_buttons(((s.key, f"{s.name} ({s.count})") for s in answer.subsectors if s.count), kind="s", per_row=3)
     rows.append([Button("🏭 All sectors", callbacks.page_data("s", "", 1))])
-    blocks = _with_heading("<b>Agreements</b>", [agreement_block(a) for a in answer.agreements])
+    blocks = _with_heading("<b>Agreements</b>", [agreement_block(a, sector_names=sector_names) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
     said = [c for c in answer.citations if c.sentence not in shown]
     blocks += _with_heading(
@@ -578,7 +581,10 @@ def sector_list(known: Sequence[SectorInfo], intro: str) -> Screen:
 
 
 def agreements(
-    items: Sequence[Agreement], filter_text: str | None = None, counts: Mapping[str, int] | None = None
+    items: Sequence[Agreement],
+    filter_text: str | None = None,
+    counts: Mapping[str, int] | None = None,
+    sector_names: Mapping[str, str] = NO_NAMES,
 ) -> Screen:
     """Agreements grouped by status. `counts` (status → how many match in all) tells a capped list from a
     whole one: "Signed (25 of 412)"."""
@@ -607,7 +613,7 @@ def agreements(
             continue
         count = f"{shown[status]} of {total[status]}" if total[status] > shown[status] else f"{shown[status]}"
         heading = f"<b>{esc(STATUS_HEADINGS.get(status, status.capitalize()))}</b> ({count})"
-        render = agreement_line if compact else (lambda a: agreement_block(a, with_status=False))
+        render = agreement_line if compact else (lambda a: agreement_block(a, with_status=False, sector_names=sector_names))
         blocks += _with_heading(heading, [render(a) for a in group])
     if compact:
         return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="a", arg=arg)
@@ -718,12 +724,12 @@ def inline_entity(answer: WhoAnswer) -> str | None:
     return _whole(head + "\n" + quotes(answer.citations[:1]))
 
 
-def inline_agreement(agreement: Agreement) -> str | None:
+def inline_agreement(agreement: Agreement, sector_names: Mapping[str, str] = NO_NAMES) -> str | None:
     """The agreement with as many of its quotes (up to BLOCK_QUOTES) as one message holds whole."""
     if not agreement.citations:
         return None
     for most in range(BLOCK_QUOTES, 0, -1):
-        message = _whole(agreement_block(agreement, most=most))
+        message = _whole(agreement_block(agreement, most=most, sector_names=sector_names))
         if message is not None:
             return message
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -202,6 +202,7 @@ class Index:
             key: SectorInfo(key=key, name=name, parent=parent, count=count)
             for key, name, parent, count in await self._rows("SELECT key, name, parent, count FROM sectors ORDER BY ord")
         }
+        self._sector_names: dict[str, str] = {key: info.name for key, info in self._sectors.items()}
 
         counts = dict(  # sentence ids are 1..n: max(id) is their count without reading the table
             await self._rows(
@@ -327,6 +328,11 @@ class Index:
 
     async def stats(self) -> Stats:
         return self._stats
+
+    def sector_names(self) -> Mapping[str, str]:
+        """Sector key → the name answers show for it (`banking-finance` → `banking and finance`), for every sector
+        an answer of this index can carry."""
+        return self._sector_names
 
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
