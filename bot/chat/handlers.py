@@ -14,7 +14,7 @@ import html
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -130,15 +130,19 @@ async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitab
     return await task
 
 
-async def reply_screen(update: Update, screen: Screen, page: int = 1) -> Message | None:
+async def reply_screen(
+    update: Update, screen: Screen, page: int = 1, lead: Sequence[Sequence[Button]] = ()
+) -> Message | None:
+    """Send one page of a screen; `lead` are button rows for this reply only (see Screen.markup)."""
     message = update.effective_message
     if message is None:
         return None
     text = screen.page(page)
+    markup = screen.markup(page, lead)
     _count_sent(text)
     if not isinstance(message, Message):  # a button under a message too old to be shown to the bot again
-        return await message.get_bot().send_message(message.chat.id, text, reply_markup=screen.markup(page))
-    return await message.reply_text(text, reply_markup=screen.markup(page))
+        return await message.get_bot().send_message(message.chat.id, text, reply_markup=markup)
+    return await message.reply_text(text, reply_markup=markup)
 
 
 async def reply_text(update: Update, text: str) -> None:
@@ -255,10 +259,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 return
         stats = await index.stats()
         examples = await _examples(index)
-    screen = render.start(stats, examples, context.bot.first_name or "citebot")
-    if context.args and payload is None or (payload and payload[0] in ("who", "sector")):
-        screen.pages[0] = "That link points to something I no longer hold.\n\n" + screen.pages[0]
-    await reply_screen(update, screen)
+    stale_link = bool(context.args and payload is None or (payload and payload[0] in ("who", "sector")))
+    await reply_screen(update, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
 
 
 async def _examples(index: Index) -> list[Button]:
@@ -340,21 +342,8 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
     async with holder(context).use() as index:
         screen = await slow(update, context, view_screen(index, "q", arg, screens_of(context)))
         assert screen is not None
-        if suggest:
-            shortcuts: list[Button] = []
-            answer = await index.who(arg)
-            if answer.status == "found" and (entity := answer.person or answer.organization):
-                data = callbacks.open_data("w", entity.key)
-                if data:
-                    shortcuts.append(Button(f"👤 {entity.name}" if answer.person else f"🏢 {entity.name}", data))
-            found = await index.sector(arg)
-            if found.status == "found" and found.sector:
-                data = callbacks.open_data("s", found.sector.key)
-                if data:
-                    shortcuts.append(Button(f"🏭 {found.sector.name}", data))
-            if shortcuts:
-                screen.rows.insert(0, shortcuts)
-    await reply_screen(update, screen)
+        shortcuts = render.shortcuts(await index.who(arg), await index.sector(arg)) if suggest else ()
+    await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
 
 
 @logged("sources")

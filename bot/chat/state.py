@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -40,7 +39,7 @@ class ScreenCache:
         if entry is None or index is not self.current:
             return None
         self._screens.move_to_end(key)
-        return _copy(entry[0])
+        return entry[0]
 
     def put(self, index: object, view: str, arg: str, screen: Screen) -> None:
         size = sum(len(page) for page in screen.pages)
@@ -49,7 +48,7 @@ class ScreenCache:
         key = (id(index), view, arg)
         if key in self._screens:
             self._size -= self._screens.pop(key)[1]
-        self._screens[key] = (_copy(screen), size)
+        self._screens[key] = (screen, size)
         self._size += size
         while len(self._screens) > self.entries or self._size > self.characters:
             self._size -= self._screens.popitem(last=False)[1][1]
@@ -58,11 +57,6 @@ class ScreenCache:
         self._screens.clear()
         self._size = 0
         self.current = current
-
-
-def _copy(screen: Screen) -> Screen:
-    """A copy a handler may add rows to (plain text's shortcut buttons) without changing the kept one."""
-    return dataclasses.replace(screen, pages=list(screen.pages), rows=[list(row) for row in screen.rows])
 
 
 class IndexHolder:

@@ -27,7 +27,7 @@ from bot.chat.render.pager import LIMIT, PAGE_BUDGET, PAGE_QUOTES, Button, Scree
 from bot.chat.render.reload import reload_failed, reload_interrupted, reload_progress, reload_report
 from bot.chat.render.views.agreements import agreements
 from bot.chat.render.views.figures import figures
-from bot.chat.render.views.search import search
+from bot.chat.render.views.search import search, shortcuts
 from bot.chat.render.views.sector import sector
 from bot.chat.render.views.sources import sources
 from bot.chat.render.views.start import start, unknown_command
@@ -35,8 +35,8 @@ from bot.chat.render.views.who import usage_who, who
 
 __all__ = [
     "LIMIT", "MAX_QUOTE_CHARS", "PAGE_BUDGET", "PAGE_QUOTES", "SEARCH_QUOTE_CHARS", "UNSAFE_CHARACTERS",
-    "Button", "Screen", "agreement_block", "agreements", "citation_line", "echo", "esc", "figures",
-    "inline_agreement", "inline_entity", "inline_quote", "paginate", "quotes", "reload_failed", "reload_interrupted",
-    "reload_progress", "reload_report", "search", "sector", "sources", "split_html", "start", "unknown_command",
+    "agreement_block", "agreements", "Button", "citation_line", "echo", "esc", "figures", "inline_agreement",
+    "inline_entity", "inline_quote", "paginate", "quotes", "reload_failed", "reload_interrupted", "reload_progress",
+    "reload_report", "Screen", "search", "sector", "shortcuts", "sources", "split_html", "start", "unknown_command",
     "usage_who", "who",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -39,20 +39,28 @@ class Button:
         return InlineKeyboardButton(self.text, callback_data=self.data)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Screen:
-    """A rendered answer: its pages, extra button rows shown under every page, and how to page it."""
+    """A rendered answer: its pages, extra button rows shown under every page, and how to page it (the code of
+    its view in `bot.chat.views.VIEWS` and the argument that view loads it by). Frozen: one rendered answer is
+    handed to every reader that asks for it again, so what a reply adds goes into `markup`, not into the screen."""
 
-    pages: list[str]
-    rows: list[list[Button]] = field(default_factory=list)
-    view: str | None = None  # callbacks.VIEWS key; None when the answer cannot be paged
+    pages: Sequence[str]
+    rows: Sequence[Sequence[Button]] = ()
+    view: str | None = None  # None when the answer cannot be paged
     arg: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pages", tuple(self.pages))
+        object.__setattr__(self, "rows", tuple(tuple(row) for row in self.rows))
 
     def page(self, number: int) -> str:
         return self.pages[min(max(number, 1), len(self.pages)) - 1]
 
-    def markup(self, number: int) -> InlineKeyboardMarkup | None:
-        rows = [[button.to_telegram() for button in row] for row in self.rows]
+    def markup(self, number: int, lead: Sequence[Sequence[Button]] = ()) -> InlineKeyboardMarkup | None:
+        """The keyboard under page `number`: ◀ n/N ▶, then `lead` (rows for this one message, such as plain
+        text's shortcuts), then the screen's own rows."""
+        rows = [[button.to_telegram() for button in row] for row in (*lead, *self.rows)]
         total = len(self.pages)
         # an argument too long for 64 bytes (a key in a non-Latin script) cannot be paged statelessly: page 1 only
         if total > 1 and self.view is not None and callbacks.fits(self.view, self.arg, total):

@@ -8,9 +8,13 @@ from bot.chat.render.fragments import echo, esc, fact_counts
 from bot.chat.render.pager import Button, Screen
 from bot.models import Stats, plural
 
+STALE_LINK = "That link points to something I no longer hold."
 
-def start(stats: Stats, examples: Sequence[Button], bot_name: str = "citebot") -> Screen:
-    lines = [f"Hi! I'm <b>{esc(bot_name)}</b>. I answer questions about news articles and quote the exact sentence behind every fact, with its outlet, date and link."]
+
+def start(stats: Stats, examples: Sequence[Button], bot_name: str = "citebot", stale_link: bool = False) -> Screen:
+    """The greeting; `stale_link` when it answers a deep link to something the index no longer holds."""
+    lines = [STALE_LINK, ""] if stale_link else []
+    lines += [f"Hi! I'm <b>{esc(bot_name)}</b>. I answer questions about news articles and quote the exact sentence behind every fact, with its outlet, date and link."]
     if stats.articles:
         outlets = ", ".join(stats.outlets[:5]) + ("…" if len(stats.outlets) > 5 else "")
         span = ""
