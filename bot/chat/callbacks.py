@@ -1,7 +1,8 @@
 """Stateless callback data (≤ 64 bytes) and deep-link payloads: everything a button needs is in its data.
 
 Formats:
-    p:<view>:<page>:<arg>   a page of a paginated answer (view codes below; arg may be empty or contain ':')
+    p:<view>:<page>:<arg>   a page of a paginated answer (a view code of `bot.chat.views.VIEWS`; arg may be empty
+                            or contain ':')
     w:<ref>                 open a person or organisation: its entity key, or `~<digest>` for a key that is too
                             long or odd for callback data (the index resolves the digest)
     s:<key>                 open a sector by taxonomy key
@@ -12,6 +13,7 @@ Because nothing is kept in memory, a button still works after a restart and on a
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.text import DIGEST_PREFIX, key_digest
@@ -19,20 +21,12 @@ from bot.text import DIGEST_PREFIX, key_digest
 MAX_CALLBACK_BYTES = 64
 MAX_REF_BYTES = 40  # an entity key longer than this travels as its digest, leaving room for `p:w:999:`
 
-VIEWS = {
-    "w": "who",  # arg: entity key
-    "s": "sector",  # arg: sector key, empty for the sector list
-    "a": "agreements",  # arg: filter text
-    "q": "search",  # arg: search text
-    "src": "sources",
-    "f": "figures",
-}
 NOOP = "n"
 
 
 @dataclass(frozen=True)
 class PageRef:
-    view: str  # a key of VIEWS
+    view: str  # a view code: a key of bot.chat.views.VIEWS
     arg: str
     page: int  # 1-based
 
@@ -94,12 +88,18 @@ def parse(data: str | None) -> PageRef | Open | str | None:
     if data == NOOP:
         return NOOP
     match = re.fullmatch(r"p:([a-z]+):([0-9]{1,3}):(.*)", data, flags=re.S)
-    if match and match.group(1) in VIEWS and int(match.group(2)) >= 1:
+    if match and match.group(1) in _view_codes() and int(match.group(2)) >= 1:
         return PageRef(match.group(1), match.group(3), int(match.group(2)))
     match = re.fullmatch(r"([ws]):([\w.~-]{1,62})", data, flags=re.ASCII)
     if match:
         return Open(match.group(1), match.group(2))
     return None
+
+
+def _view_codes() -> Collection[str]:
+    from bot.chat.views import VIEWS  # the registry renders, and rendering makes callback data: imported when used
+
+    return VIEWS.keys()
 
 
 # ---------------------------------------------------------------- deep links (t.me/<bot>?start=<payload>)

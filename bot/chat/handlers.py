@@ -29,12 +29,12 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.chat import callbacks, commands, render
+from bot.chat import callbacks, commands, render, views
 from bot.chat.render import Button, Screen
+from bot.chat.views import rendered
 from bot.chat.state import IndexHolder, ScreenCache, holder_of, in_daemon_thread, track_background
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
-from bot.models import WhoAnswer
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ SETTINGS = "settings"  # bot_data key
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
 INLINE_RESULTS = 10
-LISTED = 100  # articles in /sources, figures in /figures: a few dozen pages at most, whatever the index holds
 SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
@@ -168,64 +167,19 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
             await query.get_bot().send_message(query.message.chat.id, text, reply_markup=screen.markup(page))
 
 
-# ---------------------------------------------------------------- what each view shows
+# ---------------------------------------------------------------- answers a command shows
 
 
-async def rendered(function: Callable[..., T], *args: Any) -> T:
-    """A render, off the event loop: a big answer takes long enough to keep every other chat waiting."""
-    return await asyncio.to_thread(function, *args)
-
-
-async def who_screen(index: Index, answer: WhoAnswer, screens: ScreenCache | None = None) -> Screen:
-    """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
-    screen = await rendered(render.who, answer, index.sector_names())
-    if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
-        return await view_screen(index, "w", screen.arg, screens) or screen
-    return screen
-
-
-async def _who_by_name(index: Index, name: str, screens: ScreenCache) -> Screen:
-    return await who_screen(index, await index.who(name), screens)
-
-
-async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
-    """The first agreements of each status, headed with how many match in all."""
-    items = await index.agreements(filter_text)
-    counts = await index.agreement_counts(filter_text)
-    return await rendered(render.agreements, items, filter_text, counts, index.sector_names())
-
-
-async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | None = None) -> Screen | None:
-    """Re-create a paginated answer from its callback data alone; None when it no longer exists. With
-    `screens`, an answer rendered a moment ago (page 1, the previous ▶) is taken from there, not rendered
-    again: an answer of many pages costs one render, not one per page turned."""
-    cached = screens.get(index, view, arg) if screens is not None else None
-    if cached is not None:
-        return cached
-    screen = await _make_view(index, view, arg)
-    if screen is not None and screens is not None:
-        screens.put(index, view, arg, screen)
-    return screen
-
-
-async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
-    if view == "w":
-        answer = await index.entity(arg)
-        return await rendered(render.who, answer, index.sector_names()) if answer.status == "found" else None
-    if view == "s":
-        sector = await index.sector(arg or None)
-        return await rendered(render.sector, sector, index.sector_names()) if sector.status != "unknown" else None
-    if view == "a":
-        return await agreements_screen(index, arg or None)
-    if view == "q":
-        return await rendered(render.search, await index.search(arg), arg)
-    if view == "src":
-        stats = await index.stats()
-        return await rendered(render.sources, await index.sources(LISTED), stats.articles)
-    if view == "f":
-        stats = await index.stats()
-        return await rendered(render.figures, await index.figures(LISTED), stats.figures)
-    return None
+async def who_by_name(index: Index, name: str, screens: ScreenCache | None = None) -> Screen:
+    """A /who answer: a found entity as its page view (by its key, so ▶ pages come from this same answer),
+    anything else (a choice, suggestions, nothing) as it is."""
+    answer = await index.who(name)
+    entity = answer.person or answer.organization
+    if answer.status == "found" and entity is not None:
+        found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=answer)
+        if found is not None:
+            return found
+    return await rendered(render.who, answer, index.sector_names())
 
 
 # ---------------------------------------------------------------- commands
@@ -242,18 +196,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
                 return
             if kind == "who":
-                answer = await index.entity(value)
-                if answer.status == "found":
-                    await reply_screen(update, await who_screen(index, answer, screens_of(context)))
+                screen = await views.screen(index, "w", value, screens_of(context))
+                if screen is not None:
+                    await reply_screen(update, screen)
                     return
             elif kind == "sector":
-                sector = await index.sector(value)
-                if sector.status == "found":
-                    await reply_screen(update, await rendered(render.sector, sector, index.sector_names()))
+                found = await _sector_found(index, value, screens_of(context))
+                if found is not None:
+                    await reply_screen(update, found)
                     return
             elif kind == "search":
-                arg = callbacks.fit_arg("q", value)
-                screen = await view_screen(index, "q", arg, screens_of(context))
+                screen = await views.screen(index, "q", callbacks.fit_arg("q", value), screens_of(context))
                 assert screen is not None
                 await reply_screen(update, screen)
                 return
@@ -261,6 +214,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         examples = await _examples(index)
     stale_link = bool(context.args and payload is None or (payload and payload[0] in ("who", "sector")))
     await reply_screen(update, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
+
+
+async def _sector_found(index: Index, name: str, screens: ScreenCache) -> Screen | None:
+    """A sector's page, for a key or a name of it; None when the index knows no such sector."""
+    answer = await index.sector(name)
+    if answer.status != "found" or answer.sector is None:
+        return None
+    return await views.screen(index, "s", answer.sector.key, screens, known=answer)
 
 
 async def _examples(index: Index) -> list[Button]:
@@ -291,7 +252,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not name:
             await reply_screen(update, render.usage_who(index.best_known()))
             return
-        screen = await slow(update, context, _who_by_name(index, name, screens_of(context)))
+        screen = await slow(update, context, who_by_name(index, name, screens_of(context)))
     await reply_screen(update, screen)
 
 
@@ -301,9 +262,10 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
         screen = None
-        if answer.status == "found" and answer.sector is not None:  # as its ▶ will ask for it
-            screen = await view_screen(index, "s", answer.sector.key, screens_of(context))
-        if screen is None:
+        if answer.status != "unknown":  # a sector's page or the list, by the key its ▶ will ask for
+            key = answer.sector.key if answer.sector is not None else ""
+            screen = await views.screen(index, "s", key, screens_of(context), known=answer)
+        if screen is None:  # a sector it does not know: the list, headed so
             screen = await rendered(render.sector, answer, index.sector_names())
     await reply_screen(update, screen)
 
@@ -312,7 +274,7 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "a", filter_text or "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "a", filter_text or "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
@@ -340,7 +302,7 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
     arg = callbacks.fit_arg("q", text)
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "q", arg, screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
         assert screen is not None
         shortcuts = render.shortcuts(await index.who(arg), await index.sector(arg)) if suggest else ()
     await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
@@ -349,7 +311,7 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
 @logged("sources")
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "src", "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "src", "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
@@ -357,7 +319,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @logged("figures")
 async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "f", "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "f", "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
@@ -389,11 +351,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     async with holder(context).use() as index:
         if isinstance(parsed, callbacks.Open):
             if parsed.kind == "w":
-                answer = await index.entity(parsed.key)
-                screen = await who_screen(index, answer, screens_of(context)) if answer.status == "found" else None
+                screen = await views.screen(index, "w", parsed.key, screens_of(context))
             else:
-                found = await index.sector(parsed.key)
-                screen = await rendered(render.sector, found, index.sector_names()) if found.status == "found" else None
+                screen = await _sector_found(index, parsed.key, screens_of(context))
             if screen is None:
                 await query.answer("That entry is no longer in the index. Try /who or /sector again.")
                 return
@@ -401,7 +361,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply_screen(update, screen)
             return
         assert isinstance(parsed, callbacks.PageRef)
-        screen = await view_screen(index, parsed.view, parsed.arg, screens_of(context))
+        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
     if screen is None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
         return
