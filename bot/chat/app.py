@@ -30,7 +30,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat import commands, handlers
+from bot.chat import callbacks, commands, handlers
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
 from bot.chat.state import background_tasks, holder_of, in_daemon_thread
 from bot.config import Settings
@@ -177,8 +177,16 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
 
 
 def register_handlers(application: Application, settings: Settings) -> None:
-    """Every handler, in one place. Order matters within group 0: commands, then unknown commands, then text."""
+    """Every handler, in one place. Order matters within group 0: deep links before the plain /start, commands,
+    then unknown commands, then text; each kind of button press before the catch-all for stale ones."""
     admins = filters.User(user_id=settings.admin_ids)
+    for kind, deep_link in (
+        ("help", handlers.start_help),
+        ("who", handlers.start_who),
+        ("sector", handlers.start_sector),
+        ("search", handlers.start_search),
+    ):
+        application.add_handler(CommandHandler("start", deep_link, filters.Regex(callbacks.start_pattern(kind))))
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("who", handlers.who))
@@ -189,7 +197,10 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(CommandHandler("figures", handlers.figures))
     application.add_handler(CommandHandler("reload", handlers.reload, filters=admins))
     application.add_handler(CommandHandler("reload", handlers.reload_refused))
-    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(CallbackQueryHandler(handlers.open_entry, pattern=callbacks.OPEN_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=callbacks.page_pattern()))
+    application.add_handler(CallbackQueryHandler(handlers.page_indicator, pattern=callbacks.NOOP_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.stale_button))  # anything else
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.plain_text))

@@ -187,32 +187,53 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
 
 @logged("start")
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Who the bot is and three examples; `/start who_<key>` etc. open that answer directly."""
-    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+    """Who the bot is and three examples. A payload that reached this handler is no deep link the bot makes
+    (the deep links have handlers of their own, routed by `callbacks.start_pattern`)."""
+    await _greet(update, context, stale_link=bool(context.args))
+
+
+@logged("start")
+async def start_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start help`: the inline mode's "How to use citebot" button."""
+    await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+
+
+@logged("start")
+async def start_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start who_<key>`: that person's or organisation's page."""
     async with holder(context).use() as index:
-        if payload is not None:
-            kind, value = payload
-            if kind == "help":
-                await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
-                return
-            if kind == "who":
-                screen = await views.screen(index, "w", value, screens_of(context))
-                if screen is not None:
-                    await reply_screen(update, screen)
-                    return
-            elif kind == "sector":
-                found = await _sector_found(index, value, screens_of(context))
-                if found is not None:
-                    await reply_screen(update, found)
-                    return
-            elif kind == "search":
-                screen = await views.screen(index, "q", callbacks.fit_arg("q", value), screens_of(context))
-                assert screen is not None
-                await reply_screen(update, screen)
-                return
+        screen = await views.screen(index, "w", _deep_link_value(context), screens_of(context))
+    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+
+
+@logged("start")
+async def start_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start sector_<key>`: that sector's page."""
+    async with holder(context).use() as index:
+        screen = await _sector_found(index, _deep_link_value(context), screens_of(context))
+    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+
+
+@logged("start")
+async def start_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/start search_<words>`: the search for those words."""
+    arg = callbacks.fit_arg("q", _deep_link_value(context))
+    async with holder(context).use() as index:
+        screen = await views.screen(index, "q", arg, screens_of(context))
+    assert screen is not None
+    await reply_screen(update, screen)
+
+
+def _deep_link_value(context: ContextTypes.DEFAULT_TYPE) -> str:
+    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+    assert payload is not None, "routed here by callbacks.start_pattern"
+    return payload[1]
+
+
+async def _greet(update: Update, context: ContextTypes.DEFAULT_TYPE, stale_link: bool) -> None:
+    async with holder(context).use() as index:
         stats = await index.stats()
         examples = await _examples(index)
-    stale_link = bool(context.args and payload is None or (payload and payload[0] in ("who", "sector")))
     await reply_screen(update, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
 
 
@@ -334,33 +355,41 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # ---------------------------------------------------------------- buttons
 
 
+# Every press is answered (Telegram shows a spinner until it is); data this bot did not make (stale, forged) gets
+# a polite note, never an error. The Application routes each kind of data to its handler by callbacks' patterns.
+
+
 @logged("button")
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every press is answered; data this bot did not make (stale, forged) gets a polite note, not an error."""
+async def open_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`w:<ref>` / `s:<key>`: a person's, an organisation's or a sector's page, as a new message."""
     query = update.callback_query
-    if query is None:
-        return
+    assert query is not None
     parsed = callbacks.parse(query.data)
-    if parsed is None:
-        log.info("unrecognised callback data from user %s", query.from_user.id if query.from_user else None)
-        await query.answer("Sorry, that button no longer works. Please send the command again.")
-        return
-    if parsed == callbacks.NOOP:
-        await query.answer()
+    if not isinstance(parsed, callbacks.Open):
+        await stale_button(update, context)
         return
     async with holder(context).use() as index:
-        if isinstance(parsed, callbacks.Open):
-            if parsed.kind == "w":
-                screen = await views.screen(index, "w", parsed.key, screens_of(context))
-            else:
-                screen = await _sector_found(index, parsed.key, screens_of(context))
-            if screen is None:
-                await query.answer("That entry is no longer in the index. Try /who or /sector again.")
-                return
-            await query.answer()
-            await reply_screen(update, screen)
-            return
-        assert isinstance(parsed, callbacks.PageRef)
+        if parsed.kind == "w":
+            screen = await views.screen(index, "w", parsed.key, screens_of(context))
+        else:
+            screen = await _sector_found(index, parsed.key, screens_of(context))
+    if screen is None:
+        await query.answer("That entry is no longer in the index. Try /who or /sector again.")
+        return
+    await query.answer()
+    await reply_screen(update, screen)
+
+
+@logged("button")
+async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`p:<view>:<page>:<arg>`: that page of the answer, edited into the message the button is under."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    if not isinstance(parsed, callbacks.PageRef):
+        await stale_button(update, context)
+        return
+    async with holder(context).use() as index:
         screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
     if screen is None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
@@ -373,6 +402,22 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     if query.message is not None or query.inline_message_id is not None:
         await edit_screen(update, screen, page)
+
+
+@logged("button")
+async def page_indicator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The `n/N` between ◀ and ▶: nothing to do but answer."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+@logged("button")
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Data of no kind this bot makes: a button of an older version, or a forged press."""
+    query = update.callback_query
+    assert query is not None
+    log.info("unrecognised callback data from user %s", query.from_user.id if query.from_user else None)
+    await query.answer("Sorry, that button no longer works. Please send the command again.")
 
 
 # ---------------------------------------------------------------- inline mode
