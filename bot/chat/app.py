@@ -23,6 +23,7 @@ from telegram.ext import (
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -32,7 +33,8 @@ from telegram.request import BaseRequest
 
 from bot.chat import callbacks, commands, handlers
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
-from bot.chat.state import background_tasks, holder_of, in_daemon_thread
+from bot.chat.holder import in_daemon_thread
+from bot.chat.state import BotData, background_tasks
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import plural
@@ -160,6 +162,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .context_types(ContextTypes(bot_data=BotData))
         .concurrent_updates(PerChatUpdates())
     )
     if request is not None:
@@ -171,7 +174,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             .rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
         )
     application = builder.build()
-    application.bot_data[handlers.SETTINGS] = settings
+    application.bot_data.settings = settings
     register_handlers(application, settings)
     return application
 
@@ -221,7 +224,7 @@ ADDRESSED_TO_ME = _AddressedToMe(name="ADDRESSED_TO_ME")
 async def post_init(application: Application) -> None:
     """Open the index (building it from the seeds first when there is none, or it is of another schema version),
     then publish the command menus."""
-    settings: Settings = application.bot_data[handlers.SETTINGS]
+    settings = application.bot_data.settings
     db_path = Path(settings.db_path)
     from bot.index.build import remove_leftovers
 
@@ -232,8 +235,7 @@ async def post_init(application: Application) -> None:
     except IndexUnavailable as why:
         log.info("%s; building the index from %s", why, settings.seeds_dir)
         index = await _build_and_open(settings, db_path)
-    holder = holder_of(application.bot_data)
-    await holder.swap(index)
+    await application.bot_data.index.swap(index)
     await publish_menus(application, settings)
 
 
@@ -313,4 +315,4 @@ def _write_admin_menus(path: Path, ids: set[int]) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
-    await holder_of(application.bot_data).close()
+    await application.bot_data.index.close()

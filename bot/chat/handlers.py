@@ -1,6 +1,8 @@
-"""One small async function per command: parse → query the index → render → reply.
+"""One small async function per command, per kind of button press and per deep link: parse → query the index
+(through the view registry for answers that page) → render → reply. app.register_handlers routes to them.
 
-Handlers never format text themselves (render.py does) and never touch SQL (the Index does).
+Handlers never format text themselves (the render package does), never touch SQL (the Index does) and never
+build an index (they ask the index holder).
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import functools
 import hashlib
 import html
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import (
     InlineQueryResultArticle,
@@ -27,22 +28,21 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes
 
 from bot.chat import callbacks, commands, render, views
+from bot.chat.holder import IndexHolder, RebuildFailed, ScreenCache
 from bot.chat.render import Button, Screen
+from bot.chat.state import Context, track_background
 from bot.chat.views import rendered
-from bot.chat.state import IndexHolder, ScreenCache, holder_of, in_daemon_thread, track_background
 from bot.config import Settings
-from bot.index.query import Index, IndexUnavailable
+from bot.index.query import Index
 
 log = logging.getLogger(__name__)
 
-SETTINGS = "settings"  # bot_data key
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
 INLINE_RESULTS = 10
-SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+SLOW = Callable[[Update, Context], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
 MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
@@ -59,7 +59,7 @@ def logged(command: str) -> Callable[[SLOW], SLOW]:
 
     def wrap(handler: SLOW) -> SLOW:
         @functools.wraps(handler)
-        async def inner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async def inner(update: Update, context: Context) -> None:
             started = time.perf_counter()
             size = [0]
             token = _sent_chars.set(size)
@@ -94,7 +94,7 @@ def clean(text: str, limit: int) -> str:
     return " ".join(render.UNSAFE_CHARACTERS.sub(" ", text[: limit * 2]).split())[:limit].strip()
 
 
-def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
+def argument(context: Context, limit: int) -> str:
     """The command's argument (`/who Ivan Petrov` → `Ivan Petrov`), cleaned and cut to `limit` characters."""
     args = context.args or []
     text, size = [], 0
@@ -106,19 +106,19 @@ def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
     return clean(" ".join(text), limit)
 
 
-def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return context.bot_data[SETTINGS]
+def settings_of(context: Context) -> Settings:
+    return context.bot_data.settings
 
 
-def holder(context: ContextTypes.DEFAULT_TYPE) -> IndexHolder:
-    return holder_of(context.bot_data)
+def holder(context: Context) -> IndexHolder:
+    return context.bot_data.index
 
 
-def screens_of(context: ContextTypes.DEFAULT_TYPE) -> ScreenCache:
-    return holder_of(context.bot_data).screens
+def screens_of(context: Context) -> ScreenCache:
+    return context.bot_data.index.screens
 
 
-async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
+async def slow(update: Update, context: Context, work: Awaitable[T]) -> T:
     """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" meanwhile (once)."""
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
@@ -186,20 +186,20 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
 
 
 @logged("start")
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     """Who the bot is and three examples. A payload that reached this handler is no deep link the bot makes
     (the deep links have handlers of their own, routed by `callbacks.start_pattern`)."""
     await _greet(update, context, stale_link=bool(context.args))
 
 
 @logged("start")
-async def start_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_help(update: Update, context: Context) -> None:
     """`/start help`: the inline mode's "How to use citebot" button."""
     await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
 
 
 @logged("start")
-async def start_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_who(update: Update, context: Context) -> None:
     """`/start who_<key>`: that person's or organisation's page."""
     async with holder(context).use() as index:
         screen = await views.screen(index, "w", _deep_link_value(context), screens_of(context))
@@ -207,7 +207,7 @@ async def start_who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("start")
-async def start_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_sector(update: Update, context: Context) -> None:
     """`/start sector_<key>`: that sector's page."""
     async with holder(context).use() as index:
         screen = await _sector_found(index, _deep_link_value(context), screens_of(context))
@@ -215,7 +215,7 @@ async def start_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @logged("start")
-async def start_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start_search(update: Update, context: Context) -> None:
     """`/start search_<words>`: the search for those words."""
     arg = callbacks.fit_arg("q", _deep_link_value(context))
     async with holder(context).use() as index:
@@ -224,13 +224,13 @@ async def start_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply_screen(update, screen)
 
 
-def _deep_link_value(context: ContextTypes.DEFAULT_TYPE) -> str:
+def _deep_link_value(context: Context) -> str:
     payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
     assert payload is not None, "routed here by callbacks.start_pattern"
     return payload[1]
 
 
-async def _greet(update: Update, context: ContextTypes.DEFAULT_TYPE, stale_link: bool) -> None:
+async def _greet(update: Update, context: Context, stale_link: bool) -> None:
     async with holder(context).use() as index:
         stats = await index.stats()
         examples = await _examples(index)
@@ -262,12 +262,12 @@ async def _examples(index: Index) -> list[Button]:
 
 
 @logged("help")
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
 
 
 @logged("who")
-async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def who(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         if not name:
@@ -278,7 +278,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("sector")
-async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sector(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
@@ -292,7 +292,7 @@ async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("agreements")
-async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def agreements(update: Update, context: Context) -> None:
     filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "a", filter_text or "", screens_of(context)))
@@ -301,7 +301,7 @@ async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 @logged("search")
-async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def search(update: Update, context: Context) -> None:
     text = argument(context, MAX_QUERY)
     if not text:
         await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
@@ -311,7 +311,7 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("text")
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def plain_text(update: Update, context: Context) -> None:
     """Plain text in a private chat is a search; a name or sector it matches gets a button as well."""
     message = update.effective_message
     text = clean(message.text or "", MAX_QUERY) if message is not None else ""
@@ -320,7 +320,7 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await _search(update, context, text, suggest=True)
 
 
-async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
+async def _search(update: Update, context: Context, text: str, suggest: bool) -> None:
     arg = callbacks.fit_arg("q", text)
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
@@ -330,7 +330,7 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
 
 
 @logged("sources")
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sources(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "src", "", screens_of(context)))
     assert screen is not None
@@ -338,7 +338,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("figures")
-async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def figures(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "f", "", screens_of(context)))
     assert screen is not None
@@ -346,7 +346,7 @@ async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("unknown")
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
     await reply_text(update, render.unknown_command(word))
@@ -360,7 +360,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 @logged("button")
-async def open_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def open_entry(update: Update, context: Context) -> None:
     """`w:<ref>` / `s:<key>`: a person's, an organisation's or a sector's page, as a new message."""
     query = update.callback_query
     assert query is not None
@@ -381,7 +381,7 @@ async def open_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 @logged("button")
-async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def turn_page(update: Update, context: Context) -> None:
     """`p:<view>:<page>:<arg>`: that page of the answer, edited into the message the button is under."""
     query = update.callback_query
     assert query is not None
@@ -405,14 +405,14 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("button")
-async def page_indicator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def page_indicator(update: Update, context: Context) -> None:
     """The `n/N` between ◀ and ▶: nothing to do but answer."""
     assert update.callback_query is not None
     await update.callback_query.answer()
 
 
 @logged("button")
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """Data of no kind this bot makes: a button of an older version, or a forged press."""
     query = update.callback_query
     assert query is not None
@@ -424,7 +424,7 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 @logged("inline")
-async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline(update: Update, context: Context) -> None:
     """`@bot words`: up to ten cited snippets — the entity, matching agreements, then matching sentences."""
     inline_query = update.inline_query
     if inline_query is None:
@@ -480,25 +480,23 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # ---------------------------------------------------------------- /reload (admins)
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _is_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     return user is not None and user.id in settings_of(context).admin_ids
 
 
 @logged("reload")
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Rebuild the index in a thread while the old one keeps answering; swap it in only if the build succeeds."""
+async def reload(update: Update, context: Context) -> None:
+    """Ask the index holder for a rebuild, in the background, and report its progress and outcome in one message
+    edited in place; the old index answers until the new one is swapped in."""
     user = update.effective_user
     if not _is_admin(update, context):  # the handler filter already checks; this is the second lock
         await _refuse_reload(update)
         return
     index_holder = holder(context)
-    lock = index_holder.reload_lock
-    if lock.locked():
+    if not await index_holder.claim_rebuild():
         await reply_text(update, "A reload is already running; its progress message will show the result.")
         return
-    # Taken here, not in the rebuild task: a second /reload of the same batch is handled before that task starts.
-    await lock.acquire()
     try:
         log.info("reload started by admin %s", user.id if user else None)
         settings = settings_of(context)
@@ -507,18 +505,16 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         progress_message = await message.reply_text(
             f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…"
         )
-        task = context.application.create_task(
-            _rebuild(context.application, progress_message, settings, index_holder), update=update
-        )
+        task = context.application.create_task(_reload_and_report(progress_message, settings, index_holder), update=update)
     except BaseException:
-        lock.release()
+        index_holder.release_rebuild()
         raise
-    task.add_done_callback(lambda _: lock.release())  # also when the task is cancelled before it ever ran
+    task.add_done_callback(lambda _: index_holder.release_rebuild())  # also when cancelled before it ever ran
     track_background(context.application, update.update_id, task)
 
 
 @logged("reload")
-async def reload_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload_refused(update: Update, context: Context) -> None:
     await _refuse_reload(update)
 
 
@@ -528,61 +524,30 @@ async def _refuse_reload(update: Update) -> None:
     await reply_text(update, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")
 
 
-async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
-    """Build, open and swap in the new index, reporting progress; the caller holds the reload lock until this
-    task is done."""
-    from bot.index.build import BuildError, build_index
-    from bot.ingest.pipeline import SeedsError
-
-    loop = asyncio.get_running_loop()
-    state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
-    stopping = threading.Event()
-
-    def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
-        if stopping.is_set():
-            raise BuildStopped("the bot is stopping")
-        with contextlib.suppress(RuntimeError):  # the loop is closed: the bot has stopped
-            loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
-
+async def _reload_and_report(progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
+    """The rebuild, told in the progress message: files read (at most one edit per PROGRESS_EDIT_INTERVAL),
+    then the report, the failure, or that the bot stopped first."""
     shown = progress_message.text_html or ""
-    build = in_daemon_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
-    try:
-        while not build.done():
-            await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
-            if not build.done() and state["total"]:
-                text = render.reload_progress(state["done"], state["total"], state["file"])
-                if text != shown:
-                    shown = text
-                    await _edit_progress(progress_message, text)
-    except asyncio.CancelledError:  # the bot is stopping: the build ends at its next file, the old index stays
-        stopping.set()
-        build.cancel()  # nobody will look at its result
-        log.warning("reload interrupted: the bot is stopping; the index was not changed")
+
+    async def show_progress(done: int, total: int, file_name: str) -> None:
+        nonlocal shown
+        text = render.reload_progress(done, total, file_name)
+        if text != shown:
+            shown = text
+            await _edit_progress(progress_message, text)
+
+    async def show_interrupted() -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(_edit_progress(progress_message, render.reload_interrupted()), 2.0)
-        raise
+
     try:
-        report = build.result()
-        new_index = await Index.open(Path(settings.db_path))
-    except (BuildError, SeedsError, IndexUnavailable) as error:
-        log.warning("reload failed: %s", error)
-        skipped = error.skipped if isinstance(error, BuildError) else []
-        await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
-        return
-    except Exception:
-        log.exception("reload failed")
-        await _edit_progress(
-            progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
-            final=True,
+        report = await index_holder.rebuild(
+            Path(settings.seeds_dir), Path(settings.db_path), show_progress, PROGRESS_EDIT_INTERVAL, show_interrupted
         )
+    except RebuildFailed as failure:
+        await _edit_progress(progress_message, render.reload_failed(failure.reason, failure.skipped), final=True)
         return
-    await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
-    log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
     await _edit_progress(progress_message, render.reload_report(report), final=True)
-
-
-class BuildStopped(Exception):
-    """Raised in the build thread, at its next file, when the bot stops during a /reload."""
 
 
 async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:
@@ -604,7 +569,7 @@ async def _edit_progress(progress_message: Message, text: str, final: bool = Fal
 # ---------------------------------------------------------------- errors
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log with the traceback, then tell the user something went wrong (never the details). Fetching updates
     failing (a 502, an HTML page, a dropped connection) is one WARNING line: PTB's polling retries it."""
     if update is None and isinstance(context.error, TelegramError):

@@ -58,6 +58,17 @@ class IndexUnavailable(Exception):
     """There is no index file at the path, or it was written by another schema version."""
 
 
+def unavailable_errors() -> tuple[type[Exception], ...]:
+    """The errors that leave nothing to answer from, each with its reason in words for the user: this
+    IndexUnavailable, and building an index failing (BuildError, or ingest's SeedsError for a missing seeds
+    folder, which `build_index` lets through). For the chat layer, which imports nothing of ingest; imported when
+    asked for, since answering needs neither the build nor ingest."""
+    from bot.index.build import BuildError
+    from bot.ingest.pipeline import SeedsError
+
+    return (IndexUnavailable, BuildError, SeedsError)
+
+
 @dataclass(frozen=True, slots=True)
 class _Article:
     id: str
