@@ -1,5 +1,5 @@
 """What the handlers share, typed: `context.bot_data` is a BotData (the Application is built with
-`ContextTypes(bot_data=BotData)`), holding the settings, the index holder and the background work of updates."""
+`ContextTypes(bot_data=BotData)`): the settings, the index holder, and the background work of each update."""
 
 from __future__ import annotations
 
