@@ -166,16 +166,15 @@ def make_queries(db: Path, n: int, seed: int) -> dict[str, list[str | None]]:
 
 async def answer_and_render(index: Any, command: str, query: str | None) -> Any:
     """What the handler does between the parsed command and `reply_text`: query, then render to HTML pages."""
-    from bot.chat import callbacks, handlers, render
+    from bot.chat import callbacks, handlers, render, views
 
     if command == "who":
-        return await handlers.who_screen(index, await index.who(query or ""))
+        return await handlers.who_by_name(index, query or "")
     if command == "sector":
-        return render.sector(await index.sector(query or None))
+        return render.sector(await index.sector(query or None), index.sector_names())
     if command == "agreements":  # as handlers.agreements: the filter fitted to the callback data, headed "25 of N"
-        return await handlers.agreements_screen(index, callbacks.fit_arg("a", query or "") or None)
-    arg = callbacks.fit_arg("q", query or "")  # as handlers._search
-    return render.search(await index.search(arg), arg)
+        return await views.screen(index, "a", callbacks.fit_arg("a", query or ""))
+    return await views.screen(index, "q", callbacks.fit_arg("q", query or ""))  # as handlers._search
 
 
 async def measure_queries(db: Path, queries: dict[str, list[str | None]]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Text utilities shared by ingest, the index and the chat layer: folding names for matching, the word regex,
-stop words. One module, so the chat layer never imports ingest and both fold a name the same way.
+"""Text utilities shared by ingest, the index and the chat layer: folding names for matching, the word regexes,
+stop words, the short stand-in for a long key. One module, so the chat layer never imports ingest and every layer
+folds a name the same way.
 
 Folding: case, diacritics (Lê Văn An = Le Van An), Cyrillic (Иванов = Ivanov), punctuation.
 """
@@ -20,11 +21,19 @@ CACHED_FOLD_LENGTH = 200  # names and words are short; longer text is folded wit
 # a word as users and articles write it: letters and digits, with inner apostrophes, hyphens, dots and ampersands
 WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?")
 
+# a run of word characters: a word as the full-text index splits a query and as answers bold the words it matched
+TOKEN = re.compile(r"\w+")
+
 STOP_WORDS = frozenset(
     "a an the of on in for to and or with by between through from at as is are was were be been has have had it its "
     "this that these those their his her what who whom which about did does do say says said tell me show any all "
     "how when where why there here than then also into over under not no".split()
 )
+# short words that join the words of a name or phrase (`oil and gas`, `Bank of Russia`): a highlighted answer
+# bolds them only next to a matched word
+FUNCTION_WORDS = frozenset("a an and are as at be by for from in is it of on or the to with".split())
+
+DIGEST_PREFIX = "~"  # entity keys are slugs and never start with it
 
 
 @cache
@@ -114,3 +123,8 @@ def slug(text: str, limit: int = 40) -> str:
     if not folded.isascii() or not folded.strip("-"):
         return "x-" + hashlib.sha1(text.encode()).hexdigest()[:12]
     return folded[:limit].strip("-")
+
+
+def key_digest(key: str) -> str:
+    """A short stable stand-in for an entity key, for places with no room for the key (64-byte callback data)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

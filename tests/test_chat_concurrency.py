@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.chat import render
+from bot.chat import views
 from bot.chat.offline import ApiCall, Conversation, running
 from bot.index.query import Index
 from tests.conftest import ChatBot, make_bot
@@ -82,13 +82,13 @@ async def test_rendering_a_big_answer_leaves_the_event_loop_to_other_chats(
     """The render of one answer waits until another chat has been answered: that can only happen if the render
     does not hold the event loop (a blocking wait there would block the other chat, and this test, for 5 s)."""
     other_answered = threading.Event()
-    real_search = render.search
+    real_search = views.VIEWS["q"].render
 
     def heavy_search(answer, arg=None):
         assert other_answered.wait(5), "the other chat was not answered while this answer was rendered"
         return real_search(answer, arg)
 
-    monkeypatch.setattr(render, "search", heavy_search)
+    monkeypatch.setitem(views.VIEWS, "q", views.View(views.VIEWS["q"].load, heavy_search))
     heavy, other = queued_bot.user(3004), queued_bot.user(3005)
     heavy_chat = await enqueue(queued_bot, heavy, "/search nuclear")
     other_chat = await enqueue(queued_bot, other, "/help")

@@ -179,18 +179,18 @@ async def test_a_search_hitting_a_huge_sentence_renders_once_and_a_passage_of_it
 ) -> None:
     """One 5 MB sentence made /search Word take 14 s, blocking every user, and re-rendered its 2,986 pages on
     every ▶. The hit now quotes a passage, and ▶ takes its page from the answer rendered for page 1."""
-    from bot.chat import render
+    from bot.chat import views
 
     path = tmp_path / "dump.sqlite3"
     write_index(one_giant_sentence(), path)
     renders: list[str] = []
-    real_search = render.search
+    real_search = views.VIEWS["q"].render
 
     def counted(answer, arg=None):
         renders.append(answer.query)
         return real_search(answer, arg)
 
-    monkeypatch.setattr(render, "search", counted)
+    monkeypatch.setitem(views.VIEWS, "q", views.View(views.VIEWS["q"].load, counted))
     bot = await make_bot(path)
     async with running(bot.app):
         user = bot.user()
@@ -237,3 +237,20 @@ async def test_sources_and_figures_list_a_bounded_number_and_say_how_many_there_
     assert "Sources (the newest 100 of 150 articles)" in sources and "Report 149" in sources
     assert "Figures (the first 100 of 150)" in figures and "1 MW" in figures
     assert not bot.errors
+
+
+async def test_a_who_answer_of_many_pages_is_asked_of_the_index_once(
+    long_bot: ChatBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/who loaded a found entity by name, then again by its key so that ▶ pages matched page 1: two full
+    queries for every answer longer than a page. The answer found by name is now the one its pages show."""
+    loads: list[str] = []
+    real_found = Index._found
+
+    async def counted(self: Index, key: str, query: str):
+        loads.append(key)
+        return await real_found(self, key, query)
+
+    monkeypatch.setattr(Index, "_found", counted)
+    shown = await long_bot.user().read_all("/who Petrov")
+    assert len(shown) > 2 and loads == ["ivan-petrov"]

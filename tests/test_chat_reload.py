@@ -224,3 +224,40 @@ async def test_leftovers_of_a_killed_build_are_removed_at_start(tmp_path: Path, 
     async with running(bot.app):
         pass
     assert not any(path.exists() for path in stale) and alive.exists()
+
+
+async def test_the_index_holder_rebuilds_and_swaps_on_request_and_keeps_the_index_when_it_cannot(
+    seeds_db: Path, tmp_path: Path
+) -> None:
+    """What /reload asks of the holder, without the chat: one rebuild at a time; a failure says why and
+    changes nothing; a success is swapped in before the caller hears of it."""
+    from bot.chat.holder import IndexHolder, RebuildFailed
+    from bot.index.query import Index
+
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    holder = IndexHolder(await Index.open(db_path))
+    first = holder.current
+    try:
+        assert await holder.claim_rebuild() and not await holder.claim_rebuild()
+        holder.release_rebuild()
+        empty = tmp_path / "empty"
+        empty.mkdir()
+        with pytest.raises(RebuildFailed) as failed:
+            await holder.rebuild(empty, db_path)
+        assert holder.current is first and "no article" in failed.value.reason
+        with pytest.raises(RebuildFailed) as failed:
+            await holder.rebuild(tmp_path / "missing", db_path)
+        assert holder.current is first and "not found" in failed.value.reason
+        seen: list[tuple[int, int]] = []
+
+        async def progress(done: int, total: int, file_name: str) -> None:
+            seen.append((done, total))
+
+        report = await holder.rebuild(SEEDS, db_path, progress, every=0.01)
+        assert report.articles == 2 and holder.current is not first
+        assert all(total == 2 for _, total in seen)
+        async with holder.use() as index:
+            assert (await index.stats()).articles == 2
+    finally:
+        await holder.close()

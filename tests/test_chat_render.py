@@ -228,7 +228,7 @@ def test_pages_are_sized_for_reading_on_a_phone() -> None:
 def test_an_agreement_reported_by_many_outlets_quotes_three_and_lists_the_rest() -> None:
     reports = [cite(f"Report {i} of the deal.", outlet=f"Outlet {i}", article=f"a{i}") for i in range(9)]
     agreement = Agreement(key="k", title="Deal", type="agreement", sectors=["banking-finance"], citations=reports)
-    block = render.agreement_block(agreement)
+    block = render.agreement_block(agreement, sector_names={"banking-finance": "banking and finance"})  # as the index names it
     plain = html_to_text(block)
     assert quote_count(block) == 3
     assert all(f"Report {i} of the deal." in plain for i in range(3)) and "Report 3 of" not in plain

@@ -23,6 +23,7 @@ from telegram.ext import (
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -30,9 +31,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat import commands, handlers
+from bot.chat import callbacks, commands, handlers
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
-from bot.chat.state import background_tasks, holder_of, in_daemon_thread
+from bot.chat.holder import in_daemon_thread
+from bot.chat.state import BotData, background_tasks
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import plural
@@ -160,6 +162,7 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .context_types(ContextTypes(bot_data=BotData))
         .concurrent_updates(PerChatUpdates())
     )
     if request is not None:
@@ -171,14 +174,22 @@ def build_application(settings: Settings, request: BaseRequest | None = None) ->
             .rate_limiter(ResendOnDroppedConnection(AIORateLimiter(max_retries=SEND_RETRIES)))
         )
     application = builder.build()
-    application.bot_data[handlers.SETTINGS] = settings
+    application.bot_data.settings = settings
     register_handlers(application, settings)
     return application
 
 
 def register_handlers(application: Application, settings: Settings) -> None:
-    """Every handler, in one place. Order matters within group 0: commands, then unknown commands, then text."""
+    """Every handler, in one place. Order matters within group 0: deep links before the plain /start, commands,
+    then unknown commands, then text; each kind of button press before the catch-all for stale ones."""
     admins = filters.User(user_id=settings.admin_ids)
+    for kind, deep_link in (
+        ("help", handlers.start_help),
+        ("who", handlers.start_who),
+        ("sector", handlers.start_sector),
+        ("search", handlers.start_search),
+    ):
+        application.add_handler(CommandHandler("start", deep_link, filters.Regex(callbacks.start_pattern(kind))))
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("who", handlers.who))
@@ -189,7 +200,10 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(CommandHandler("figures", handlers.figures))
     application.add_handler(CommandHandler("reload", handlers.reload, filters=admins))
     application.add_handler(CommandHandler("reload", handlers.reload_refused))
-    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(CallbackQueryHandler(handlers.open_entry, pattern=callbacks.OPEN_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=callbacks.page_pattern()))
+    application.add_handler(CallbackQueryHandler(handlers.page_indicator, pattern=callbacks.NOOP_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.stale_button))  # anything else
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.plain_text))
@@ -210,7 +224,7 @@ ADDRESSED_TO_ME = _AddressedToMe(name="ADDRESSED_TO_ME")
 async def post_init(application: Application) -> None:
     """Open the index (building it from the seeds first when there is none, or it is of another schema version),
     then publish the command menus."""
-    settings: Settings = application.bot_data[handlers.SETTINGS]
+    settings = application.bot_data.settings
     db_path = Path(settings.db_path)
     from bot.index.build import remove_leftovers
 
@@ -221,8 +235,7 @@ async def post_init(application: Application) -> None:
     except IndexUnavailable as why:
         log.info("%s; building the index from %s", why, settings.seeds_dir)
         index = await _build_and_open(settings, db_path)
-    holder = holder_of(application.bot_data)
-    await holder.swap(index)
+    await application.bot_data.index.swap(index)
     await publish_menus(application, settings)
 
 
@@ -302,4 +315,4 @@ def _write_admin_menus(path: Path, ids: set[int]) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
-    await holder_of(application.bot_data).close()
+    await application.bot_data.index.close()

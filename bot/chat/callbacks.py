@@ -1,38 +1,39 @@
 """Stateless callback data (≤ 64 bytes) and deep-link payloads: everything a button needs is in its data.
 
 Formats:
-    p:<view>:<page>:<arg>   a page of a paginated answer (view codes below; arg may be empty or contain ':')
+    p:<view>:<page>:<arg>   a page of a paginated answer (a view code of `bot.chat.views.VIEWS`; arg may be empty
+                            or contain ':')
     w:<ref>                 open a person or organisation: its entity key, or `~<digest>` for a key that is too
                             long or odd for callback data (the index resolves the digest)
     s:<key>                 open a sector by taxonomy key
     n                       the page indicator; does nothing
 Because nothing is kept in memory, a button still works after a restart and on any replica.
+
+Each kind has a pattern the Application routes presses by (`CallbackQueryHandler(pattern=...)`); `parse` then
+reads the data in full (its length in bytes included) and gives None for anything this bot never produced.
+Deep links (`/start <payload>`) likewise have a pattern per kind for `filters.Regex`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.index.query import DIGEST_PREFIX, key_digest
+from bot.text import DIGEST_PREFIX, key_digest
 
 MAX_CALLBACK_BYTES = 64
 MAX_REF_BYTES = 40  # an entity key longer than this travels as its digest, leaving room for `p:w:999:`
 
-VIEWS = {
-    "w": "who",  # arg: entity key
-    "s": "sector",  # arg: sector key, empty for the sector list
-    "a": "agreements",  # arg: filter text
-    "q": "search",  # arg: search text
-    "src": "sources",
-    "f": "figures",
-}
 NOOP = "n"
+NOOP_PATTERN = re.compile(rf"{NOOP}\Z")
+OPEN_PATTERN = re.compile(r"([ws]):([\w.~-]{1,62})\Z", flags=re.ASCII)
+_PAGE = re.compile(r"p:([a-z]+):([0-9]{1,3}):(.*)", flags=re.S)
 
 
 @dataclass(frozen=True)
 class PageRef:
-    view: str  # a key of VIEWS
+    view: str  # a view code: a key of bot.chat.views.VIEWS
     arg: str
     page: int  # 1-based
 
@@ -93,30 +94,52 @@ def parse(data: str | None) -> PageRef | Open | str | None:
         return None
     if data == NOOP:
         return NOOP
-    match = re.fullmatch(r"p:([a-z]+):([0-9]{1,3}):(.*)", data, flags=re.S)
-    if match and match.group(1) in VIEWS and int(match.group(2)) >= 1:
+    match = _PAGE.fullmatch(data)
+    if match and match.group(1) in _view_codes() and int(match.group(2)) >= 1:
         return PageRef(match.group(1), match.group(3), int(match.group(2)))
-    match = re.fullmatch(r"([ws]):([\w.~-]{1,62})", data, flags=re.ASCII)
+    match = OPEN_PATTERN.fullmatch(data)
     if match:
         return Open(match.group(1), match.group(2))
     return None
 
 
+def page_pattern() -> re.Pattern[str]:
+    """Presses of a page button of a registered view (`p:<code>:`), to route by; `parse` reads the rest."""
+    codes = "|".join(re.escape(code) for code in sorted(_view_codes(), key=len, reverse=True))
+    return re.compile(rf"p:(?:{codes}):")
+
+
+def _view_codes() -> Collection[str]:
+    from bot.chat.views import VIEWS  # the registry renders, and rendering makes callback data: imported when used
+
+    return VIEWS.keys()
+
+
 # ---------------------------------------------------------------- deep links (t.me/<bot>?start=<payload>)
 
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_PAYLOAD = "[A-Za-z0-9_-]{1,64}"  # what Telegram lets a start parameter be
+DEEP_LINKS = {  # kind → its payloads
+    "help": r"help",
+    "who": r"who_[A-Za-z0-9_-]+",  # who_<entity key>
+    "sector": r"sector_[A-Za-z0-9_-]+",  # sector_<sector key>
+    "search": r"search_[A-Za-z0-9_-]*[A-Za-z0-9][A-Za-z0-9_-]*",  # search_<words joined by - or _>; at least one
+}
+
+
+def start_pattern(kind: str) -> str:
+    """`/start <payload>` (or `/start@bot …`) where the payload, the first word after it, is a deep link of
+    `kind`; for `filters.Regex`. The same payloads as `parse_deep_link` reads."""
+    return rf"^/(?i:start)(?:@[A-Za-z0-9_]+)?\s+(?={_PAYLOAD}(?:\s|$))(?:{DEEP_LINKS[kind]})(?:\s|$)"
 
 
 def parse_deep_link(payload: str) -> tuple[str, str] | None:
     """("who", key) | ("sector", key) | ("search", text) | ("help", "") or None."""
-    if not _PAYLOAD.fullmatch(payload or ""):
+    if not re.fullmatch(_PAYLOAD, payload or ""):
         return None
-    if payload == "help":
-        return ("help", "")
-    kind, _, rest = payload.partition("_")
-    if kind in ("who", "sector") and rest:
-        return (kind, rest)
-    words = " ".join(re.split(r"[-_]+", rest)).strip()
-    if kind == "search" and words:  # `search_----` has no words: not a search
-        return ("search", words)
-    return None
+    kind = next((kind for kind, pattern in DEEP_LINKS.items() if re.fullmatch(pattern, payload)), None)
+    if kind is None:
+        return None
+    rest = payload.partition("_")[2]
+    if kind == "search":
+        return (kind, " ".join(re.split(r"[-_]+", rest)).strip())
+    return (kind, rest)

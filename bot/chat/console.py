@@ -31,15 +31,13 @@ def main(args: Any, settings: Settings) -> int:
     settings = _apply_args(args, settings)
     user_id = getattr(args, "user_id", None) or DEFAULT_USER_ID
     chat_id = getattr(args, "chat_id", None)
-    from bot.index.build import BuildError
-    from bot.index.query import IndexUnavailable
-    from bot.ingest.pipeline import SeedsError
+    from bot.index.query import unavailable_errors
 
     try:
         return asyncio.run(_run(settings, user_id, chat_id, bool(getattr(args, "json", False)), sys.stdin, sys.stdout))
     except KeyboardInterrupt:
         return 130
-    except (SeedsError, BuildError, IndexUnavailable) as error:
+    except unavailable_errors() as error:
         print(f"citebot console: no index to answer from: {error}", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as error:  # e.g. a DB_PATH in a folder that cannot be written

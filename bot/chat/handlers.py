@@ -1,6 +1,8 @@
-"""One small async function per command: parse → query the index → render → reply.
+"""One small async function per command, per kind of button press and per deep link: parse → query the index
+(through the view registry for answers that page) → render → reply. app.register_handlers routes to them.
 
-Handlers never format text themselves (render.py does) and never touch SQL (the Index does).
+Handlers never format text themselves (the render package does), never touch SQL (the Index does) and never
+build an index (they ask the index holder).
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ import functools
 import hashlib
 import html
 import logging
-import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import (
     InlineQueryResultArticle,
@@ -27,23 +28,21 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, ContextTypes
 
-from bot.chat import callbacks, commands, render
+from bot.chat import callbacks, commands, render, views
+from bot.chat.holder import IndexHolder, RebuildFailed, ScreenCache
 from bot.chat.render import Button, Screen
-from bot.chat.state import IndexHolder, ScreenCache, holder_of, in_daemon_thread, track_background
+from bot.chat.state import Context, track_background
+from bot.chat.views import rendered
 from bot.config import Settings
-from bot.index.query import Index, IndexUnavailable
-from bot.models import WhoAnswer
+from bot.index.query import Index
 
 log = logging.getLogger(__name__)
 
-SETTINGS = "settings"  # bot_data key
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
 INLINE_RESULTS = 10
-LISTED = 100  # articles in /sources, figures in /figures: a few dozen pages at most, whatever the index holds
-SLOW = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+SLOW = Callable[[Update, Context], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
 MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
@@ -60,7 +59,7 @@ def logged(command: str) -> Callable[[SLOW], SLOW]:
 
     def wrap(handler: SLOW) -> SLOW:
         @functools.wraps(handler)
-        async def inner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        async def inner(update: Update, context: Context) -> None:
             started = time.perf_counter()
             size = [0]
             token = _sent_chars.set(size)
@@ -95,7 +94,7 @@ def clean(text: str, limit: int) -> str:
     return " ".join(render.UNSAFE_CHARACTERS.sub(" ", text[: limit * 2]).split())[:limit].strip()
 
 
-def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
+def argument(context: Context, limit: int) -> str:
     """The command's argument (`/who Ivan Petrov` → `Ivan Petrov`), cleaned and cut to `limit` characters."""
     args = context.args or []
     text, size = [], 0
@@ -107,19 +106,19 @@ def argument(context: ContextTypes.DEFAULT_TYPE, limit: int) -> str:
     return clean(" ".join(text), limit)
 
 
-def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return context.bot_data[SETTINGS]
+def settings_of(context: Context) -> Settings:
+    return context.bot_data.settings
 
 
-def holder(context: ContextTypes.DEFAULT_TYPE) -> IndexHolder:
-    return holder_of(context.bot_data)
+def holder(context: Context) -> IndexHolder:
+    return context.bot_data.index
 
 
-def screens_of(context: ContextTypes.DEFAULT_TYPE) -> ScreenCache:
-    return holder_of(context.bot_data).screens
+def screens_of(context: Context) -> ScreenCache:
+    return context.bot_data.index.screens
 
 
-async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitable[T]) -> T:
+async def slow(update: Update, context: Context, work: Awaitable[T]) -> T:
     """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" meanwhile (once)."""
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
@@ -130,15 +129,19 @@ async def slow(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Awaitab
     return await task
 
 
-async def reply_screen(update: Update, screen: Screen, page: int = 1) -> Message | None:
+async def reply_screen(
+    update: Update, screen: Screen, page: int = 1, lead: Sequence[Sequence[Button]] = ()
+) -> Message | None:
+    """Send one page of a screen; `lead` are button rows for this reply only (see Screen.markup)."""
     message = update.effective_message
     if message is None:
         return None
     text = screen.page(page)
+    markup = screen.markup(page, lead)
     _count_sent(text)
     if not isinstance(message, Message):  # a button under a message too old to be shown to the bot again
-        return await message.get_bot().send_message(message.chat.id, text, reply_markup=screen.markup(page))
-    return await message.reply_text(text, reply_markup=screen.markup(page))
+        return await message.get_bot().send_message(message.chat.id, text, reply_markup=markup)
+    return await message.reply_text(text, reply_markup=markup)
 
 
 async def reply_text(update: Update, text: str) -> None:
@@ -164,100 +167,82 @@ async def edit_screen(update: Update, screen: Screen, page: int) -> None:
             await query.get_bot().send_message(query.message.chat.id, text, reply_markup=screen.markup(page))
 
 
-# ---------------------------------------------------------------- what each view shows
+# ---------------------------------------------------------------- answers a command shows
 
 
-async def rendered(function: Callable[..., T], *args: Any) -> T:
-    """A render, off the event loop: a big answer takes long enough to keep every other chat waiting."""
-    return await asyncio.to_thread(function, *args)
-
-
-async def who_screen(index: Index, answer: WhoAnswer, screens: ScreenCache | None = None) -> Screen:
-    """A /who answer; a found entity spanning pages is rendered from its key so ▶ pages match page 1."""
-    screen = await rendered(render.who, answer)
-    if answer.status == "found" and len(screen.pages) > 1 and screen.arg:
-        return await view_screen(index, "w", screen.arg, screens) or screen
-    return screen
-
-
-async def _who_by_name(index: Index, name: str, screens: ScreenCache) -> Screen:
-    return await who_screen(index, await index.who(name), screens)
-
-
-async def agreements_screen(index: Index, filter_text: str | None) -> Screen:
-    """The first agreements of each status, headed with how many match in all."""
-    items = await index.agreements(filter_text)
-    return await rendered(render.agreements, items, filter_text, await index.agreement_counts(filter_text))
-
-
-async def view_screen(index: Index, view: str, arg: str, screens: ScreenCache | None = None) -> Screen | None:
-    """Re-create a paginated answer from its callback data alone; None when it no longer exists. With
-    `screens`, an answer rendered a moment ago (page 1, the previous ▶) is taken from there, not rendered
-    again: an answer of many pages costs one render, not one per page turned."""
-    cached = screens.get(index, view, arg) if screens is not None else None
-    if cached is not None:
-        return cached
-    screen = await _make_view(index, view, arg)
-    if screen is not None and screens is not None:
-        screens.put(index, view, arg, screen)
-    return screen
-
-
-async def _make_view(index: Index, view: str, arg: str) -> Screen | None:
-    if view == "w":
-        answer = await index.entity(arg)
-        return await rendered(render.who, answer) if answer.status == "found" else None
-    if view == "s":
-        sector = await index.sector(arg or None)
-        return await rendered(render.sector, sector) if sector.status != "unknown" else None
-    if view == "a":
-        return await agreements_screen(index, arg or None)
-    if view == "q":
-        return await rendered(render.search, await index.search(arg), arg)
-    if view == "src":
-        stats = await index.stats()
-        return await rendered(render.sources, await index.sources(LISTED), stats.articles)
-    if view == "f":
-        stats = await index.stats()
-        return await rendered(render.figures, await index.figures(LISTED), stats.figures)
-    return None
+async def who_by_name(index: Index, name: str, screens: ScreenCache | None = None) -> Screen:
+    """A /who answer: a found entity as its page view (by its key, so ▶ pages come from this same answer),
+    anything else (a choice, suggestions, nothing) as it is."""
+    answer = await index.who(name)
+    entity = answer.person or answer.organization
+    if answer.status == "found" and entity is not None:
+        found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=answer)
+        if found is not None:
+            return found
+    return await rendered(render.who, answer, index.sector_names())
 
 
 # ---------------------------------------------------------------- commands
 
 
 @logged("start")
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Who the bot is and three examples; `/start who_<key>` etc. open that answer directly."""
-    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+async def start(update: Update, context: Context) -> None:
+    """Who the bot is and three examples. A payload that reached this handler is no deep link the bot makes
+    (the deep links have handlers of their own, routed by `callbacks.start_pattern`)."""
+    await _greet(update, context, stale_link=bool(context.args))
+
+
+@logged("start")
+async def start_help(update: Update, context: Context) -> None:
+    """`/start help`: the inline mode's "How to use citebot" button."""
+    await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+
+
+@logged("start")
+async def start_who(update: Update, context: Context) -> None:
+    """`/start who_<key>`: that person's or organisation's page."""
     async with holder(context).use() as index:
-        if payload is not None:
-            kind, value = payload
-            if kind == "help":
-                await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
-                return
-            if kind == "who":
-                answer = await index.entity(value)
-                if answer.status == "found":
-                    await reply_screen(update, await who_screen(index, answer, screens_of(context)))
-                    return
-            elif kind == "sector":
-                sector = await index.sector(value)
-                if sector.status == "found":
-                    await reply_screen(update, await rendered(render.sector, sector))
-                    return
-            elif kind == "search":
-                arg = callbacks.fit_arg("q", value)
-                screen = await view_screen(index, "q", arg, screens_of(context))
-                assert screen is not None
-                await reply_screen(update, screen)
-                return
+        screen = await views.screen(index, "w", _deep_link_value(context), screens_of(context))
+    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+
+
+@logged("start")
+async def start_sector(update: Update, context: Context) -> None:
+    """`/start sector_<key>`: that sector's page."""
+    async with holder(context).use() as index:
+        screen = await _sector_found(index, _deep_link_value(context), screens_of(context))
+    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+
+
+@logged("start")
+async def start_search(update: Update, context: Context) -> None:
+    """`/start search_<words>`: the search for those words."""
+    arg = callbacks.fit_arg("q", _deep_link_value(context))
+    async with holder(context).use() as index:
+        screen = await views.screen(index, "q", arg, screens_of(context))
+    assert screen is not None
+    await reply_screen(update, screen)
+
+
+def _deep_link_value(context: Context) -> str:
+    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+    assert payload is not None, "routed here by callbacks.start_pattern"
+    return payload[1]
+
+
+async def _greet(update: Update, context: Context, stale_link: bool) -> None:
+    async with holder(context).use() as index:
         stats = await index.stats()
         examples = await _examples(index)
-    screen = render.start(stats, examples, context.bot.first_name or "citebot")
-    if context.args and payload is None or (payload and payload[0] in ("who", "sector")):
-        screen.pages[0] = "That link points to something I no longer hold.\n\n" + screen.pages[0]
-    await reply_screen(update, screen)
+    await reply_screen(update, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
+
+
+async def _sector_found(index: Index, name: str, screens: ScreenCache) -> Screen | None:
+    """A sector's page, for a key or a name of it; None when the index knows no such sector."""
+    answer = await index.sector(name)
+    if answer.status != "found" or answer.sector is None:
+        return None
+    return await views.screen(index, "s", answer.sector.key, screens, known=answer)
 
 
 async def _examples(index: Index) -> list[Button]:
@@ -277,43 +262,46 @@ async def _examples(index: Index) -> list[Button]:
 
 
 @logged("help")
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
 
 
 @logged("who")
-async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def who(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         if not name:
             await reply_screen(update, render.usage_who(index.best_known()))
             return
-        screen = await slow(update, context, _who_by_name(index, name, screens_of(context)))
+        screen = await slow(update, context, who_by_name(index, name, screens_of(context)))
     await reply_screen(update, screen)
 
 
 @logged("sector")
-async def sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sector(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         answer = await slow(update, context, index.sector(name or None))
         screen = None
-        if answer.status == "found" and answer.sector is not None:  # as its ▶ will ask for it
-            screen = await view_screen(index, "s", answer.sector.key, screens_of(context))
-    await reply_screen(update, screen or await rendered(render.sector, answer))
+        if answer.status != "unknown":  # a sector's page or the list, by the key its ▶ will ask for
+            key = answer.sector.key if answer.sector is not None else ""
+            screen = await views.screen(index, "s", key, screens_of(context), known=answer)
+        if screen is None:  # a sector it does not know: the list, headed so
+            screen = await rendered(render.sector, answer, index.sector_names())
+    await reply_screen(update, screen)
 
 
 @logged("agreements")
-async def agreements(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def agreements(update: Update, context: Context) -> None:
     filter_text = callbacks.fit_arg("a", argument(context, MAX_QUERY)) or None
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "a", filter_text or "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "a", filter_text or "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
 
 @logged("search")
-async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def search(update: Update, context: Context) -> None:
     text = argument(context, MAX_QUERY)
     if not text:
         await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
@@ -323,7 +311,7 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @logged("text")
-async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def plain_text(update: Update, context: Context) -> None:
     """Plain text in a private chat is a search; a name or sector it matches gets a button as well."""
     message = update.effective_message
     text = clean(message.text or "", MAX_QUERY) if message is not None else ""
@@ -332,46 +320,33 @@ async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await _search(update, context, text, suggest=True)
 
 
-async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, suggest: bool) -> None:
+async def _search(update: Update, context: Context, text: str, suggest: bool) -> None:
     arg = callbacks.fit_arg("q", text)
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "q", arg, screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
         assert screen is not None
-        if suggest:
-            shortcuts: list[Button] = []
-            answer = await index.who(arg)
-            if answer.status == "found" and (entity := answer.person or answer.organization):
-                data = callbacks.open_data("w", entity.key)
-                if data:
-                    shortcuts.append(Button(f"👤 {entity.name}" if answer.person else f"🏢 {entity.name}", data))
-            found = await index.sector(arg)
-            if found.status == "found" and found.sector:
-                data = callbacks.open_data("s", found.sector.key)
-                if data:
-                    shortcuts.append(Button(f"🏭 {found.sector.name}", data))
-            if shortcuts:
-                screen.rows.insert(0, shortcuts)
-    await reply_screen(update, screen)
+        shortcuts = render.shortcuts(await index.who(arg), await index.sector(arg)) if suggest else ()
+    await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
 
 
 @logged("sources")
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sources(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "src", "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "src", "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
 
 @logged("figures")
-async def figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def figures(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
-        screen = await slow(update, context, view_screen(index, "f", "", screens_of(context)))
+        screen = await slow(update, context, views.screen(index, "f", "", screens_of(context)))
     assert screen is not None
     await reply_screen(update, screen)
 
 
 @logged("unknown")
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
     await reply_text(update, render.unknown_command(word))
@@ -380,36 +355,42 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # ---------------------------------------------------------------- buttons
 
 
+# Every press is answered (Telegram shows a spinner until it is); data this bot did not make (stale, forged) gets
+# a polite note, never an error. The Application routes each kind of data to its handler by callbacks' patterns.
+
+
 @logged("button")
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every press is answered; data this bot did not make (stale, forged) gets a polite note, not an error."""
+async def open_entry(update: Update, context: Context) -> None:
+    """`w:<ref>` / `s:<key>`: a person's, an organisation's or a sector's page, as a new message."""
     query = update.callback_query
-    if query is None:
-        return
+    assert query is not None
     parsed = callbacks.parse(query.data)
-    if parsed is None:
-        log.info("unrecognised callback data from user %s", query.from_user.id if query.from_user else None)
-        await query.answer("Sorry, that button no longer works. Please send the command again.")
-        return
-    if parsed == callbacks.NOOP:
-        await query.answer()
+    if not isinstance(parsed, callbacks.Open):
+        await stale_button(update, context)
         return
     async with holder(context).use() as index:
-        if isinstance(parsed, callbacks.Open):
-            if parsed.kind == "w":
-                answer = await index.entity(parsed.key)
-                screen = await who_screen(index, answer, screens_of(context)) if answer.status == "found" else None
-            else:
-                found = await index.sector(parsed.key)
-                screen = await rendered(render.sector, found) if found.status == "found" else None
-            if screen is None:
-                await query.answer("That entry is no longer in the index. Try /who or /sector again.")
-                return
-            await query.answer()
-            await reply_screen(update, screen)
-            return
-        assert isinstance(parsed, callbacks.PageRef)
-        screen = await view_screen(index, parsed.view, parsed.arg, screens_of(context))
+        if parsed.kind == "w":
+            screen = await views.screen(index, "w", parsed.key, screens_of(context))
+        else:
+            screen = await _sector_found(index, parsed.key, screens_of(context))
+    if screen is None:
+        await query.answer("That entry is no longer in the index. Try /who or /sector again.")
+        return
+    await query.answer()
+    await reply_screen(update, screen)
+
+
+@logged("button")
+async def turn_page(update: Update, context: Context) -> None:
+    """`p:<view>:<page>:<arg>`: that page of the answer, edited into the message the button is under."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    if not isinstance(parsed, callbacks.PageRef):
+        await stale_button(update, context)
+        return
+    async with holder(context).use() as index:
+        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
     if screen is None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
         return
@@ -423,11 +404,27 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await edit_screen(update, screen, page)
 
 
+@logged("button")
+async def page_indicator(update: Update, context: Context) -> None:
+    """The `n/N` between ◀ and ▶: nothing to do but answer."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+@logged("button")
+async def stale_button(update: Update, context: Context) -> None:
+    """Data of no kind this bot makes: a button of an older version, or a forged press."""
+    query = update.callback_query
+    assert query is not None
+    log.info("unrecognised callback data from user %s", query.from_user.id if query.from_user else None)
+    await query.answer("Sorry, that button no longer works. Please send the command again.")
+
+
 # ---------------------------------------------------------------- inline mode
 
 
 @logged("inline")
-async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline(update: Update, context: Context) -> None:
     """`@bot words`: up to ten cited snippets — the entity, matching agreements, then matching sentences."""
     inline_query = update.inline_query
     if inline_query is None:
@@ -467,7 +464,7 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             first = answer.citations[0].sentence if answer.citations else ""
             add(f"w:{entity.key}", entity.name, detail or first, render.inline_entity(answer))
         for agreement in await index.agreements(text, limit=3):
-            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement))
+            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement, index.sector_names()))
         hits = await index.search(text, limit=INLINE_RESULTS)
         for hit in hits.hits:
             citation = hit.citation
@@ -483,25 +480,23 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # ---------------------------------------------------------------- /reload (admins)
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _is_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     return user is not None and user.id in settings_of(context).admin_ids
 
 
 @logged("reload")
-async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Rebuild the index in a thread while the old one keeps answering; swap it in only if the build succeeds."""
+async def reload(update: Update, context: Context) -> None:
+    """Ask the index holder for a rebuild, in the background, and report its progress and outcome in one message
+    edited in place; the old index answers until the new one is swapped in."""
     user = update.effective_user
     if not _is_admin(update, context):  # the handler filter already checks; this is the second lock
         await _refuse_reload(update)
         return
     index_holder = holder(context)
-    lock = index_holder.reload_lock
-    if lock.locked():
+    if not await index_holder.claim_rebuild():
         await reply_text(update, "A reload is already running; its progress message will show the result.")
         return
-    # Taken here, not in the rebuild task: a second /reload of the same batch is handled before that task starts.
-    await lock.acquire()
     try:
         log.info("reload started by admin %s", user.id if user else None)
         settings = settings_of(context)
@@ -510,18 +505,16 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         progress_message = await message.reply_text(
             f"🔄 Rebuilding the index from <code>{html.escape(settings.seeds_dir.name)}</code>…"
         )
-        task = context.application.create_task(
-            _rebuild(context.application, progress_message, settings, index_holder), update=update
-        )
+        task = context.application.create_task(_reload_and_report(progress_message, settings, index_holder), update=update)
     except BaseException:
-        lock.release()
+        index_holder.release_rebuild()
         raise
-    task.add_done_callback(lambda _: lock.release())  # also when the task is cancelled before it ever ran
+    task.add_done_callback(lambda _: index_holder.release_rebuild())  # also when cancelled before it ever ran
     track_background(context.application, update.update_id, task)
 
 
 @logged("reload")
-async def reload_refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload_refused(update: Update, context: Context) -> None:
     await _refuse_reload(update)
 
 
@@ -531,61 +524,30 @@ async def _refuse_reload(update: Update) -> None:
     await reply_text(update, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")
 
 
-async def _rebuild(application: Application, progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
-    """Build, open and swap in the new index, reporting progress; the caller holds the reload lock until this
-    task is done."""
-    from bot.index.build import BuildError, build_index
-    from bot.ingest.pipeline import SeedsError
-
-    loop = asyncio.get_running_loop()
-    state: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
-    stopping = threading.Event()
-
-    def progress(done: int, total: int, file_name: str) -> None:  # called from the build thread
-        if stopping.is_set():
-            raise BuildStopped("the bot is stopping")
-        with contextlib.suppress(RuntimeError):  # the loop is closed: the bot has stopped
-            loop.call_soon_threadsafe(state.update, {"done": done, "total": total, "file": file_name})
-
+async def _reload_and_report(progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:
+    """The rebuild, told in the progress message: files read (at most one edit per PROGRESS_EDIT_INTERVAL),
+    then the report, the failure, or that the bot stopped first."""
     shown = progress_message.text_html or ""
-    build = in_daemon_thread(build_index, Path(settings.seeds_dir), Path(settings.db_path), progress)
-    try:
-        while not build.done():
-            await asyncio.wait({build}, timeout=PROGRESS_EDIT_INTERVAL)
-            if not build.done() and state["total"]:
-                text = render.reload_progress(state["done"], state["total"], state["file"])
-                if text != shown:
-                    shown = text
-                    await _edit_progress(progress_message, text)
-    except asyncio.CancelledError:  # the bot is stopping: the build ends at its next file, the old index stays
-        stopping.set()
-        build.cancel()  # nobody will look at its result
-        log.warning("reload interrupted: the bot is stopping; the index was not changed")
+
+    async def show_progress(done: int, total: int, file_name: str) -> None:
+        nonlocal shown
+        text = render.reload_progress(done, total, file_name)
+        if text != shown:
+            shown = text
+            await _edit_progress(progress_message, text)
+
+    async def show_interrupted() -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(_edit_progress(progress_message, render.reload_interrupted()), 2.0)
-        raise
+
     try:
-        report = build.result()
-        new_index = await Index.open(Path(settings.db_path))
-    except (BuildError, SeedsError, IndexUnavailable) as error:
-        log.warning("reload failed: %s", error)
-        skipped = error.skipped if isinstance(error, BuildError) else []
-        await _edit_progress(progress_message, render.reload_failed(str(error), skipped), final=True)
-        return
-    except Exception:
-        log.exception("reload failed")
-        await _edit_progress(
-            progress_message, render.reload_failed("the new index could not be built (the log has the details)"),
-            final=True,
+        report = await index_holder.rebuild(
+            Path(settings.seeds_dir), Path(settings.db_path), show_progress, PROGRESS_EDIT_INTERVAL, show_interrupted
         )
+    except RebuildFailed as failure:
+        await _edit_progress(progress_message, render.reload_failed(failure.reason, failure.skipped), final=True)
         return
-    await index_holder.swap(new_index)  # before telling anyone: a failed message must not keep the old index
-    log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
     await _edit_progress(progress_message, render.reload_report(report), final=True)
-
-
-class BuildStopped(Exception):
-    """Raised in the build thread, at its next file, when the bot stops during a /reload."""
 
 
 async def _edit_progress(progress_message: Message, text: str, final: bool = False) -> None:
@@ -607,7 +569,7 @@ async def _edit_progress(progress_message: Message, text: str, final: bool = Fal
 # ---------------------------------------------------------------- errors
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log with the traceback, then tell the user something went wrong (never the details). Fetching updates
     failing (a 502, an HTML page, a dropped connection) is one WARNING line: PTB's polling retries it."""
     if update is None and isinstance(context.error, TelegramError):

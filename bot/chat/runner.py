@@ -215,9 +215,7 @@ def run(settings: Settings | None = None) -> int:
         return 1
 
     from bot.chat.app import build_application  # the chat layer imports PTB extras; only needed from here on
-    from bot.index.build import BuildError
-    from bot.index.query import IndexUnavailable
-    from bot.ingest.pipeline import SeedsError
+    from bot.index.query import unavailable_errors
 
     quiet_bootstrap = DropRecords(_BOOTSTRAP_LOG)
     ptb_logger = logging.getLogger("telegram.ext")
@@ -251,7 +249,7 @@ def run(settings: Settings | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except (SeedsError, BuildError, IndexUnavailable) as error:
+    except unavailable_errors() as error:
         print(redact(f"citebot run: no index to answer from: {error}", secrets), file=sys.stderr)
         return 1
     except OSError as error:  # e.g. the webhook port is taken, or the index folder is not writable

@@ -8,11 +8,9 @@ batched load of the cited sentences.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +20,6 @@ from rapidfuzz import fuzz, process
 
 from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
 from bot.ingest.lexicon import taxonomy, vocabulary
-from bot.ingest.names import fold
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -39,6 +36,7 @@ from bot.models import (
     Stats,
     WhoAnswer,
 )
+from bot.text import DIGEST_PREFIX, TOKEN, fold, key_digest
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
@@ -52,21 +50,23 @@ SUGGEST_SCORE = 70
 TOKEN_SCORE = 75  # a query word this close to a known name word counts as that word
 KNOWN_NAMES = 5
 SUGGESTIONS = 8  # candidates offered for a query of generic words only
-_WORD = re.compile(r"\w+")
 _IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _CHUNK = 500
 
 
-DIGEST_PREFIX = "~"  # entity keys are slugs and never start with it
-
-
-def key_digest(key: str) -> str:
-    """A short stable stand-in for an entity key, for places with no room for the key (64-byte callback data)."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 class IndexUnavailable(Exception):
     """There is no index file at the path, or it was written by another schema version."""
+
+
+def unavailable_errors() -> tuple[type[Exception], ...]:
+    """The errors that leave nothing to answer from, each with its reason in words for the user: this
+    IndexUnavailable, and building an index failing (BuildError, or ingest's SeedsError for a missing seeds
+    folder, which `build_index` lets through). For the chat layer, which imports nothing of ingest; imported when
+    asked for, since answering needs neither the build nor ingest."""
+    from bot.index.build import BuildError
+    from bot.ingest.pipeline import SeedsError
+
+    return (IndexUnavailable, BuildError, SeedsError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +213,7 @@ class Index:
             key: SectorInfo(key=key, name=name, parent=parent, count=count)
             for key, name, parent, count in await self._rows("SELECT key, name, parent, count FROM sectors ORDER BY ord")
         }
+        self._sector_names: dict[str, str] = {key: info.name for key, info in self._sectors.items()}
 
         counts = dict(  # sentence ids are 1..n: max(id) is their count without reading the table
             await self._rows(
@@ -338,6 +339,11 @@ class Index:
 
     async def stats(self) -> Stats:
         return self._stats
+
+    def sector_names(self) -> Mapping[str, str]:
+        """Sector key → the name answers show for it (`banking-finance` → `banking and finance`), for every sector
+        an answer of this index can carry."""
+        return self._sector_names
 
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
@@ -587,7 +593,7 @@ class Index:
         rows = await self._rows(
             "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit + 1)
         )
-        terms = tuple(dict.fromkeys(_WORD.findall(text)))
+        terms = tuple(dict.fromkeys(TOKEN.findall(text)))
         citations = await self._citations(row[0] for row in rows[:limit])
         return SearchAnswer(
             query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit
@@ -633,5 +639,5 @@ def _generic(word: str) -> bool:
 
 def _match_expression(text: str) -> str:
     """An FTS5 query in which every word of `text` is a quoted token (AND); empty if `text` has no words."""
-    words = [word for raw in _WORD.findall(text) for word in fold(raw).split()]
+    words = [word for raw in TOKEN.findall(text) for word in fold(raw).split()]
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)

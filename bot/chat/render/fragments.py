@@ -1,0 +1,256 @@
+"""The pieces every answer is made of: escaping, echoing what the user typed, links, citations, verbatim quotes
+(a passage of a sentence too long to quote whole), bold matched words, agreement blocks, section headings and
+entity buttons. Pure functions of the answer models."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from bot.chat import callbacks
+from bot.chat.render.pager import Button
+from bot.chat.telegram_limits import utf16_len
+from bot.models import Agreement, Citation, Stats, plural
+from bot.text import FUNCTION_WORDS, TOKEN, fold
+
+if TYPE_CHECKING:
+    from bot.index.build import BuildReport
+
+LINE_TITLE = 120  # characters of a title on a one-line fact
+BLOCK_QUOTES = 3  # quotes shown for one agreement or figure; its other sources are listed as links
+MORE_SOURCE_LINKS = 5
+# A quote shows at most this many characters of a sentence (a passage around the matched words beyond): a
+# sentence is rarely over a few hundred, and no reader pages through a 5 MB one. A search hit, which points at
+# a sentence rather than quoting a fact, shows less.
+MAX_QUOTE_CHARS = 8000
+SEARCH_QUOTE_CHARS = 1000
+MAX_ENTITY_BUTTONS = 8
+NO_NAMES: Mapping[str, str] = MappingProxyType({})
+
+
+def esc(value: object) -> str:
+    """Escape a value for an HTML text node (quotes stay readable; they are harmless outside attributes)."""
+    return html.escape(str(value), quote=False)
+
+
+ECHO_UNITS = 60  # what the user typed is quoted back in at most this many UTF-16 code units
+# Characters with no place in a query or an echo of one: C0/C1 controls (NUL …), direction overrides and isolates
+# (U+202E turns the rest of a line around), byte-order marks, and lone surrogates (which cannot even be encoded).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def echo(text: str, units: int = ECHO_UNITS) -> str:
+    """What the user typed, quoted back: one line without control or direction characters, at most `units`
+    UTF-16 code units as Telegram counts them (cut with "…", never inside a surrogate pair), escaped."""
+    text = " ".join(UNSAFE_CHARACTERS.sub(" ", text[: units * 2]).split())
+    if utf16_len(text) <= units:
+        return esc(text)
+    kept, size = [], 0
+    for char in text:
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > units - 1:
+            break
+        kept.append(char)
+    return esc("".join(kept).rstrip() + "…")
+
+
+def link(url: str | None, label: str) -> str:
+    """A link when the URL is http(s) (Telegram refuses other schemes), else the escaped label."""
+    if url and re.match(r"https?://[^\s<>\"]+$", url):
+        return f'<a href="{html.escape(url, quote=True)}">{esc(label)}</a>'
+    return esc(label)
+
+
+def citation_line(citation: Citation) -> str:
+    return f"— {link(citation.url, citation.outlet)}, {citation.date.isoformat()}"
+
+
+def by_sentence(citations: Iterable[Citation]) -> list[list[Citation]]:
+    """Citations grouped by sentence text, in order: the same sentence in two outlets is one fact, two sources."""
+    grouped: dict[str, list[Citation]] = {}
+    for citation in citations:
+        grouped.setdefault(citation.sentence, []).append(citation)
+    return list(grouped.values())
+
+
+def distinct_sentences(citations: Iterable[Citation]) -> list[str]:
+    return list(dict.fromkeys(c.sentence for c in citations))
+
+
+_NOT_STATEMENTS = {"caption": "📷 Photo caption", "credit": "✍️ Credit", "byline": "✍️ Byline", "source": "Source line",
+                   "dateline": "Dateline"}
+
+
+def excerpt(sentence: str, most: int, terms: Sequence[str] = ()) -> str:
+    """The sentence when it has at most `most` characters; else a verbatim passage of it of about that many,
+    around the first word of `terms` found (or from its start), cut between words and marked with "…"."""
+    if len(sentence) <= most:
+        return sentence
+    start = 0
+    words = [term for term in terms if term.strip()]
+    if words:
+        found = re.search("|".join(re.escape(term) for term in words), sentence, flags=re.IGNORECASE)
+        if found:
+            start = max(0, found.start() - most // 4)
+    end = min(len(sentence), start + most)
+    start = max(0, end - most)
+    if start > 0:
+        space = sentence.find(" ", start, start + 60)
+        start = space + 1 if space >= 0 else start
+    if end < len(sentence):
+        space = sentence.rfind(" ", end - 60, end)
+        end = space if space > start else end
+    return ("…" if start > 0 else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
+
+
+def _quote(group: Sequence[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """One sentence, verbatim, then every citation that reports it (each outlet's article once). A sentence
+    longer than `most` characters is quoted in part (`excerpt`), and says how long it is. A caption or a credit
+    line is shown as what it is, not quoted as if the article said it."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for citation in group:
+        marker = (citation.article, citation.outlet)
+        if marker not in seen:
+            seen.add(marker)
+            lines.append(citation_line(citation))
+    sentence = group[0].sentence
+    shown = excerpt(sentence, most, terms)
+    if shown is not sentence:
+        lines.append(f"<i>(a passage: the sentence runs to {len(sentence):,} characters)</i>")
+    label = _NOT_STATEMENTS.get(getattr(group[0], "kind", "paragraph"))
+    if label:
+        return f"<i>{label}:</i> {highlight(shown, terms)}\n" + "\n".join(lines)
+    return f"<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
+
+
+def quotes(citations: Iterable[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
+    """Each distinct sentence once, verbatim (in part beyond `most` characters), followed by every citation
+    that reports it."""
+    return "\n".join(_quote(group, terms, most) for group in by_sentence(citations))
+
+
+def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more: int = 0) -> str:
+    """The first `most` sentences quoted; the other sources of the same fact listed as links (and `more` ones
+    the answer only counted), so a fact reported by twenty outlets stays one readable block."""
+    groups = by_sentence(citations)
+    text = "\n".join(_quote(group) for group in groups[:most])
+    rest = list({(c.article, c.start): c for group in groups[most:] for c in group}.values())
+    if not rest and not more:
+        return text
+    listed = "; ".join(f"{link(c.url, c.outlet)}, {c.date.isoformat()}" for c in rest[:MORE_SOURCE_LINKS])
+    unlisted = len(rest) + more - MORE_SOURCE_LINKS
+    others = plural(len(rest) + more, "more source")
+    if not listed:
+        return f"{text}\n<i>…and {others}</i>"
+    return f"{text}\n<i>…and {others}:</i> {listed}" + (f" and {unlisted} more" if unlisted > 0 else "")
+
+
+def highlight(sentence: str, terms: Sequence[str]) -> str:
+    """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive).
+
+    Short function words (`to`, `and`) are bolded only next to another matched word, so `Lê Văn An` and
+    `oil and gas` light up whole while a stray "and" elsewhere does not."""
+    wanted = {w for term in terms for w in fold(term).split() if w}
+    if not wanted:
+        return esc(sentence)
+    words = list(TOKEN.finditer(sentence))
+
+    def matches(folded: str) -> bool:
+        return any(folded == w or (len(w) >= 3 and folded.startswith(w)) for w in wanted)
+
+    strength = []  # 2: a matched content word, 1: a matched function word, 0: no match
+    for match in words:
+        folded = fold(match.group())
+        strength.append(0 if not folded or not matches(folded) else 1 if folded in FUNCTION_WORDS else 2)
+    bold = [False] * len(words)
+    for i, level in enumerate(strength):
+        bold[i] = level == 2
+    for i, level in enumerate(strength):  # function words join runs of matched words
+        if level == 1:
+            left = next((strength[j] for j in range(i - 1, -1, -1) if strength[j] != 1), 0)
+            right = next((strength[j] for j in range(i + 1, len(words)) if strength[j] != 1), 0)
+            bold[i] = left == 2 or right == 2
+    if not any(bold) and any(strength):  # the query was only function words: show them anyway
+        bold = [level > 0 for level in strength]
+    out: list[str] = []
+    position = 0
+    for match, is_bold in zip(words, bold):
+        if is_bold:
+            out.append(esc(sentence[position : match.start()]))
+            out.append(f"<b>{esc(match.group())}</b>")
+            position = match.end()
+    out.append(esc(sentence[position:]))
+    return "".join(out)
+
+
+def sector_name(key: str, names: Mapping[str, str] = NO_NAMES) -> str:
+    """A sector's display name (`banking and finance`) for its key (`banking-finance`), from the names the
+    index holds (`Index.sector_names`)."""
+    return names.get(key) or key.replace("-", " ")
+
+
+def agreement_block(
+    agreement: Agreement, with_status: bool = True, most: int = BLOCK_QUOTES, sector_names: Mapping[str, str] = NO_NAMES
+) -> str:
+    details = [esc(agreement.type.capitalize())]
+    if with_status:
+        details.append(esc(agreement.status))
+    if agreement.parties:
+        details.append("parties: " + esc(", ".join(agreement.parties)))
+    if agreement.sectors:
+        details.append("sectors: " + esc(", ".join(sector_name(key, sector_names) for key in agreement.sectors)))
+    lines = [f"📄 <b>{esc(agreement.title)}</b>", "<i>" + " · ".join(details) + "</i>"]
+    if agreement.citations:
+        lines.append(capped_quotes(agreement.citations, most, agreement.more_sources))
+    return "\n".join(lines)
+
+
+def shorten(text: str, most: int = LINE_TITLE) -> str:
+    if len(text) <= most:
+        return text
+    cut = text.rfind(" ", 0, most)
+    return text[: cut if cut > most // 2 else most].rstrip(" ,;:") + "…"
+
+
+def sources_line(citations: Sequence[Citation]) -> str:
+    """'TASS, 2025-10-14 · VNA, 2025-10-15': who reported a fact, each linked to the article."""
+    seen = list({(c.article, c.outlet): c for c in citations}.values())
+    shown = " · ".join(f"{link(c.url, c.outlet)}, {c.date.isoformat()}" for c in seen[:2])
+    return shown + (f" +{len(seen) - 2}" if len(seen) > 2 else "")
+
+
+def agreement_line(agreement: Agreement, with_status: bool = False) -> str:
+    """One agreement on one line: its title, parties and sources (its sentences one /agreements filter away)."""
+    status = f" · {esc(agreement.status)}" if with_status else ""
+    parties = f" — {esc(', '.join(agreement.parties))}" if agreement.parties else ""
+    sources = f"\n<i>{sources_line(agreement.citations)}{status}</i>" if agreement.citations else ""
+    return f"📄 <b>{esc(shorten(agreement.title))}</b>{parties}{sources}"
+
+
+def with_heading(heading: str, blocks: list[str]) -> list[str]:
+    """A section heading travels with the section's first block, so it never ends a page alone."""
+    if not blocks:
+        return []
+    return [f"{heading}\n{blocks[0]}", *blocks[1:]]
+
+
+def entity_buttons(refs: Iterable[tuple[str, str]], kind: str = "w", per_row: int = 2) -> list[list[Button]]:
+    buttons = []
+    for key, label in refs:
+        data = callbacks.open_data(kind, key)
+        if data and len(buttons) < MAX_ENTITY_BUTTONS:
+            buttons.append(Button(label[:60], data))
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+
+
+def fact_counts(counts: Stats | BuildReport) -> str:
+    return ", ".join([
+        plural(counts.people, "person", "people"),
+        plural(counts.organizations, "organisation"),
+        plural(counts.agreements, "agreement"),
+        plural(counts.figures, "figure"),
+    ])
