@@ -187,7 +187,7 @@ def _items(sentence: Sentence, lex: Lexicon) -> list[Item]:
             continue
         honorific = honorific_at(sentence, i) if token.is_cap else 0
         width = title_at(sentence, i, capitalised=token.is_cap)
-        if width and width >= honorific and not (token.is_cap and _org_word_follows(sentence, i, width)):
+        if width and width >= honorific and not (token.is_cap and _org_word_follows(sentence, i, width, opening=True)):
             kind_types = {"TITLE"} | ({"RANK"} if _longest(sentence, i, "rank") == width else set())
             if honorific == width:
                 kind_types.add("HONORIFIC")  # 'Prince', 'Crown Prince': a title that also stands before a name as an honorific
@@ -227,14 +227,16 @@ def _make(sentence: Sentence, kind: str, first: int, last: int, types: set[str])
     return Item(kind=kind, first=first, last=last, start=start, end=end, text=text, types=types, possessive=possessive)
 
 
-def _org_word_follows(sentence: Sentence, i: int, width: int) -> bool:
+def _org_word_follows(sentence: Sentence, i: int, width: int, opening: bool = False) -> bool:
     """'Presidential Palace', 'Secretariat': a capitalised title word that is the start of an organisation's name
     ('General Department of Customs' is not a title)."""
     tokens = sentence.tokens
     k = i + width
     if k < len(tokens) and tokens[k].is_cap and _adjacent_run(sentence, i + width - 1, 2):
         tags = sentence.phrase_tags(k)
-        return "org_head" in tags and "title" not in tags and "of_head" not in tags
+        # opening a name, a head that takes 'of' counts too ('General Department of Customs'); inside one it
+        # does not ('… of Việt Nam Central Committee' is the party's organ)
+        return "org_head" in tags and "title" not in tags and (opening or "of_head" not in tags)
     return False
 
 
@@ -247,11 +249,16 @@ def _never_starts(sentence: Sentence, i: int, lex: Lexicon) -> bool:
         nxt = sentence.phrase_tags(i + 1)
         if not (nxt.keys() & {"not_name", "org_head", "title", "country", "demonym", "month", "weekday"}):
             return False
+    if token.bare == "A" and i + 1 < len(sentence.tokens) and sentence.tokens[i + 1].text == "." and sentence.tokens[i + 1].start == token.end:
+        return False  # 'A. P. Mukherjee': an initial, not the article
     if token.bare in ("The", "A", "An") or token.low.endswith(("-based", "-owned", "-run", "-led", "-backed", "-made", "-born", "-style")):
         return True
     if i == 0 and token.low.endswith("ing") and not tags.keys() & {"org_head", "country", "city", "region", "family_name"}:
         return True  # 'Receiving the delegation, …', 'Speaking at the meeting, …'
-
+    if i == 0 and "possessed_by_people" in tags and not tags.keys() & {"org_head", "country", "city", "region", "family_name", "title"}:
+        nxt = sentence.tokens[1] if len(sentence.tokens) > 1 else None
+        if nxt is not None and nxt.shape == "x":
+            return True  # 'Talks between …', 'Visits by …': a common noun that opens the sentence
     return ("opener" in tags or "function_word" in tags) and not ("org_head" in tags or "country" in tags or "demonym" in tags)
 
 
@@ -308,6 +315,8 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
         if low in _JOINERS and (after.is_cap or (after.low == "the" and end + 3 < n and tokens[end + 3].is_cap)):
             if title_at(sentence, end + 2, capitalised=True) or honorific_at(sentence, end + 2):
                 break
+            if not joined_of and _bare_name(sentence, i, end):
+                break  # 'Vitaly Gorsky of Polar Freight said': a person of an organisation, not one name
             if "demonym" in sentence.phrase_tags(end + 2) and (end + 3 >= n or not tokens[end + 3].is_cap):
                 break  # '… Ivanovich of Russian oil and gas company …': an adjective, not a name
             if after.possessive:
@@ -332,6 +341,15 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
             continue
         break
     return end
+
+
+def _bare_name(sentence: Sentence, start: int, end: int) -> bool:
+    """Two or more capitalised words that the lexicon knows only as names, if at all: no head noun, place or
+    title among them ('Bank of …', 'Moscow State Institute of …' are heads that 'of' continues)."""
+    words = [k for k in range(start, end + 1) if sentence.tokens[k].is_word]
+    return len(words) >= 2 and all(
+        sentence.tokens[k].is_cap and not sentence.phrase_tags(k).keys() - _PROPER_TAGS - {"possessed_by_people"}
+        for k in words)
 
 
 def _possessive_joins(sentence: Sentence, k: int) -> bool:
@@ -401,7 +419,12 @@ def _and_joins(sentence: Sentence, start: int, end: int, joined_of: bool, low: s
         return not right_head and len(right) <= 3
     if _portfolio_before(sentence, start, end):
         return True
+    if right_head and len(right) >= 3 and end - start >= 1 and not sentence.phrase_tags(right[0]).keys() - _PROPER_TAGS:
+        return False  # 'Polar Freight and Varna Energy Group': a name of its own on the right, with a head
     return right_head and not left_head and not _after_title(sentence, start)
+
+
+_PROPER_TAGS = frozenset({"city", "region", "family_name", "given_name"})  # words that are names, not generic words
 
 
 def _portfolio_before(sentence: Sentence, start: int, end: int) -> bool:
@@ -580,7 +603,8 @@ def _mixed_run(sentence: Sentence, item: Item, words: list[Token]) -> bool:
 
 
 def _split_nested(sentence: Sentence, items: list[Item], lex: Lexicon) -> None:
-    """'Burdenko Main Military Clinical Hospital of the Russian Ministry of Defence': two organisations."""
+    """'Burdenko Main Military Clinical Hospital of the Russian Ministry of Defence': two organisations (a head
+    that takes 'of' — 'Academy of Sciences' — splits only when what follows has a head of its own)."""
     for item in items:
         if item.kind != "chunk" or "ORG" not in item.types:
             continue
@@ -596,7 +620,12 @@ def _split_nested(sentence: Sentence, items: list[Item], lex: Lexicon) -> None:
             right_first = tokens.index(right[0])
             right_item = _make(sentence, "chunk", item.first + right_first, item.last, set())
             _type(sentence, right_item, lex)
-            if "ORG" in right_item.types and "of_head" not in left_tags:
+            right_head = any("org_head" in (tags := sentence.phrase_tags(j)) and "weak_head" not in tags
+                             for j in range(right_item.first, right_item.last + 1))
+            tail = tuple(t.fold for t in sentence.tokens[max(right_item.first, right_item.last - 1) : right_item.last + 1])
+            if right_head and "organ_suffix" in lex.gazetteer.get(tail):
+                right_head = False  # '… Party of Việt Nam Central Committee': the organ of the whole, not a second body
+            if "ORG" in right_item.types and ("of_head" not in left_tags or right_head):
                 item.types.add("NESTED")
                 item.tags = {"inner_start": str(right_item.first), "outer_end": str(item.first + k - 1)}
             break

@@ -30,10 +30,12 @@ _CLAUSE_END = re.compile(
     r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when|under which)\b"
     r"|\sand\s(?:a|an|the|its|their)\s|\sand\s(?:[a-z]+ed|said|hoped|hopes|will|would|is|are|was|were)\b"
     r"|\s(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might)\b"
+    r"|\s(?:signed|inked|sealed|initialled|initialed|concluded|adopted)\s(?:in|on|at|by|last|earlier|during|with|between)\b"
     rf"|\s(?:on|last|this|next|earlier|later)\s(?:\w+\s)?{_WHEN}\b"
     r"|\s(?:in|on)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
 )
-_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?=(?:which|that|while|but|and|as|after|before|when|where)\b)|\s[—–]\s")
+_CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?=(?:which|that|while|but|and|as|after|before|when|where)\b)|\s[—–]\s"
+                           r"|\s(?=and\s(?:said|added|noted|announced|stressed|stated)\b)")
 _CONTINUES_LIST = re.compile(r"^(?:Among them|They include|They included|These include|These included|Among the documents|Among these|They are|These are|Those include)\b", re.I)
 _NEAR_MISS = re.compile(r"\b(?:reach(?:ed|es)?|in|by mutual)\s+agreement\b(?!\s+(?:was|were|is|has))", re.I)
 _COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens|several|many|a series of|a number of|a package of|other))\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -199,6 +201,12 @@ _CUE_WORD = re.compile(r"\b(?:signed|signing|inked|sealed|initialled|initialed|e
 _MODAL_BEFORE = re.compile(r"\b(?:will|would|could|may|might|should|to be|expected to|plan to|plans to|aim to|aims to|due to|set to|not|never|failed to|ready to)\s+(?:\w+\s+)?$", re.I)
 
 
+_PREDICATE_AFTER = re.compile(
+    r"\s+(?:(?:is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+)?(?:expected|set|due|planned|scheduled)\s+to\s+be\s+\w+"
+    r"|(?:will|would|could|may|might|should|can|is to|are to)\s+(?:\w+ly\s+|also\s+)?be\s+\w+"
+    r"|(?:is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+|also\s+)?\w+ed\b)", re.I)
+
+
 def _clause_status(text: str, start: int, end: int, words: DocumentVocabulary) -> str | None:
     """The status of the clause holding text[start:end]: a participle right after the document ('the contract
     signed by …'), else the relative clause right after it ('…, which the two ministries are expected to sign
@@ -207,6 +215,11 @@ def _clause_status(text: str, start: int, end: int, words: DocumentVocabulary) -
     participle = _PARTICIPLE.match(text[end:])
     if participle:
         return status_of(participle.group(1), words)
+    predicate = _PREDICATE_AFTER.match(text, end)
+    if predicate:  # 'a treaty on … would be signed next year', 'An agreement … was signed between …'
+        status = status_of(predicate.group(), words)
+        if status:
+            return status
     bounds = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(text)] + [len(text)]
     clause_start = max(b for b in bounds if b <= start)
     clause_end = min((b for b in bounds if b >= end), default=len(text))
@@ -285,7 +298,9 @@ def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited
             if rejected is not None:
                 rejected.append((sentence.index, "no-status", text[start:end]))
             continue
-        definite = bool(re.search(r"(?:^|\s)(?:the|this|that)\s+(?:[\w-]+\s+){0,3}$", low[:modifier_start])) or low[:modifier_start].endswith(("the ", "this "))
+        determiner = re.search(r"(?:^|\s)(?:the|this|that)\s+((?:[\w-]+\s+){0,3})$", low[:modifier_start])
+        # 'the signed agreement', 'this landmark deal'; not 'The parliament adopted a declaration'
+        definite = bool(determiner) and not re.search(r"\b(?:a|an)\s", determiner.group(1))
         spans.append((modifier_start, title_end))
         documents.append(
             DocumentCandidate(

@@ -234,6 +234,21 @@ def _portfolio_or_country(sentence: Sentence, first: int, last: int, lex: Lexico
     return bool(lead) and first + lead <= last and tokens[first + lead].low in ("of", "for")
 
 
+_PORTFOLIO_TITLES = frozenset({"minister", "ministers", "commissioner", "secretary"})
+
+
+def _portfolio_of_minister(sentence: Sentence, titles: list[int], first: int, last: int) -> bool:
+    """'Minister of Culture and Sports': what follows a minister's 'of' is a portfolio unless a body's head noun
+    names an organisation in it ('Minister of Energy of the X Region Administration')."""
+    if not titles or sentence.items[titles[-1]].text.split()[-1].lower() not in _PORTFOLIO_TITLES:
+        return False
+    for k in range(first, last + 1):
+        tags = sentence.phrase_tags(k)
+        if "org_head" in tags and "weak_head" not in tags:
+            return False
+    return True
+
+
 def _phrase(sentence: Sentence, k: int, *tags: str) -> int:
     for length, found in sentence.matches[k]:
         if any(tag in found for tag in tags):
@@ -266,25 +281,29 @@ def _person(found: SentenceEntities, sentence: Sentence, first: int, last: int, 
     return candidate
 
 
-def _bodies_sharing_of(sentence: Sentence, first: int) -> bool:
-    """'the Party, State, and Government of Việt Nam': bare capitalised bodies in a list that shares one
+def _bodies_sharing_of(sentence: Sentence, first: int, last: int) -> bool:
+    """'the Party, State(,) and Government of Việt Nam': bare capitalised bodies in a list that shares one
     'of COUNTRY' name a country's leadership as a whole, not an organisation of it."""
     tokens = sentence.tokens
-    k = first - 1
-    if k < 0 or tokens[k].low not in ("and", "&"):
+    head = next((k for k in range(first, last) if tokens[k + 1].low == "of" and tokens[k].is_cap), None)
+    if head is None:
         return False
-    k -= 1
-    bare = 0
+    k = head - 1
+    bare = joined = 0
     while k >= 0:
-        if tokens[k].text == ",":
+        token = tokens[k]
+        if token.text == ",":
             k -= 1
-            continue
-        if tokens[k].is_cap and "not_name" in sentence.phrase_tags(k) and (k == 0 or not tokens[k - 1].is_cap):
+        elif token.low in ("and", "&"):
+            joined += 1
+            k -= 1
+        elif token.is_cap and token.low != "the" and "not_name" in sentence.phrase_tags(k) and (
+                k == 0 or not tokens[k - 1].is_cap or tokens[k - 1].low == "the"):
             bare += 1
             k -= 1
-            continue
-        break
-    return bare >= 1 and (k < 0 or tokens[k].low == "the")
+        else:
+            break
+    return bare >= 1 and joined >= 1 and (k < 0 or tokens[k].low == "the")
 
 
 _VERB_TAGS = frozenset({"function_word", "org_verb", "speech_verb", "not_name"})
@@ -416,8 +435,9 @@ def person_title_of(sentence: Sentence, match: Match, found: SentenceEntities, l
             country = country or chunk.country
             continue
         if org_range is not None and chunk is chunks[-1]:
+            org_range = _past_organ(sentence, sentence.items[titles[-1]].text, org_range, lex)
             organization = _org_text(sentence, *org_range)
-            if _portfolio_or_country(sentence, *org_range, lex):
+            if _portfolio_or_country(sentence, *org_range, lex) or _portfolio_of_minister(sentence, titles, *org_range):
                 organization = None  # 'Energy of the Russian Federation': a portfolio and a country, not a body
             elif organization:
                 _org(found, sentence, *org_range, "title-of-org-name")
@@ -435,6 +455,21 @@ def person_title_of(sentence: Sentence, match: Match, found: SentenceEntities, l
             country=country, title=sentence.items[titles[0]].text)
 
 
+def _past_organ(sentence: Sentence, role: str, org_range: tuple[int, int], lex: Lexicon) -> tuple[int, int]:
+    """'Chairman of the Board' + 'of Directors of X Group': the organ ('Board of Directors') runs across the
+    title's end, and the organisation is what follows it."""
+    last_word = role.split()[-1] if role.split() else ""
+    first, last = org_range
+    tokens = sentence.tokens
+    for k in range(first, last):
+        if tokens[k].low == "of" and "organ_suffix" in lex.tags(" ".join([last_word, "of", *(t.text for t in tokens[first:k])])):
+            start = k + 1
+            while start <= last and tokens[start].low == "the":
+                start += 1
+            return (start, last) if start <= last else org_range
+    return org_range
+
+
 def _organ_of(name: str) -> str | None:
     """The organisation an organ belongs to: 'Board of Directors of TH Group' → 'TH Group'."""
     inner = _without_organ(name, lexicon())
@@ -443,10 +478,22 @@ def _organ_of(name: str) -> str | None:
 
 def _without_organ(name: str, lex: Lexicon) -> str:
     """'Board of Directors of TH Group' → 'TH Group', 'Members' Council of Petrovietnam' → 'Petrovietnam'."""
-    match = re.match(r"^(?:the\s+)?(.+?)\s+of\s+(?:the\s+)?(.+)$", name)
-    if match and lex.tags(match.group(1)).keys() & {"organ_suffix"}:
-        return match.group(2)
+    body = re.sub(r"^the\s+", "", name)
+    for split in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", body))):  # the longest organ first
+        if "organ_suffix" in lex.tags(body[: split.start()]) and split.end() < len(body):
+            return body[split.end() :]
     return name
+
+
+def person_of_org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon) -> None:
+    """'Vitaly Gorsky of Polar Freight said': a person and the organisation they speak for."""
+    name = _name_item(sentence, match)
+    orgs = match.items("org")
+    if name is None or not orgs or len(name_words(sentence, name.first, name.last)) < match.rule.param("min_words", 1):
+        return
+    org = sentence.items[orgs[0]]
+    if _person(found, sentence, name.first, name.last, match.rule.id, lex, organization=org.text) is not None:
+        _org(found, sentence, org.first, org.last, match.rule.id, weak="ORG" not in org.types)
 
 
 def person(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon) -> None:
@@ -459,6 +506,8 @@ def person(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexic
         words = name_words(sentence, item.first, item.last)
         if len(words) < match.rule.param("min_words", 1):
             continue
+        if match.rule.param("weak") and index > 0 and sentence.items[index - 1].kind == "word" and sentence.items[index - 1].low in ("of", "for"):
+            continue  # '… of Polar Freight said': the speaker's organisation, not the speaker
         if "ORG" in item.types and "NAME" not in item.types and match.rule.id != "honorific-name":
             continue
         titles = match.items("title")
@@ -512,6 +561,15 @@ def apposition(sentence: Sentence, match: Match, found: SentenceEntities, lex: L
         start += 1
     if start > end:
         return
+    if items[start].kind == "word" and items[start].low in ("who", "which", "that", "whose", "whom", "where", "when", "while"):
+        # ', who is also general secretary of …,' says what they are; ', who co-chair the commission' does not
+        if items[start].low != "who" or start + 1 > end or items[start + 1].low not in ("is", "was"):
+            return
+        start += 2
+        while start <= end and items[start].kind == "word" and items[start].low in ("also", "now", "currently", "the", "a", "an"):
+            start += 1
+        if start > end:
+            return
     titles = [j for j in body if items[j].kind == "title"]
     role_words = [j for j in body if items[j].kind == "word" and items[j].tags.keys() & {"occupation", "role_noun"}]
     descriptors = [j for j in body if items[j].kind == "word" and (items[j].low in _ORG_APPOSITION or "descriptor" in items[j].tags)]
@@ -665,17 +723,19 @@ def org_descriptor(sentence: Sentence, match: Match, found: SentenceEntities, le
 
 def org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon) -> None:
     name = _name_item(sentence, match)
-    if name is None:
-        return
     items = sentence.items
     if match.rule.param("with_following") or match.rule.param("from_start"):
         lead = match.items("lead")
         following = match.items("following")
         start_item = items[lead[0]] if lead else name
         end_item = items[following[-1]] if following else name
+        if start_item is None or end_item is None:
+            return
         first = start_item.first
         text = sentence.text[start_item.start : end_item.end]
         found.orgs.append(OrgCandidate(name=text, start=start_item.start, end=end_item.end, rule=match.rule.id))
+        return
+    if name is None:
         return
     words = name_words(sentence, name.first, name.last)
     if match.rule.param("camel") and not (name.types & {"ORG"} or _camel(words[0])):
@@ -688,7 +748,10 @@ def org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon)
 
 
 def _camel(word: str) -> bool:
-    """'YouTube', 'PetroResources', 'VietJet': a capital inside a word is a brand's mark."""
+    """'YouTube', 'PetroResources', 'VietJet': a capital inside a word is a brand's mark ('PMs', 'CEOs', 'SMEs'
+    are plurals of abbreviations)."""
+    if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
+        return False
     return any(c.isupper() for c in word[1:]) and any(c.islower() for c in word) and not any(c in word for c in "-'’–")
 
 
@@ -734,6 +797,7 @@ _ACTIONS = {
     "person_after_title": person_after_title,
     "person_title_of": person_title_of,
     "person": person,
+    "person_of_org": person_of_org,
     "person_counterpart": person_counterpart,
     "person_who": person_who,
     "apposition": apposition,
@@ -775,7 +839,10 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
                 if org_range:
                     first, last = org_range
             rule = "acronym" if "ACRONYM" in item.types else "org-head"
-            if _bodies_sharing_of(sentence, first):
+            if n >= 2 and before is not None and before.low == "of" and items[n - 2].kind == "title" and _portfolio_or_country(sentence, first, last, lex):
+                found.fired.append(("portfolio-of-title", item.text))  # 'Minister of Energy of the Russian Federation'
+                continue
+            if _bodies_sharing_of(sentence, first, last):
                 found.fired.append(("collective-bodies", sentence.text[sentence.tokens[first].start : item.end]))
                 continue
             candidate = _org(found, sentence, first, last, rule, weak=rule == "acronym")

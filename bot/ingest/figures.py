@@ -103,7 +103,10 @@ def find_figures(text: str) -> list[FigureCandidate]:
         return []
     patterns = _patterns()
     found: list[FigureCandidate] = []
+    taken = -1  # the end of the last figure kept: a match inside it is part of it
     for match, start in _matches(text, patterns):
+        if start < taken:
+            continue
         kind = match.lastgroup or ""
         if kind == "noun":
             kind = "count"
@@ -125,6 +128,7 @@ def find_figures(text: str) -> list[FigureCandidate]:
             value = value[: offset + word.end()] + _rate(value[offset + word.end() :]) if word else value
         about = _about(text, start, end, unit, value)
         found.append(FigureCandidate(value, unit, about, start, start + len(value), _key(value, unit, patterns), rule=f"figure-{unit}"))
+        taken = match.end()
     return found
 
 
@@ -134,8 +138,8 @@ def _matches(text: str, patterns: _Patterns) -> list[tuple[re.Match[str], int]]:
     found: list[tuple[re.Match[str], int]] = []
     covered = -1
     for anchor in patterns.anchor.finditer(text):
-        if anchor.start() < covered:
-            continue
+        if anchor.start() < covered and not text[anchor.start() - 1 : anchor.start()].isspace():
+            continue  # inside a match, only a number that starts a word may start a figure of its own
         match = patterns.numeric.match(text, anchor.start())
         if match is None:
             continue

@@ -335,7 +335,7 @@ def _first_pass(line: str, main_script: str, agencies: frozenset[str]) -> tuple[
     """(kind, why) from the line alone; 'short' is a line whose kind its place decides."""
     if len(line) > MAX_LINE and not _HAS_SENTENCE_END.search(line):
         return "chrome", "overlong line"
-    if (_BYLINE.match(line) or _LABELLED.match(line)) and word_count(line) <= 14:
+    if (_BYLINE.match(line) or _LABELLED.match(line)) and word_count(line) <= 14 and not is_prose(line):
         return "byline", "byline"
     reason = is_chrome_line(line, main_script)
     bullet = BULLET.match(line)
@@ -344,8 +344,8 @@ def _first_pass(line: str, main_script: str, agencies: frozenset[str]) -> tuple[
         if credit and word_count(line[: credit[0]]) >= 4 and not _RIGHTS.search(line) and "opyright" not in line[: credit[0]]:
             return "caption", "caption with a photo credit"
         return "chrome", reason
-    if _BYLINE.match(line) or _LABELLED.match(line):
-        return "byline", "byline"
+    if (_BYLINE.match(line) or _LABELLED.match(line)) and not is_prose(line):
+        return "byline", "byline"  # 'By the end of the year, the two countries …' is prose
     if _REPORTING.match(line):
         return "credit", "reporting credit"
     if _SOURCE.match(line) or _PROVIDED_BY.match(line):
