@@ -66,3 +66,26 @@ def test_a_sector_comes_from_what_a_sentence_says_not_from_a_descriptor_or_an_ac
     assert "renewables" in by_sentence["Sylvanian oil compan"] and "oil-and-gas" not in by_sentence["Sylvanian oil compan"]
     (agreement,) = facts.agreements
     assert "universities" in agreement.sectors and "banking-finance" not in agreement.sectors, agreement.sectors
+
+
+def test_parties_from_the_signers_demonyms_and_never_from_a_later_aside(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "Chilean Defence Minister Ivan Petrenko and his Peruvian counterpart Omar Haddad signed an agreement on "
+        "military training cooperation on Monday.\n"
+        "The most striking document was a letter of intent to establish a joint naval academy, a move that came "
+        "months after Brazil and Argentina sealed a similar arrangement.\n"
+    ))
+    by_title = {a.title.split()[0].lower(): a for a in facts.agreements}
+    assert by_title["agreement"].parties == ["Chile", "Peru"]
+    assert by_title["letter"].parties == []
+
+
+def test_a_list_of_documents_over_several_sentences_keeps_its_status(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "The two delegations signed several memoranda of understanding on energy cooperation on Monday.\n"
+        "These included a memorandum between Freedonia Power Company and Sylvania Grid Corporation on grid links.\n"
+        "The other agreements were a Production Sharing Agreement for the Northern Block between Freedonia Oil "
+        "Company and Sylvania Energy Group, and a cultural exchange programme.\n"
+    ))
+    statuses = {a.title.split()[0]: a.status for a in facts.agreements}
+    assert statuses.get("Production") == "signed", statuses

@@ -19,6 +19,8 @@ from bot.ingest.tokens import Token, tokenize
 _JOINERS = {"of", "for"}
 _PARTICLES_LOWER = {"bin", "binti", "bint", "ibn", "al", "el", "de", "da", "do", "dos", "das", "du", "der", "den", "van", "von",
                     "la", "le", "y", "di", "del", "della", "ter", "zu", "ben", "abu", "ould"}
+HYPHENED_PARTICLE = re.compile(  # 'el-Sisi', 'al-Sharaa'
+    r"(?:al|el|ad|ud|ul|an|ar|as|ash|at|az|bin|ibn|abu|ben|d)[-‘'’][A-Z]")
 _ABBREVIATION = {"St", "Dr", "Mt", "Ft", "No", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "Prof", "Gen", "Lt", "Col", "Mr", "Mrs", "Ms",
                  "Hon", "Rev", "Sen", "Gov", "Smt", "Maj", "Adm", "Capt", "Sgt"}
 _PERSON_BASES = {"minister", "secretary", "spokesman", "spokesperson", "spokeswoman", "chief", "adviser", "advisor", "envoy",
@@ -236,6 +238,8 @@ def _org_word_follows(sentence: Sentence, i: int, width: int, opening: bool = Fa
         tags = sentence.phrase_tags(k)
         # opening a name, a head that takes 'of' counts too ('General Department of Customs'); inside one it
         # does not ('… of Việt Nam Central Committee' is the party's organ)
+        if title_at(sentence, k, True):
+            return False  # 'Defense Minister Army General N': another title, not an organisation's name
         return "org_head" in tags and "title" not in tags and (opening or "of_head" not in tags)
     return False
 
@@ -282,6 +286,9 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
             continue
         nxt = tokens[end + 1]
         gap = text[token.end : nxt.start]
+        if gap == " " and nxt.shape == "x" and HYPHENED_PARTICLE.match(nxt.text):
+            end += 1  # 'Abdel Fattah el-Sisi', 'Ahmed al-Sharaa': a particle joined to the family name
+            continue
         if nxt.is_cap and gap == " ":
             if title_at(sentence, end + 1, capitalised=True) and not _org_word_follows(sentence, end + 1, title_at(sentence, end + 1, True)):
                 break

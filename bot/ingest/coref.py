@@ -56,6 +56,17 @@ class AliasMatcher:
         self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
         self._prefixes = {words[:n] for words in aliases for n in range(1, len(words) + 1)}
         self._upper = upper
+        self._extra_cache: dict[int, tuple[dict[tuple[str, ...], str], dict[str, set[int]]]] = {}
+
+    def _extra_lengths(self, extra: dict[tuple[str, ...], str]) -> dict[str, set[int]]:
+        """First word → lengths of the article-local aliases ('Khaled', 'Al Nahyan'), computed once per article."""
+        known = self._extra_cache.get(id(extra))
+        if known is None or known[0] is not extra:
+            lengths: dict[str, set[int]] = defaultdict(set)
+            for words in extra:
+                lengths[words[0]].add(len(words))
+            known = self._extra_cache[id(extra)] = (extra, lengths)
+        return known[1]
 
     def find(self, text: str, extra: dict[tuple[str, ...], str] | None = None) -> list[Hit]:
         """(entity key, start, end) of each alias in text; longest match wins; names must be capitalised.
@@ -71,8 +82,8 @@ class AliasMatcher:
             if not parts:
                 continue
             lengths = set(self._lengths.get(parts[0], ()))
-            if extra and (parts[0],) in extra:
-                lengths.add(1)
+            if extra:
+                lengths |= self._extra_lengths(extra).get(parts[0], set())
             if not lengths:
                 continue
             ordered = sorted(lengths, reverse=True)

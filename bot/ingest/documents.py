@@ -27,7 +27,7 @@ _WHEN = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month
 # a title ends at a clause boundary, a finite verb ("… Union are continuing") or a time ("… on Tuesday")
 _CLAUSE_END = re.compile(
     r"\s*(?:[,;:]|\s[—–-]\s|\.\s|\.$"
-    r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when|under which)\b"
+    r"|\s(?:which|that|and sign|and to|while|as well as|who|after|when|under which)\b|\sas\s(?=[A-Z])"
     r"|\sand\s(?:a|an|the|its|their)\s|\sand\s(?:[a-z]+ed|said|hoped|hopes|will|would|is|are|was|were)\b"
     r"|\s(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might)\b"
     r"|\s(?:signed|inked|sealed|initialled|initialed|concluded|adopted)\s(?:in|on|at|by|last|earlier|during|with|between)\b"
@@ -36,7 +36,8 @@ _CLAUSE_END = re.compile(
 )
 _CLAUSE_SPLIT = re.compile(r"[;:]|,\s+(?=(?:which|that|while|but|and|as|after|before|when|where)\b)|\s[—–]\s"
                            r"|\s(?=and\s(?:said|added|noted|announced|stressed|stated)\b)")
-_CONTINUES_LIST = re.compile(r"^(?:Among them|They include|They included|These include|These included|Among the documents|Among these|They are|These are|Those include)\b", re.I)
+_CONTINUES_LIST = re.compile(r"^(?:Among them|They include|They included|These include|These included|Among the documents|Among these|They are|These are|Those include"
+                             r"|The others? (?:agreements?|documents?|deals?) (?:were|was|included|include)|Other (?:agreements|documents|deals) (?:were|included|include))\b", re.I)
 _NEAR_MISS = re.compile(r"\b(?:reach(?:ed|es)?|in|by mutual)\s+agreement\b(?!\s+(?:was|were|is|has))", re.I)
 _COUNT_BEFORE = re.compile(r"(?:\b\d[\d,]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens|several|many|a series of|a number of|a package of|other))\s+(?:[\w-]+\s+){0,3}$", re.I)
 _ADJECTIVES = frozenset("new longer shorter broader wider further final formal concrete detailed separate possible future "
@@ -125,8 +126,9 @@ def find_documents(article: Article, rejected: list[tuple[int, str, str]] | None
         if not documents and _BACK_REFERENCE.match(sentence.text) and found:
             documents = [_back_reference(sentence, found)]
         found.extend(documents)
-        previous_status = _list_status(sentence.text, words)
-        previous = sentence
+        # a list that runs over several sentences ('These included …', 'The other agreements were …') keeps its status
+        previous_status = _list_status(sentence.text, words) or inherited
+        previous = sentence if not inherited else previous
     return _fold_back_references(found)
 
 
@@ -283,12 +285,15 @@ def _sentence_documents(sentence: Sentence, words: DocumentVocabulary, inherited
                 continue
         modifier_start = _modifier_start(text, start)
         specific = has_subject or kind in words.genres or phrase in words.specific or _subject_modifier(text[modifier_start:start])
-        if not specific:
+        late = None if specific or plural else _late_subject(text, end)
+        if not specific and late is None:
             if rejected is not None:
                 rejected.append((sentence.index, "no-subject", text[start:end]))
             continue  # "a concrete roadmap and …": no subject, not a specific document
         title_end = end + _clause_length(text[end:])
         title = _clean_title(text[modifier_start:title_end])
+        if late is not None:  # 'An agreement was also signed with X for the supply of …': its subject after the verb
+            title = _clean_title(text[modifier_start:end] + " " + text[late : late + _clause_length(text[late:])])
         if len(title.split()) < 2 and kind not in words.genres:
             if rejected is not None:
                 rejected.append((sentence.index, "title-too-short", text[start:end]))
@@ -343,6 +348,19 @@ def _subject_modifier(modifiers: str) -> bool:
     about; 'longer', 'new', 'detailed' do not."""
     words = [w.lower() for w in re.findall(r"[\w-]+", modifiers)]
     return any(w not in _ADJECTIVES and not w.endswith("er") and not w.isdigit() for w in words)
+
+
+_LATE_SUBJECT = re.compile(r"\s+(?:with|between|by)\s+[^,;.]{1,80}?\s(?=(?:on|for|to)\s+(?:the\s+)?[a-z])|\s+(?=(?:on|for)\s)")
+
+
+def _late_subject(text: str, end: int) -> int | None:
+    """Where the subject of a document starts when a predicate comes between: 'An agreement was signed with X
+    for the supply of 200 locomotives' → 'for the supply …'."""
+    predicate = _PREDICATE_AFTER.match(text, end)
+    if predicate is None:
+        return None
+    late = _LATE_SUBJECT.match(text, predicate.end())
+    return late.end() if late else None
 
 
 def _clause_length(rest: str) -> int:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from bot.ingest import lexicon as lexicon_files
-from bot.ingest.chunks import Item, Sentence, analyse
+from bot.ingest.chunks import HYPHENED_PARTICLE, Item, Sentence, analyse
 from bot.ingest.grammar import Match, matches
-from bot.ingest.lexicon import Lexicon, lexicon
+from bot.ingest.lexicon import Lexicon, lexicon, taxonomy
 from bot.ingest.outlet import agency as known_agency
 from bot.text import fold
 
@@ -141,7 +141,7 @@ def valid_person(words: tuple[str, ...], lex: Lexicon) -> bool:
             return False
         if tags.keys() & {"month", "weekday", "country", "demonym", "doc_type"} and not family:
             return False
-        if word[:1].islower() and "particle" not in tags:
+        if word[:1].islower() and "particle" not in tags and not HYPHENED_PARTICLE.match(word):
             return False
         if not tags.keys() & {"not_name", "title", "title_mod", "org_head", "portfolio", "city", "region", "descriptor"}:
             distinctive += 1
@@ -841,6 +841,9 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
             rule = "acronym" if "ACRONYM" in item.types else "org-head"
             if n >= 2 and before is not None and before.low == "of" and items[n - 2].kind == "title" and _portfolio_or_country(sentence, first, last, lex):
                 found.fired.append(("portfolio-of-title", item.text))  # 'Minister of Energy of the Russian Federation'
+                continue
+            if rule == "org-head" and " " in item.text and taxonomy().is_term(item.text):
+                found.fired.append(("sector-term", item.text))  # 'LNG (Liquefied Natural Gas)': a thing, not a body
                 continue
             if _bodies_sharing_of(sentence, first, last):
                 found.fired.append(("collective-bodies", sentence.text[sentence.tokens[first].start : item.end]))

@@ -130,7 +130,14 @@ def _parties(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str, str])
         parties = _parties_after(doc, hits, org_names)
     if parties:
         return list(dict.fromkeys(parties))
-    countries = list(dict.fromkeys(c for _, c in _countries(doc.sentence.text)))
+    # the countries its clause names ('India and Vietnam signed …'), not those of a later aside ('…, a move that
+    # came after Pakistan and Saudi Arabia sealed a pact'); demonyms of the signers ('the Russian minister and
+    # his Vietnamese counterpart signed …') when no country is named
+    stop = _CLAUSE_END.search(doc.sentence.text, doc.span[1])
+    text = doc.sentence.text[: stop.start() if stop else None]
+    countries = list(dict.fromkeys(c for _, c in _countries(text)))
+    if len(countries) < 2:
+        countries = list(dict.fromkeys([*countries, *(c for _, c in _demonyms(doc.sentence.text[: doc.span[0]]))]))
     return countries if len(countries) >= 2 else []
 
 
@@ -153,6 +160,22 @@ def _parties_after(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str,
         named = [(s, c) for s, c in _countries(text) if start <= s < end]
     parties = [name for _, name in sorted(named)]
     return parties if len(parties) >= 2 else []
+
+
+@lru_cache(maxsize=4096)
+def _demonyms(text: str) -> list[tuple[int, str]]:
+    """(offset, country) of every demonym in text ('Russian', 'Vietnamese')."""
+    lex = lexicon()
+    tokens = tokenize(text)
+    folds = [t.fold for t in tokens]
+    found = []
+    for i, token in enumerate(tokens):
+        if token.is_cap:
+            for n, tags in lex.gazetteer.at(folds, i):
+                if "demonym" in tags and tags["demonym"]:
+                    found.append((token.start, tags["demonym"]))
+                    break
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -106,9 +106,29 @@ def person_forms(words: tuple[str, ...], lex: Lexicon) -> tuple[tuple[str, ...],
         short.add(words[0])  # 'Xi said', 'Yoon, who …', 'Ishiba'
     if any(w.lower() in ("bin", "ibn", "bint", "binti") for w in words[1:]):
         short = {words[0]}  # 'Sheikh Khaled', not 'Nahyan' (his father's and grandfather's names follow)
+        if len(words) >= 4 and words[-2].lower() in ("al", "el"):
+            short.add(f"{words[-2]} {words[-1]}")  # 'Al Nahyan': his family's name, his alone only where no other is named
     elif len(words) >= 3 and words[-2].lower() in ("al", "el"):
         short.add(f"{words[-2]} {words[-1]}")
     return words, {full}, short
+
+
+_SPELLINGS = (  # romanisations of one name: Sergey/Sergei, Dmitriy/Dmitry/Dmitri, Aleksei/Alexei, Likhachov/Likhachev
+    (re.compile(r"ks"), "x"),
+    (re.compile(r"yo"), "e"),
+    (re.compile(r"(?<=[cszh]h)o(?=v[a]?$)"), "e"),
+    (re.compile(r"(?:iy|yi|y)$"), "i"),
+)
+
+
+def spelling(word: str) -> str:
+    """A person's name word folded, and its romanisation variants made one: the key people are merged by."""
+    key = fold(word)
+    if len(key) < 4:
+        return key
+    for pattern, replacement in _SPELLINGS:
+        key = pattern.sub(replacement, key)
+    return key
 
 
 def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexicon | None = None) -> list[PersonRecord]:
@@ -118,27 +138,47 @@ def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexi
     records: list[PersonRecord] = []
     by_words: dict[frozenset[str], PersonRecord] = {}
     singles: list[tuple[int, str, PersonCandidate]] = []
+    family_only: list[tuple[int, str, PersonCandidate]] = []
     for article, date, candidate in candidates:
         words = _name_words(candidate.words)
         if len(words) == 1:
             singles.append((article, date, candidate))
             continue
+        if len(words) == 2 and words[0].lower() in ("al", "el"):
+            family_only.append((article, date, candidate))  # 'Al Nahyan': whose family name, the article says
+            continue
         display, aliases, short = person_forms(candidate.words, lex)
-        key = frozenset(fold(w) for w in display if fold(w) not in _PARTICLES) or frozenset(fold(w) for w in display)
+        key = frozenset(spelling(w) for w in display if fold(w) not in _PARTICLES) or frozenset(spelling(w) for w in display)
         record = by_words.get(key)
         if record is None:
             record = by_words[key] = PersonRecord(words=key)
             records.append(record)
         _add(record, article, date, candidate, " ".join(display), aliases, short)
+    for article, date, candidate in family_only:
+        tail = tuple(spelling(w) for w in candidate.words)
+        owners = [r for r in records if article in r.articles
+                  and any(tuple(spelling(w) for w in form.split()[-2:]) == tail for form in r.aliases)]
+        if len(owners) == 1:
+            _add(owners[0], article, date, candidate, None, set(), set())
+            if candidate.title:
+                owners[0].aliases.add(f"{candidate.title} {' '.join(candidate.words)}")
+        elif not owners:
+            singles_key = frozenset(tail)
+            record = by_words.get(singles_key)
+            if record is None:
+                record = by_words[singles_key] = PersonRecord(words=singles_key)
+                records.append(record)
+            display, aliases, short = person_forms(candidate.words, lex)
+            _add(record, article, date, candidate, " ".join(display), aliases, short)
     # one-word names: a person of the same article who has that word, else a person of their own
     position = {id(record): n for n, record in enumerate(records)}
     by_article_word: dict[tuple[int, str], set[int]] = defaultdict(set)
     for n, record in enumerate(records):
         for article in record.articles:
-            for word in {fold(w) for form in record.aliases for w in form.split()}:
+            for word in {spelling(w) for form in record.aliases for w in form.split()}:
                 by_article_word[(article, word)].add(n)
     for article, date, candidate in singles:
-        word = fold(candidate.words[0])
+        word = spelling(candidate.words[0])
         owners = by_article_word.get((article, word), set())
         if len(owners) == 1:
             record = records[next(iter(owners))]

@@ -88,6 +88,15 @@ class Taxonomy:
                 found.update(keys)
         return sorted(found, key=self._order.__getitem__)
 
+    def is_term(self, text: str) -> bool:
+        """Whether text as a whole is one of the taxonomy's terms ('Liquefied Natural Gas', 'Artificial Intelligence'):
+        a common noun written with capitals, not a name."""
+        runs = _runs(self._fold(text, keep_punct=True))
+        if len(runs) != 1:
+            return False
+        words = tuple(runs[0])
+        return words in self._loose_words or (words[-1].endswith("s") and words[:-1] + (words[-1][:-1],) in self._loose_words)
+
     def resolve(self, query: str) -> str | None:
         """A sector key for what a user typed (name, synonym, spelling variant, near-typo), or None."""
         folded = self._fold(query)
