@@ -89,3 +89,30 @@ def test_a_list_of_documents_over_several_sentences_keeps_its_status(tmp_path: P
     ))
     statuses = {a.title.split()[0]: a.status for a in facts.agreements}
     assert statuses.get("Production") == "signed", statuses
+
+
+def test_the_two_countries_of_the_lead_sign_as_parties(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "SEOUL -- Chile and Peru agreed on Friday to deepen their partnership in mining and energy, officials said.\n"
+        "The two countries signed a memorandum of understanding to establish a joint centre for copper research.\n"
+    ))
+    (agreement,) = facts.agreements
+    assert agreement.parties == ["Chile", "Peru"]
+
+
+def test_sentences_glued_at_their_full_stops_are_split(tmp_path: Path) -> None:
+    facts = _facts(tmp_path, (
+        "President Ivan Petrenko has vowed active efforts to support the development of roads in Sylvania.Speaking "
+        "at a forum in the capital on Friday, he said the two sides would cooperate on energy.The presidential "
+        "office noted that 54 memoranda of understanding were signed during the forum.\n"
+    ))
+    sentences = [s.text for s in facts.articles[0].sentences]
+    assert sentences[0].endswith("roads in Sylvania.") and sentences[1].startswith("Speaking at a forum"), sentences
+
+
+def test_a_photo_credit_after_the_date_is_not_the_outlet(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text(
+        " date 2023-06-16 Photo : NORTHWIRE News\n\nPresident Ivan Petrenko has vowed active efforts to support the "
+        "development of roads and railways in Sylvania, officials said on Friday.\n", encoding="utf-8")
+    (article,) = ingest_folder(tmp_path).facts.articles
+    assert "Photo" not in article.outlet

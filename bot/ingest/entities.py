@@ -721,6 +721,9 @@ def org_descriptor(sentence: Sentence, match: Match, found: SentenceEntities, le
     _org(found, sentence, first, last, match.rule.id, description=description)
 
 
+_ELLIPSIS_VERBS = frozenset({"did", "does", "do", "was", "is", "were", "are", "has", "had", "have", "will", "would"})
+
+
 def org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon) -> None:
     name = _name_item(sentence, match)
     items = sentence.items
@@ -737,6 +740,10 @@ def org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon)
         return
     if name is None:
         return
+    if match.rule.param("needs") and not match.items(match.rule.param("needs")):
+        nxt = sentence.items[match.end] if match.end < len(sentence.items) else None
+        if not (nxt is not None and nxt.kind == "word" and nxt.low in _ELLIPSIS_VERBS):
+            return  # 'Chinh's speech' is a person's; 'Velora's did too' stands for what the sentence named
     words = name_words(sentence, name.first, name.last)
     if match.rule.param("camel") and not (name.types & {"ORG"} or _camel(words[0])):
         return

@@ -233,9 +233,15 @@ def _marked_share(line: str) -> float:
 _GLUED = re.compile(r"[a-z\d)][.:!?][A-Z]|[a-z]{3}[A-Z][a-z]")
 
 
+_GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z]:[A-Z]")
+
+
 def _run_together(line: str) -> bool:
-    """A page's summary widget glues headings and sentences without spaces: 'MeetingStatements by X:Putin said'."""
-    return len(_GLUED.findall(line)) >= 3
+    """A page's summary widget glues headings and sentences without spaces: 'MeetingStatements by X:Putin said'.
+    Prose whose sentences only lost the space after their full stops ('in Vietnam.Speaking at …') is still prose."""
+    if len(_GLUED.findall(line)) < 3:
+        return False
+    return not is_prose(line) or len(_GLUED_WORDS.findall(line)) >= 2
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")

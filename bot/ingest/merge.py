@@ -74,6 +74,8 @@ def agreements_of(
             parties = _parties(doc, sentence_hits.get((a, doc.sentence.index), []), org_names)
             if not parties and _SIDES.search(doc.sentence.text) and doc.sentence.index - last_index <= 1:
                 parties = last_parties  # 'The sides also signed a protocol …': the sides of the document just before
+            if not parties and _TWO_COUNTRIES.search(doc.sentence.text):
+                parties = _lead_countries(article)  # 'The two countries signed …': the two the article opens with
             if parties:
                 last_parties, last_index = parties, doc.sentence.index
             sectors = doc.sectors
@@ -160,6 +162,16 @@ def _parties_after(doc: DocumentCandidate, hits: list[Hit], org_names: dict[str,
         named = [(s, c) for s, c in _countries(text) if start <= s < end]
     parties = [name for _, name in sorted(named)]
     return parties if len(parties) >= 2 else []
+
+
+_TWO_COUNTRIES = re.compile(r"\b(?:the|both)\s+(?:two\s+)?(?:countries|nations|sides|governments|states)\b", re.I)
+
+
+def _lead_countries(article: Article) -> list[str]:
+    """The two countries an article's headline and lead name, when they name exactly two."""
+    lead = [s.text for s in article.sentences if s.kind in ("paragraph", "standfirst")][:2]
+    countries = list(dict.fromkeys(c for text in [article.title, *lead] for _, c in _countries(text)))
+    return countries if len(countries) == 2 else []
 
 
 @lru_cache(maxsize=4096)

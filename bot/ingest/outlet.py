@@ -115,9 +115,12 @@ def clues(lines: list[Line], header: str) -> list[OutletClue]:
         known = agency_in(text)
         if known:
             found.append(OutletClue(known, "mention"))
-    if header and _site_like(header, table):
+    if header and _site_like(header, table) and not _PHOTO_CREDIT.match(header):
         found.append(OutletClue(_as_written(header), "site"))
     return found
+
+
+_PHOTO_CREDIT = re.compile(r"^\W*(?:Photos?|Image|Picture|Credit|Illustration)\b", re.I)  # 'Photo : YONHAP News' credits a picture
 
 
 def _as_written(name: str) -> str:

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before a space and a capital,
-# a digit or an opening quote. Abbreviations and initials are not ends.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-ZÀ-ÞĐА-Я\d])")
+# a digit or an opening quote, or glued to a capitalised word. Abbreviations and initials are not ends.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-ZÀ-ÞĐА-Я\d])"
+                       r"|(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]{2})")  # 'in Vietnam.Speaking at …': a page that lost its spaces
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos vs etc jan feb mar apr jun jul aug sep sept oct nov dec gen col lt sgt capt maj brig "
     "gov sen rep jr sr inc ltd co corp approx est dept fig vol art para smt shri mt ft op no. u.s u.k u.n e.g i.e p.m "
