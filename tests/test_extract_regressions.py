@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.ingest.pipeline import ingest_folder
 from bot.models import Facts
 
@@ -116,3 +118,17 @@ def test_a_photo_credit_after_the_date_is_not_the_outlet(tmp_path: Path) -> None
         "development of roads and railways in Sylvania, officials said on Friday.\n", encoding="utf-8")
     (article,) = ingest_folder(tmp_path).facts.articles
     assert "Photo" not in article.outlet
+
+
+@pytest.mark.parametrize(("address", "outlet"), [
+    ("https://www.example-wire.com/2025/06/12/story", "example-wire.com"),  # an unknown site: its address as it reads
+    ("https://tass.com/politics/1", "TASS"),  # a known outlet's domain
+    ("https://www.inform.kz/en/story", "Kazinform"),  # a domain the lexicon lists
+    ("https://arab.news/6g5jw", "Arab News"),
+])
+def test_a_page_that_names_its_outlet_only_in_its_address(tmp_path: Path, address: str, outlet: str) -> None:
+    (tmp_path / "page.txt").write_text(
+        f" date 2025-06-12 Leaders meet\n{address}\nPresident Ivan Petrenko will meet the Sylvanian prime minister in "
+        "the capital next week, the foreign ministry said on Thursday.\n", encoding="utf-8")
+    (article,) = ingest_folder(tmp_path).facts.articles
+    assert article.outlet == outlet

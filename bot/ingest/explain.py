@@ -366,7 +366,7 @@ def explain_page(raw: bytes, file_name: str) -> ArticleReport:
             dateline=line.text[: line.dateline].strip() or None if line.dateline else None,
             agency=line.agency, signature=line.signature,
         ))
-    clues = outlets.clues(page.lines, header)
+    clues = outlets.clues(page.lines, header, page.url)
     chosen_name, how = outlets.choose(clues)
     clue_views = list(dict.fromkeys(_clue_view(clue, lines) for clue in clues))  # each clue once, in page order
     of_kind = [view for view in clue_views if view.how == how]

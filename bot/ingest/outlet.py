@@ -15,9 +15,10 @@ from functools import cache
 
 from bot.ingest import lexicon
 from bot.ingest.layout import Line, OutletClue, copyright_owner, date_remainder, lone_signature, source_name, word_count
-from bot.text import fold
+from bot.text import compact, fold
 
-ORDER = ("signature", "dateline", "source", "byline", "lone", "site", "dateline-unknown", "source-unknown", "mention")
+ORDER = ("signature", "dateline", "source", "byline", "lone", "site", "dateline-unknown", "source-unknown", "mention",
+         "address")
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,40 @@ def agency_in(text: str) -> str | None:
     return None
 
 
-def clues(lines: list[Line], header: str) -> list[OutletClue]:
-    """Every place the page names its publisher, in page order."""
+def address_clue(url: str | None) -> OutletClue | None:
+    """The page's own address, the weakest clue: a known outlet's domain ('vietnamnews.vn' → Viet Nam News,
+    'tass.com' → TASS), else the site as its address reads ('astanatimes.com')."""
+    host = re.match(r"https?://(?:www\d?\.|m\.|amp\.|en\.|world\.|english\.)?([^/:?#]+)", url or "")
+    if not host:
+        return None
+    site = host.group(1).lower()
+    labels = site.split(".")
+    # 'asia.nikkei.com' → 'asia', 'nikkei'; 'arab.news' → 'arabnews'
+    candidates = [labels[0], *(labels[1:2] if len(labels) > 2 else []), "".join(labels[:-1]), "".join(labels)]
+    for known_site, name in _domains().items():
+        if site == known_site or site.endswith("." + known_site):
+            return OutletClue(name, "address")
+    names = {compact(alias).removeprefix("the"): entry for alias, entry in _aliases().items()}
+    for label in candidates:
+        known = names.get(label.replace("-", ""))
+        if known:
+            return OutletClue(known, "address")
+    return OutletClue(site, "address")
+
+
+@cache
+def _domains() -> dict[str, str]:
+    return {domain: entry["name"] for entry in lexicon.load("outlets.json")["outlets"] for domain in entry.get("domains", [])}
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    """Every alias of every outlet of the lexicon → the outlet's name."""
+    return {alias: entry["name"] for entry in lexicon.load("outlets.json")["outlets"] for alias in [entry["name"], *entry["aliases"]]}
+
+
+def clues(lines: list[Line], header: str, url: str | None = None) -> list[OutletClue]:
+    """Every place the page names its publisher, in page order; its address last."""
     found: list[OutletClue] = []
     table = agencies()
     counts = Counter(line.text for line in lines)
@@ -117,6 +150,9 @@ def clues(lines: list[Line], header: str) -> list[OutletClue]:
             found.append(OutletClue(known, "mention"))
     if header and _site_like(header, table) and not _PHOTO_CREDIT.match(header):
         found.append(OutletClue(_as_written(header), "site"))
+    address = address_clue(url)
+    if address is not None:
+        found.append(address)
     return found
 
 

@@ -113,7 +113,7 @@ def assemble(page: Page, published: date, file_name: str, header: str = "") -> A
     if not any(block.kind in ("paragraph", "standfirst", "bullet") for block in blocks):
         raise ArticleError("no article text found (only page chrome)")
     sentences = tuple(_sentences(cleaned, blocks))
-    outlet, _ = outlets.choose(outlets.clues(page.lines, header))
+    outlet, _ = outlets.choose(outlets.clues(page.lines, header, page.url))
     headline = next((line.text for line in page.lines if line.kind == "headline"), "")
     title = headline or _title_from_lead(sentences)
     warnings = list(page.warnings)
