@@ -62,6 +62,7 @@ _HOW = {
     "dateline-unknown": "a dateline naming an outlet the lexicon does not know",
     "source-unknown": "a 'Source:' line naming an outlet the lexicon does not know",
     "mention": "an agency the page's chrome mentions",
+    "address": "the page's own web address (a known outlet's domain, else the site's host)",
 }
 
 
