@@ -246,7 +246,7 @@ def _org_word_follows(sentence: Sentence, i: int, width: int, opening: bool = Fa
 
 def _never_starts(sentence: Sentence, i: int, lex: Lexicon) -> bool:
     """A capitalised function word ('The', 'In', 'According') does not open a name unless a name follows it
-    at the start of a sentence ('To Lam said' — a family name that is also an English word)."""
+    at the start of a sentence ('To Hai said' — a family name that is also an English word)."""
     token = sentence.tokens[i]
     tags = sentence.phrase_tags(i)
     if "family_name" in tags and i + 1 < len(sentence.tokens) and sentence.tokens[i + 1].shape == "X":
@@ -298,7 +298,7 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
             end += 1
             continue
         if nxt.text == "." and gap == "" and (len(token.bare) == 1 and token.shape == "X" or token.bare in _ABBREVIATION):
-            # 'D. K. Sunil', 'St. Petersburg', 'No.1'
+            # 'A. P. Mukherjee', 'St. Petersburg', 'No.1'
             if end + 2 < n and (tokens[end + 2].is_cap or tokens[end + 2].shape == "d" and token.bare == "No"):
                 end += 2
                 continue
@@ -402,7 +402,7 @@ def _after_title(sentence: Sentence, start: int) -> bool:
 def _and_joins(sentence: Sentence, start: int, end: int, joined_of: bool, low: str) -> bool:
     """Whether 'and' continues the name: a portfolio ('Ministry of Industry and Trade'), a name of words
     before its head ('Tropical Research and Technological Centre'), an ampersand ('Johnson & Johnson'); not two
-    names ('Tran Hong Ha and Russian Deputy …', 'Rosatom Technical Academy and VINATOM')."""
+    names ('Tran Van Binh and Russian Deputy …', 'Atomgrad Technical Academy and NATOM')."""
     tokens = sentence.tokens
     k = end + 2
     if _starts_new_name(sentence, k) or tokens[k].shape == "XX" or "country" in sentence.phrase_tags(k) or tokens[k].possessive:
@@ -439,7 +439,7 @@ def _portfolio_before(sentence: Sentence, start: int, end: int) -> bool:
 
 
 def _starts_new_name(sentence: Sentence, i: int) -> bool:
-    """A title, an honorific or a demonym opens a new name: '… Nguyen Hong Dien and Russian Deputy Minister …'."""
+    """A title, an honorific or a demonym opens a new name: '… Nguyen Van An and Russian Deputy Minister …'."""
     tags = sentence.phrase_tags(i)
     return bool(title_at(sentence, i, True) or honorific_at(sentence, i) or "demonym" in tags)
 
@@ -529,7 +529,7 @@ def _type(sentence: Sentence, item: Item, lex: Lexicon) -> None:
     if "ORG" not in types and _name_shaped(sentence, item, tokens, words, lex):
         types.add("NAME")
     if "ORG" in types and _name_shaped(sentence, item, tokens, words, lex) and _mixed_run(sentence, item, words):
-        types.add("NAME")  # 'Petrovietnam Le Manh Hung': an organisation and a name; the grammar splits it
+        types.add("NAME")  # 'Vinaoil Le Van Tam': an organisation and a name; the grammar splits it
 
 
 def _org_shaped(sentence: Sentence, item: Item, tokens: list[Token], words: list[Token], lex: Lexicon) -> bool:

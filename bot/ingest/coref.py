@@ -2,7 +2,7 @@
 
 Per article, in reading order: every alias of a resolved entity (a one-word alias only where it is not
 shared — in the corpus, or at least in this article); a definite description ('the Russian deputy prime
-minister', 'The Party chief', 'the Zarubezhneft leader', 'the company') is the most recent entity whose facets
+minister', 'The Party chief', 'the Nordneft leader', 'the company') is the most recent entity whose facets
 fit it, compared as values (a country is a country, an organisation one of the person's); a sentence that
 opens with he/she, or ends a quote with 'he said', is about the person the previous sentences were about;
 bullets under a heading that names a person are that person's.
@@ -161,7 +161,7 @@ def article_mentions(article: Article, a: int, index: EntityIndex, found_people:
             if not person_hits:
                 hits.append((topic, pronoun.start(), pronoun.end()))
             elif before and _PRONOUN_START.match(sentence.text) is None:
-                pass  # 'Tran Hong Ha, for his part, …': the pronoun is the person already named
+                pass  # 'Tran Van Binh, for his part, …': the pronoun is the person already named
         for key, _, _ in sorted(hits, key=lambda h: h[1]):
             if key in index.people:
                 if key in recent:
@@ -180,7 +180,7 @@ def article_mentions(article: Article, a: int, index: EntityIndex, found_people:
 
 
 def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs: list[str], hits: list[Hit], lex: Lexicon) -> list[Hit]:
-    """'the Russian deputy prime minister', 'The Party chief', 'the Zarubezhneft leader', 'the company'."""
+    """'the Russian deputy prime minister', 'The Party chief', 'the Nordneft leader', 'the company'."""
     found: list[Hit] = []
     for match in _description_matches(text, lex):
         qualifier, noun, start, end = match

@@ -58,7 +58,7 @@ class OrgCandidate:
     aliases: list[str] = field(default_factory=list)
     description: str | None = None
     weak: bool = False  # from context alone: dropped when a person or a place claims the word
-    partner: str | None = None  # the organisation it was named with ('Visa and Mastercard')
+    partner: str | None = None  # the organisation it was named with ('Alpha Card and Beta Pay')
 
 
 @dataclass
@@ -161,8 +161,8 @@ def _title_case(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def split_org_name(sentence: Sentence, item: Item, lex: Lexicon) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """A run that holds an organisation (or portfolio, or country) and then a person's name: the two token
-    ranges. 'Petrovietnam Le Manh Hung', 'TH Group Thai Huong', 'Industry and Trade Nguyen Hong Dien',
-    'Health of the Russian Federation Glagolev Sergei Vladimirovich', 'Vietnam Gennady Bezdetko'."""
+    ranges. 'Vinaoil Le Van Tam', 'MK Group Mai Lan', 'Industry and Trade Nguyen Van An',
+    'Health of the Russian Federation Orlov Ivan Petrovich', 'Vietnam Oleg Petrov'."""
     tokens = sentence.tokens
     first, last = item.first, item.last
     while first <= last and tokens[first].low == "the":
@@ -376,7 +376,7 @@ def person_after_title(sentence: Sentence, match: Match, found: SentenceEntities
 
 
 def _of_org_after(sentence: Sentence, match: Match, found: SentenceEntities) -> str | None:
-    """'General Director Kudryashov Sergei Ivanovich of Russian oil and gas company Zarubezhneft': the body
+    """'General Director Volkov Pavel Ivanovich of Russian oil and gas company Nordneft': the body
     named after 'of' behind the name, before the clause ends."""
     items = sentence.items
     k = match.end
@@ -415,11 +415,11 @@ def person_title_of(sentence: Sentence, match: Match, found: SentenceEntities, l
         last_chunk = chunks[-1]
         org_part, person_range = split_org_name(sentence, last_chunk, lex)
         if person_range is None or len(name_words(sentence, *person_range)) < 2:
-            return  # 'founder of AFK Sistema': one word after an organisation is not a person's name
+            return  # 'founder of AFK Orbita': one word after an organisation is not a person's name
         name_first, name_last = person_range
         org_range = org_part
     if match.items("title2") and "NAME" in chunks[-1].types and name is not None:
-        return  # '… Communist Party To Lam and Russian President Vladimir Putin': two people, not one title
+        return  # '… Communist Party To Hai and Russian President Ivan Petrenko': two people, not one title
     role_end_items = match.items("title2") or chain
     role_end = sentence.items[role_end_items[-1]].end
     if name is None:
@@ -477,7 +477,7 @@ def _organ_of(name: str) -> str | None:
 
 
 def _without_organ(name: str, lex: Lexicon) -> str:
-    """'Board of Directors of TH Group' → 'TH Group', 'Members' Council of Petrovietnam' → 'Petrovietnam'."""
+    """'Board of Directors of TH Group' → 'TH Group', 'Members' Council of Vinaoil' → 'Vinaoil'."""
     body = re.sub(r"^the\s+", "", name)
     for split in reversed(list(re.finditer(r"\s+of\s+(?:the\s+)?", body))):  # the longest organ first
         if "organ_suffix" in lex.tags(body[: split.start()]) and split.end() < len(body):
@@ -643,7 +643,7 @@ def org_acronym(sentence: Sentence, match: Match, found: SentenceEntities, lex: 
     if name.types & {"NAME"} and "ORG" not in name.types and not _initials_fit(name.text, text):
         words = name_words(sentence, name.first, name.last)
         if valid_person(words, lex) and len(words) <= 3 and not _initials_fit(name.text, text):
-            return  # 'Tran Hong Ha (R)': a person and a caption's position mark
+            return  # 'Tran Van Binh (R)': a person and a caption's position mark
     first, last = name.first, name.last
     if "ORG" in name.types and "NAME" in name.types and not _initials_fit(name.text, text):
         org_range, _ = split_org_name(sentence, name, lex)
@@ -652,7 +652,7 @@ def org_acronym(sentence: Sentence, match: Match, found: SentenceEntities, lex: 
     k = match.start
     items = sentence.items
     if k >= 2 and items[k - 1].kind == "word" and items[k - 1].low == "and" and items[k - 2].kind == "chunk":
-        # 'Russian Presidential Academy of National Economy and Public Administration (RANEPA)'
+        # 'Northern Academy of National Economy and Public Administration (NANEPA)'
         combined = sentence.text[items[k - 2].start : name.end]
         if _subsequence(fold(text).replace(" ", ""), _initials(combined)) and not _subsequence(fold(text).replace(" ", ""), _initials(name.text)):
             first = items[k - 2].first
@@ -755,7 +755,7 @@ def org(sentence: Sentence, match: Match, found: SentenceEntities, lex: Lexicon)
 
 
 def _camel(word: str) -> bool:
-    """'YouTube', 'PetroResources', 'VietJet': a capital inside a word is a brand's mark ('PMs', 'CEOs', 'SMEs'
+    """'YouTube', 'PetroFields', 'SkyJet': a capital inside a word is a brand's mark ('PMs', 'CEOs', 'SMEs'
     are plurals of abbreviations)."""
     if len(word) >= 3 and word.endswith("s") and word[:-1].isupper():
         return False
@@ -865,7 +865,7 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
             continue
         if "NAME" in item.types and len(words) <= 2 and any(_camel(w) for w in words):
             if _modifies_compound(sentence, item.last + 1):
-                found.fired.append(("brand-shape-modifier", item.text))  # 'GAZelle vehicle production': a model
+                found.fired.append(("brand-shape-modifier", item.text))  # 'TruckMaster vehicle production': a model
                 continue
             _org(found, sentence, item.first, item.last, "brand-shape", weak=True)
 
@@ -881,7 +881,7 @@ _IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 
 
 def _credits(text: str, kind: str, found: SentenceEntities) -> None:
-    """Bylines and photo credits: 'By DARIA LEBEDEVA and TRAN MINH DUC', '(AP Photo/Minh Hoang)'."""
+    """Bylines and photo credits: 'By DARIA LEBEDEVA and TRAN MINH DUC', '(AP Photo/Thanh Nam)'."""
     lex = lexicon()
     for rule_id, kinds, credit, pattern in _line_rules():
         if kind not in kinds:

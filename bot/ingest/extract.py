@@ -170,7 +170,7 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
 
 
 def _counterparts(found: dict[tuple[int, int], SentenceEntities]) -> None:
-    """'Foreign Minister Park Jin and his Vietnamese counterpart, Bui Thanh Son': the counterpart holds the
+    """'Foreign Minister Kim Tae-ho and his Vietnamese counterpart, Somsak Vongsa': the counterpart holds the
     same title for the other country ('Vietnamese Foreign Minister')."""
     for entities in found.values():
         for person in entities.people:

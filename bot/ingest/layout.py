@@ -45,10 +45,10 @@ _DATE_WORDS = frozenset(
 )
 _TZ = re.compile(r"^(?:GMT|UTC)[+-]\d{1,2}(?::\d{2})?$|^[+-]\d{4}$")
 _CREDIT_AT_END = re.compile(
-    r"(?:\((?:[\w.'’ -]{0,30}\s)?Photos?\s?[:/][^()]{1,80}\)"  # (Photo: VNA), (AP Photo/Minh Hoang)
+    r"(?:\((?:[\w.'’ -]{0,30}\s)?Photos?\s?[:/][^()]{1,80}\)"  # (Photo: VNA), (AP Photo/Thanh Nam)
     r"|\bPhotos?\s+courtesy\s+of\s+[^.]{1,60}"  # Photo courtesy of Boeing
-    r"|\b[A-Z]{2,10}\s+Photos?\s+[^\W\d_][^()©]{1,40}"  # VNS Photo Đức Minh
-    r"|©\s?[^©]{1,80})\s*$"  # © Getty Images / Linh Pham
+    r"|\b[A-Z]{2,10}\s+Photos?\s+[^\W\d_][^()©]{1,40}"  # VNS Photo Văn Hải
+    r"|©\s?[^©]{1,80})\s*$"  # © Getty Images / Lan Tran
 )
 _PAREN_AT_END = re.compile(r"\(([^()]{2,80})\)\s*$")
 _BYLINE = re.compile(r"^(?:By|BY|Written by|Story by|Words by)\s+(?P<names>[^\W\d_][^|•]{1,120})$")
@@ -359,7 +359,7 @@ def _first_pass(line: str, main_script: str, agencies: frozenset[str]) -> tuple[
     remainder = date_remainder(line)
     if remainder is not None and word_count(remainder) <= 5:
         if "|" in line and 2 <= word_count(remainder) <= 3 and line.index("|") > len(remainder) - 2 and fold(remainder.split()[-1]) not in _OUTLET_WORDS():
-            return "byline", "name and date"  # 'Zeynep Aydın |12.11.2025 - Update : 12.11.2025'
+            return "byline", "name and date"  # 'Elif Demir |12.11.2025 - Update : 12.11.2025'
         return "dated", "date line"
     credit = credit_at_end(line)
     if credit:
@@ -392,7 +392,7 @@ def classify(lines: list[str], agencies: frozenset[str]) -> Page:
             if match and not _IMAGE.search(match.group()):
                 page.url = match.group().rstrip(".,;")
 
-    # a caption's credit may stand on the next line: 'Roscosmos Director General N' / '© Denis Volkov/TASS'
+    # a caption's credit may stand on the next line: 'Space Agency Director General N' / '© Ivan Sokolov/TASS'
     for before, credit in zip(page.lines, page.lines[1:]):
         if credit.kind in ("credit", "chrome") and credit.why in ("photo credit", "copyright") and before.kind == "short":
             if credit.text.startswith(("©", "Photo", "(Photo")) and not _RIGHTS.search(credit.text):
@@ -590,7 +590,7 @@ def lone_signature(text: str) -> str | None:
 def copyright_owner(text: str) -> str | None:
     """The owner a copyright line names: '© 2025 VietnamPlus. All rights reserved.' → 'VietnamPlus'."""
     if "/" in text:
-        return None  # '© Getty Images / Linh Pham': a photo credit, not the page's owner
+        return None  # '© Getty Images / Lan Tran': a photo credit, not the page's owner
     match = _COPYRIGHT.search(text)
     if not match:
         return None

@@ -192,7 +192,7 @@ def _demonyms(text: str) -> list[tuple[int, str]]:
 
 @lru_cache(maxsize=4096)
 def _countries(text: str) -> list[tuple[int, str]]:
-    """(offset, country) of every country named in text; not demonyms or possessives ("Japan's Inpex")."""
+    """(offset, country) of every country named in text; not demonyms or possessives ("Japan's Nexo")."""
     lex = lexicon()
     found = []
     tokens = tokenize(text)

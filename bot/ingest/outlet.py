@@ -202,6 +202,6 @@ def choose(found: list[OutletClue]) -> tuple[str | None, str]:
         latin = [c for c in found if c.how == "site" and c.name.isascii()]
         if latin and not name.isascii():
             name = max(latin, key=lambda c: site_counts[c.name]).name
-    if name.isupper() and len(name) > 5:  # 'PETROVIETNAM' on the banner, 'Petrovietnam' in the copyright line
+    if name.isupper() and len(name) > 5:  # 'VINAOIL' on the banner, 'Vinaoil' in the copyright line
         name = next((c.name for c in found if fold(c.name) == fold(name) and not c.name.isupper()), name)
     return name, best.how

@@ -1,7 +1,7 @@
 """Candidates of every article → people and organisations resolved across the corpus.
 
-One person is every spelling of one name: diacritics or none (Tô Lâm = To Lam), either order (Ishiba Shigeru =
-Shigeru Ishiba, Tsivilev Sergei Evgenievich = Sergei Tsivilev), a one-word mention inside an article that
+One person is every spelling of one name: diacritics or none (Tô Hải = To Hai), either order (Tanaka Hiroshi =
+Hiroshi Tanaka, Belyakov Anton Sergeevich = Anton Belyakov), a one-word mention inside an article that
 names the whole person (Prabowo, Sheikh Khaled). One organisation is every name, acronym and expansion that
 the articles tie together ('National Payment Corporation of Vietnam, known as NAPAS'), with corporate
 suffixes, organ names and a leading country dropped for matching. A word that names a person or a place is
@@ -82,7 +82,7 @@ def _acronym(text: str) -> bool:
 def person_forms(words: tuple[str, ...], lex: Lexicon) -> tuple[tuple[str, ...], set[str], set[str]]:
     """(display words, full aliases, one-word aliases) of a written name.
 
-    'Tsivilev Sergei Evgenievich' → Sergei Tsivilev (aliases with the patronymic; 'Evgenievich' and 'Tsivilev'
+    'Belyakov Anton Sergeevich' → Anton Belyakov (aliases with the patronymic; 'Sergeevich' and 'Belyakov'
     alone); East Asian family-name-first names keep the family name alone ('Xi'); a Vietnamese name keeps its
     given name ('Ha', 'Hùng'); an Arabic name its first word ('Khaled').
     """
@@ -103,7 +103,7 @@ def person_forms(words: tuple[str, ...], lex: Lexicon) -> tuple[tuple[str, ...],
     if not last.endswith(".") and len(last) > 1:
         short.add(last)
     if culture in ("chinese", "korean", "japanese") and len(words) <= 3:
-        short.add(words[0])  # 'Xi said', 'Yoon, who …', 'Ishiba'
+        short.add(words[0])  # 'Xi said', 'Yoon, who …', 'Tanaka'
     if any(w.lower() in ("bin", "ibn", "bint", "binti") for w in words[1:]):
         short = {words[0]}  # 'Sheikh Khaled', not 'Nahyan' (his father's and grandfather's names follow)
         if len(words) >= 4 and words[-2].lower() in ("al", "el"):
@@ -272,7 +272,7 @@ def org_keys(name: str, lex: Lexicon) -> set[str]:
 
 
 def _short_forms(name: str, lex: Lexicon) -> set[str]:
-    """'The Boeing Company' is also 'Boeing', 'Zarubezhneft JSC' 'Zarubezhneft', 'Inpex Corp' 'Inpex'."""
+    """'The Skyward Company' is also 'Skyward', 'Nordneft JSC' 'Nordneft', 'Nexo Corp' 'Nexo'."""
     words = re.sub(r"^(?:The|the)\s+", "", name).split()
     forms = set()
     while len(words) >= 2 and lex.tags(words[-1].rstrip(".,")).keys() & {"corporate_suffix"} and not _generic_rest(words[:-1], lex):
