@@ -416,6 +416,11 @@ class FakeBotAPI:
             self._faults.setdefault(method, deque()).extend(faults)
         self._kick()
 
+    def unconfirmed_updates(self) -> int:
+        """Updates the bot has not yet confirmed with a later getUpdates offset (fetched or not)."""
+        with self._cond:
+            return len(self._updates)
+
     def pending_faults(self, method: str) -> int:
         with self._cond:
             return len(self._faults.get(method, ()))
