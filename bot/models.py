@@ -65,6 +65,7 @@ class Article(Frozen):
     outlet: str
     date: dt.date
     title: str
+    title_from: Literal["headline", "lead"] = "headline"  # the page's headline, or its lead sentence cut short
     url: str | None = None
     text: str  # cleaned text; sentences index into it
     blocks: tuple[Block, ...] = ()
@@ -84,6 +85,7 @@ class Citation(Frozen):
     start: int
     end: int
     kind: BlockKind = "paragraph"  # a caption or a credit is shown as one, not quoted as a statement
+    heading: str | None = None  # a bullet's list heading ('Statements by N:'), shown above the quote as context
 
     @classmethod
     def of(cls, article: Article, sentence: Sentence) -> Citation:
@@ -109,6 +111,7 @@ class Person(BaseModel):
     role: str | None = None
     organization: str | None = None
     organization_key: str | None = None  # that organisation's entity key, when the index knows it as one
+    descriptions: list[str] = Field(default_factory=list)  # how articles refer to them unnamed: 'the Party chief'
     citations: list[Citation] = Field(default_factory=list)  # every sentence that mentions them
 
 
