@@ -217,9 +217,24 @@ class SearchHit(Frozen):
 
 
 class SearchAnswer(BaseModel):
+    """`all`: sentences holding every word searched for; `about`: none does, so sentences about the person or
+    organisation the words name holding the other words; `some`: sentences holding most of the words."""
+
     query: str
     hits: list[SearchHit] = Field(default_factory=list)
     more: bool = False  # more sentences match than the hits hold (the hits are the best-ranked ones)
+    words: list[str] = Field(default_factory=list)  # the words searched for: the query's, without stop words
+    mode: Literal["all", "about", "some"] = "all"
+    about: EntityRef | None = None  # for `about`
+
+
+class AgreementFilter(Frozen):
+    """What an /agreements argument asks for: a topic (a sector, a party or words), statuses, a year."""
+
+    text: str = ""
+    topic: str = ""
+    statuses: tuple[str, ...] = ()
+    year: int | None = None
 
 
 class Source(Frozen):

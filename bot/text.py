@@ -37,6 +37,14 @@ FUNCTION_WORDS = frozenset("a an and are as at be by for from in is it of on or 
 
 DIGEST_PREFIX = "~"  # entity keys are slugs and never start with it
 
+# What a greeting is made of, folded (English, Russian, Vietnamese): plain text of only these words is a hello,
+# answered with what the bot does rather than searched for.
+GREETING_WORDS = frozenset(
+    "hello hi hey hiya howdy yo greetings hallo good morning afternoon evening day there all everyone bot citebot "
+    "dear friend privet zdravstvuyte zdravstvuy dobryy den utro vecher xin chao ban".split()
+)
+_GREETINGS = frozenset("hello hi hey hiya howdy greetings hallo morning afternoon evening privet zdravstvuyte zdravstvuy chao".split())
+
 
 _LEXICON = Path(__file__).parent / "ingest" / "lexicon"
 
@@ -208,3 +216,17 @@ def searchable(text: str) -> str:
     if pending is not None:
         out.append(pending[0])
     return " ".join(out)
+
+
+def is_greeting(text: str) -> bool:
+    """`hello`, `Hi there!`, `Привет`, `xin chào`: a message that only greets."""
+    found = words(text)
+    return bool(found) and len(found) <= 6 and set(found) <= GREETING_WORDS and bool(set(found) & _GREETINGS)
+
+
+def content_query_words(text: str) -> list[str]:
+    """The query's words without stop words (`what did Putin say about energy` → ['putin', 'energy']); all of
+    them when every word is a stop word."""
+    found = query_words(text)
+    return [word for word in found if word not in STOP_WORDS] or found
+

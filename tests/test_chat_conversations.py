@@ -66,7 +66,8 @@ async def test_hostile_input_is_escaped(chat_bot: ChatBot) -> None:
     reply = calls[-1]
     assert "&lt;script&gt;" in reply.text and "<script>" not in reply.text
     calls = await chat_bot.user().send("<b>oil</b> & <i>gas")
-    assert all("<b>oil</b>" not in (c.text or "") for c in calls)
+    assert "&lt;b&gt;oil&lt;/b&gt; &amp; &lt;i&gt;gas" in calls[-1].text  # echoed as typed, escaped
+    assert all("<i>gas" not in (c.text or "") for c in calls)
 
 
 async def test_unknown_command_points_to_help(chat_bot: ChatBot) -> None:

@@ -36,6 +36,8 @@ from bot.chat.state import Context, track_background
 from bot.chat.views import rendered
 from bot.config import Settings
 from bot.index.query import Index
+from bot.models import STATEMENT_KINDS, WhoAnswer
+from bot.text import fold, is_greeting
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +319,13 @@ async def plain_text(update: Update, context: Context) -> None:
     text = clean(message.text or "", MAX_QUERY) if message is not None else ""
     if not text:
         return
+    if is_greeting(text):
+        async with holder(context).use() as index:
+            await reply_screen(update, render.greeting(await _examples(index)))
+        return
+    if fold(text) in ("help", "start", "menu", "commands"):
+        await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+        return
     await _search(update, context, text, suggest=True)
 
 
@@ -325,7 +334,7 @@ async def _search(update: Update, context: Context, text: str, suggest: bool) ->
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
         assert screen is not None
-        shortcuts = render.shortcuts(await index.who(arg), await index.sector(arg)) if suggest else ()
+        shortcuts = render.shortcuts(*index.named_in(arg)) if suggest else ()
     await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
 
 

@@ -8,6 +8,7 @@ batched load of the cited sentences.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,8 +19,8 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
-from bot.ingest.lexicon import taxonomy, vocabulary
+from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, description_key, read_only_uri
+from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -36,7 +37,7 @@ from bot.models import (
     Stats,
     WhoAnswer,
 )
-from bot.text import DIGEST_PREFIX, TOKEN, fold, key_digest
+from bot.text import DIGEST_PREFIX, STOP_WORDS, TOKEN, compact, content_query_words, fold, key_digest, query_words, search_tokens
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
@@ -52,6 +53,21 @@ KNOWN_NAMES = 5
 SUGGESTIONS = 8  # candidates offered for a query of generic words only
 _IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _CHUNK = 500
+NAME_WORD_SCORE = 80  # a word of a name this close to a word of an entity's name is that word (Likhachov = Likhachev)
+NAMED_CANDIDATES = 300  # sentences looked at for the words of a name nothing matched
+PARTIAL_CANDIDATES = 500  # sentences looked at when no sentence holds every word searched for
+# What /agreements understands as a status (the rest of its argument is the topic and the year).
+STATUS_WORDS: dict[tuple[str, ...], str] = {
+    ("signed",): "signed", ("inked",): "signed", ("concluded",): "signed",
+    ("initialled",): "initialled", ("initialed",): "initialled",
+    ("adopted",): "adopted",
+    ("planned",): "planned", ("upcoming",): "planned",
+    ("under", "negotiation"): "under negotiation", ("negotiation",): "under negotiation",
+    ("negotiations",): "under negotiation", ("negotiating",): "under negotiation",
+    ("being", "negotiated"): "under negotiation",
+    ("not", "concluded"): "not concluded", ("failed",): "not concluded",
+}
+_YEAR = re.compile(r"(?:19|20)\d\d\Z")
 
 
 class IndexUnavailable(Exception):
@@ -242,13 +258,15 @@ class Index:
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for number, article_id, text, start, end, kind in await self._rows(
-                f'SELECT id, article, text, start, "end", kind FROM sentences WHERE id IN ({marks})', chunk
+            for number, article_id, text, start, end, kind, heading in await self._rows(
+                f'SELECT s.id, s.article, s.text, s.start, s."end", s.kind, h.text FROM sentences s '
+                f"LEFT JOIN sentences h ON h.id = s.heading WHERE s.id IN ({marks})",
+                chunk,
             ):
                 article = self._articles[article_id]
                 loaded[number] = Citation.model_construct(
                     article=article_id, outlet=article.outlet, date=article.date, url=article.url,
-                    sentence=text, start=start, end=end, kind=kind,
+                    sentence=text, start=start, end=end, kind=kind, heading=heading,
                 )
         return loaded
 
@@ -586,17 +604,108 @@ class Index:
         return dict(counts)
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
-        """FTS5 over sentences, ranked by bm25; every word must occur (diacritics and case ignored)."""
-        expression = _match_expression(text)
-        if not expression or limit <= 0:
+        """Sentences (not headings) holding the words, ranked by bm25 (diacritics, case and the spellings of one
+        name ignored). Stop words are left out (`what did Putin say about energy` → putin, energy). When the words
+        name a person or organisation, the sentences about them holding the other words (their bullets under
+        `Statements by …` and `he said` included); when no sentence holds every word, those holding most."""
+        words = content_query_words(text)
+        if not words or limit <= 0:
             return SearchAnswer(query=text)
+        named = self._entity_named(words)
+        if named is not None:
+            key, rest = named
+            if rest:
+                rows = await self._rows(
+                    "SELECT f.rowid FROM sentences_fts f JOIN mentions m ON m.sentence = f.rowid AND m.entity = ? "
+                    "JOIN sentences s ON s.id = f.rowid WHERE sentences_fts MATCH ? AND s.kind != 'heading' "
+                    "ORDER BY rank LIMIT ?",
+                    (key, _match_expression(" ".join(rest)), limit + 1),
+                )
+                if rows:
+                    entity = self._entities[key]
+                    names = (w for a in entity.aliases for w in fold(a).split() if not _generic(w))
+                    terms = tuple(dict.fromkeys([*rest, *names]))
+                    return await self._answer(text, words, rows, limit, terms, "about", entity.ref())
         rows = await self._rows(
-            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit + 1)
+            "SELECT f.rowid FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' ORDER BY rank LIMIT ?",
+            (_match_expression(" ".join(words)), limit + 1),
         )
-        terms = tuple(dict.fromkeys(TOKEN.findall(text)))
+        if rows or len(set(words)) < 2:
+            return await self._answer(text, words, rows, limit, tuple(dict.fromkeys(words)), "all")
+        return await self._most_words(text, words, limit)
+
+    async def _answer(
+        self, text: str, words: list[str], rows: Sequence[tuple], limit: int, terms: tuple[str, ...], mode: str,
+        about: EntityRef | None = None,
+    ) -> SearchAnswer:
         citations = await self._citations(row[0] for row in rows[:limit])
         return SearchAnswer(
-            query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit
+            query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit,
+            words=list(dict.fromkeys(words)), mode=mode, about=about,  # type: ignore[arg-type]
+        )
+
+    async def _most_words(self, text: str, words: list[str], limit: int) -> SearchAnswer:
+        """No sentence holds every word: those holding the most of them (at least half), best ranked first."""
+        wanted = list(dict.fromkeys(words))
+        rows = await self._rows(
+            "SELECT f.rowid FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' ORDER BY rank LIMIT ?",
+            (_match_expression(" ".join(wanted), any_word=True), PARTIAL_CANDIDATES),
+        )
+        ids = [row[0] for row in rows]
+        citations = await self._citation_map(ids)
+        scored = []
+        for position, number in enumerate(ids):
+            citation = citations.get(number)
+            if citation is None:
+                continue
+            held = {word for word, _, _ in search_tokens(citation.sentence)} & set(wanted)
+            if len(held) * 2 >= len(wanted):
+                scored.append((-len(held), position, citation, tuple(w for w in wanted if w in held)))
+        scored.sort(key=lambda item: item[:2])
+        hits = [SearchHit(citation=citation, terms=terms) for _, _, citation, terms in scored[:limit]]
+        return SearchAnswer(query=text, hits=hits, more=len(scored) > limit, words=wanted, mode="some")
+
+    def _entity_named(self, words: list[str]) -> tuple[str, list[str]] | None:
+        """The one person or organisation a run of the words names by a whole alias (not a generic word alone),
+        the longest run first, and the other words."""
+        for size in range(min(len(words), 6), 0, -1):
+            for first in range(len(words) - size + 1):
+                run = words[first : first + size]
+                if size == 1 and (_generic(run[0]) or len(run[0]) < 3):
+                    continue
+                keys = self._exact.get(" ".join(run))
+                if keys and len(keys) == 1:
+                    return next(iter(keys)), words[:first] + words[first + size :]
+        return None
+
+    def named_in(self, text: str) -> tuple[list[EntityRef], list[SectorInfo]]:
+        """The people, organisations and sectors a question names (`what did Putin say about energy` → Vladimir
+        Putin, energy), for buttons beside its search: whole aliases and sector names, longest first."""
+        words = content_query_words(text)
+        entities: list[str] = []
+        sectors: list[str] = []
+        used: set[int] = set()
+        for size in range(min(len(words), 6), 0, -1):
+            for first in range(len(words) - size + 1):
+                span = set(range(first, first + size))
+                if span & used:
+                    continue
+                run = words[first : first + size]
+                phrase = " ".join(run)
+                keys = self._exact.get(phrase)
+                if keys and len(keys) == 1 and not (size == 1 and (_generic(phrase) or len(phrase) < 3)):
+                    entities.append(next(iter(keys)))
+                    used |= span
+                    continue
+                sector = taxonomy().resolve(phrase, exact=True) if len(phrase) >= 3 else None
+                if sector and sector in self._sectors and self._sectors[sector].count:
+                    sectors.append(sector)
+                    used |= span
+        return (
+            [self._entities[key].ref() for key in dict.fromkeys(entities)][:3],
+            [self._sectors[key] for key in dict.fromkeys(sectors)][:2],
         )
 
     async def sources(self, limit: int | None = None) -> list[Source]:
@@ -637,7 +746,87 @@ def _generic(word: str) -> bool:
     return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
 
 
-def _match_expression(text: str) -> str:
-    """An FTS5 query in which every word of `text` is a quoted token (AND); empty if `text` has no words."""
-    words = [word for raw in TOKEN.findall(text) for word in fold(raw).split()]
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+def _match_expression(text: str, any_word: bool = False) -> str:
+    """An FTS5 query in which every word of `text` is a quoted token (AND; OR with `any_word`), spellings of one
+    name as one word; empty if `text` has no words."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in dict.fromkeys(query_words(text))]
+    return (" OR " if any_word else " ").join(quoted)
+
+
+_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
+_LEADING_TITLES = frozenset({"leader", "head", "chief", "boss", "executive"})
+_TOP_ROLES = frozenset({"director", "chairman", "chairperson", "chairwoman", "ceo", "president", "head", "chief", "founder", "general", "executive"})
+
+
+@lru_cache(maxsize=8192)
+def _title_like(word: str) -> bool:
+    """A folded word that names a kind of person or place, never one: a title, a country, a demonym, a function
+    word (`president`, `general`, `vietnamese`, `the`)."""
+    tags = lexicon().gazetteer.phrase(word)
+    return bool(tags.keys() & _TITLE_TAGS) or word in STOP_WORDS
+
+
+@lru_cache(maxsize=8192)
+def _title_word(word: str) -> bool:
+    """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
+    tags = lexicon().gazetteer.phrase(word) or lexicon().gazetteer.phrase(word.upper())
+    return bool(tags.keys() & {"title", "role_noun"})
+
+
+_SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
+             ("j", "y"), ("w", "v"), ("ph", "f"), ("ck", "k"))
+
+
+@lru_cache(maxsize=8192)
+def _skeleton(word: str) -> str:
+    """A word of a name with the letters transliterations disagree on made one (`yevtushenkov` → `evtushenkov`)."""
+    for written, same in _SKELETON:
+        word = word.replace(written, same)
+    return word
+
+
+def _name_words_close(query: str, word: str) -> bool:
+    """Whether a query word is this word of a name: the same, an initial of it, or the same name written with a
+    typo or another transliteration (`likhachov` = `likhachev`, `sergey` = `sergei`)."""
+    if query == word:
+        return True
+    if len(word) == 1 or len(query) == 1:
+        return query[0] == word[0]
+    if min(len(query), len(word)) < 4:
+        return False
+    return fuzz.ratio(_skeleton(query), _skeleton(word)) >= NAME_WORD_SCORE
+
+
+def _ordinary(word: str, sentences: Sequence[str]) -> bool:
+    """Whether the articles also write the word in lower case (`cooperation`, `energy`): an ordinary word, however
+    a sentence that starts with it or a title writes it; a name (`Kremlin`, `GAZelle`) never is."""
+    for sentence in sentences:
+        for folded, start, end in search_tokens(sentence):
+            if folded == word and sentence[start:end].islower():
+                return True
+    return False
+
+
+def _named_in(sentence: str, words: Sequence[str]) -> tuple[str | None, str | None]:
+    """How a sentence names the words: "together" (in this order, next to each other), "apart" (all of them,
+    close), or None; each word written as a name (capitalised or a number), unless it is a function word. With
+    the place it names instead (`Tran Phu street`) when a place noun follows them."""
+    tokens = search_tokens(sentence)
+    wanted = list(words)
+
+    def as_name(position: int) -> bool:
+        word, start, _end = tokens[position]
+        first = sentence[start : start + 1]
+        return word in STOP_WORDS or first.isupper() or first.isdigit()
+
+    size = len(wanted)
+    for i in range(len(tokens) - size + 1):
+        if [t[0] for t in tokens[i : i + size]] == wanted and all(as_name(j) for j in range(i, i + size)):
+            after = tokens[i + size] if i + size < len(tokens) else None
+            if after is not None and "place_head" in lexicon().gazetteer.phrase(sentence[after[1] : after[2]]):
+                return None, sentence[tokens[i][1] : after[2]]
+            return "together", None
+    positions = [j for j, token in enumerate(tokens) if token[0] in wanted and as_name(j)]
+    if {tokens[j][0] for j in positions} >= set(wanted) and size > 1:
+        return "apart", None
+    return None, None

@@ -88,8 +88,9 @@ class Taxonomy:
                 found.update(keys)
         return sorted(found, key=self._order.__getitem__)
 
-    def resolve(self, query: str) -> str | None:
-        """A sector key for what a user typed (name, synonym, spelling variant, near-typo), or None."""
+    def resolve(self, query: str, exact: bool = False) -> str | None:
+        """A sector key for what a user typed (name, synonym, spelling variant, near-typo — not with `exact`),
+        or None."""
         folded = self._fold(query)
         if not folded:
             return None
@@ -97,6 +98,8 @@ class Taxonomy:
             return self._names[folded]
         if folded.endswith("s") and folded[:-1] in self._names:
             return self._names[folded[:-1]]
+        if exact:
+            return None
         best = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=85)
         return self._names[best[0]] if best else None
 
