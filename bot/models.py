@@ -191,7 +191,15 @@ class WhoAnswer(BaseModel):
     people: list[Person] = Field(default_factory=list)  # an organisation's people
     agreements: list[Agreement] = Field(default_factory=list)  # agreements naming the entity
     citations: list[Citation] = Field(default_factory=list)  # what the articles say about it
+    figures: list[Figure] = Field(default_factory=list)  # figures reported in the sentences about it
     candidates: list[EntityRef] = Field(default_factory=list)  # choices, suggestions or known names
+    described_as: str | None = None  # found (or chosen among) by how articles refer to them: 'the Party chief'
+    # No entity matched: the sentences that name the words (as a name, capitalised), best first, and whether
+    # there are more; and the places the words name instead ('Tran Phu street').
+    named: list[Citation] = Field(default_factory=list)
+    named_more: bool = False
+    places: list[str] = Field(default_factory=list)
+    searchable: bool = False  # the full-text search for the words finds sentences holding all of them
 
 
 class SectorInfo(Frozen):

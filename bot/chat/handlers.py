@@ -181,6 +181,10 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
         found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=answer)
         if found is not None:
             return found
+    if answer.named:  # the sentences naming it page like any answer, by the name
+        named = await views.screen(index, "m", answer.query, screens, known=answer)
+        if named is not None:
+            return named
     return await rendered(render.who, answer, index.sector_names())
 
 
@@ -259,7 +263,7 @@ async def _examples(index: Index) -> list[Button]:
         data = callbacks.open_data("s", info.key)
         if data:
             examples.append(Button(f"🏭 Sector: {info.name}", data))
-    examples.append(Button("📄 All agreements", callbacks.page_data("a", "", 1)))
+    examples.append(Button("📄 All agreements", callbacks.open_view_data("a", "")))
     return examples
 
 
@@ -411,6 +415,25 @@ async def turn_page(update: Update, context: Context) -> None:
         await query.answer()
     if query.message is not None or query.inline_message_id is not None:
         await edit_screen(update, screen, page)
+
+
+@logged("button")
+async def open_view(update: Update, context: Context) -> None:
+    """`o:<view>:<arg>`: another answer (the search a /who offers, all agreements), page 1, as a new message;
+    the message the button is under stays as it was."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    if not isinstance(parsed, callbacks.OpenView):
+        await stale_button(update, context)
+        return
+    async with holder(context).use() as index:
+        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
+    if screen is None:
+        await query.answer("That answer is no longer in the index. Please send the command again.")
+        return
+    await query.answer()
+    await reply_screen(update, screen)
 
 
 @logged("button")

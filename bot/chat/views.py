@@ -39,6 +39,13 @@ async def _who(index: Index, ref: str, known: Any = None) -> tuple[Any, ...] | N
     return (answer, index.sector_names()) if answer.status == "found" else None
 
 
+async def _mentions(index: Index, name: str, known: Any = None) -> tuple[Any, ...]:
+    """arg: a name no entry matched (or whatever /who was given): the sentences naming it, suggestions; or, if the
+    index has come to hold it since, its page."""
+    answer = known if known is not None else await index.who(name)
+    return (answer, index.sector_names())
+
+
 async def _sector(index: Index, key: str, known: Any = None) -> tuple[Any, ...] | None:
     """arg: a sector key; empty for the list of sectors."""
     answer = known if known is not None else await index.sector(key or None)
@@ -66,6 +73,7 @@ async def _figures(index: Index, _arg: str, known: Any = None) -> tuple[Any, ...
 
 VIEWS: dict[str, View] = {
     "w": View(_who, who.who),
+    "m": View(_mentions, who.who),
     "s": View(_sector, sector.sector),
     "a": View(_agreements, agreements.agreements),
     "q": View(_search, search.search),

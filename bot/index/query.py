@@ -93,6 +93,7 @@ class _Article:
     title: str
     url: str | None
     facts: int
+    headline: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +181,17 @@ class Index:
             raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
 
         self._articles = {
-            row[0]: _Article(row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5])
-            for row in await self._rows("SELECT id, outlet, date, title, url, facts FROM articles ORDER BY date, id")
+            row[0]: _Article(row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], bool(row[6]))
+            for row in await self._rows(
+                "SELECT id, outlet, date, title, url, facts, headline FROM articles ORDER BY date, id"
+            )
         }
+        self._described: dict[str, list[tuple[str, int]]] = defaultdict(list)  # folded description → (entity, count)
+        for entity, folded, count in await self._rows(
+            "SELECT entity, folded, mentions FROM person_descriptions ORDER BY folded, mentions DESC, entity"
+        ):
+            self._described[folded].append((entity, count))
+        self._article_breakdown: dict[str, dict[str, int]] | None = None
 
         aliases: dict[str, list[str]] = defaultdict(list)
         self._exact: dict[str, set[str]] = defaultdict(set)
@@ -366,44 +375,169 @@ class Index:
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
 
-        A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer. Otherwise only the query's specific words
-        pick an entity: generic ones (titles, organisation head nouns, countries, function words) narrow the
-        choice but never make one, so `/who President` suggests rather than answers."""
+        A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer, and so is how the articles refer to a person
+        without naming them (`the Party chief`). Otherwise only the query's specific words pick an entity: generic
+        ones (titles, organisation head nouns, countries, function words) narrow the choice but never make one, so
+        `/who President` suggests rather than answers; a given name and a surname open only an entity whose
+        surname it is (`Sergei Kudryashov` never opens Sergei Tarasov). When nothing matches, the answer carries
+        the sentences that name the words, and whether a search for them finds anything."""
+        answer, may_name = await self._match(name)
+        if answer.status in ("found", "ambiguous"):
+            return answer
+        updates: dict[str, object] = {"searchable": await self._finds_every_word(name)}
+        if may_name:
+            named, more, places = await self._named(name)
+            updates.update(named=named, named_more=more, places=places)
+        return answer.model_copy(update=updates)
+
+    async def _match(self, name: str) -> tuple[WhoAnswer, bool]:
+        """The answer by names, and whether the query could be a name the index does not hold as an entity
+        (not titles or countries alone, nor generic words some entity's name holds)."""
         query = fold(name)
         if not query:
-            return self._none(name)
+            return self._none(name), False
         exact = self._exact.get(query)
         if exact:
-            return await self._decide(name, exact)
+            return await self._decide(name, exact), False
+        described = self._by_description(query)
+        if described:
+            return await self._decide(name, described, described_as=name, ordered=True), False
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
         specific = [w for w in words if not _generic(w)]
         if not specific:
             return self._generic_only(name, query, words)
+        by_role = self._people_by_role(name, words)
+        if by_role is not None:
+            return by_role, False
         containing = self._aliases_containing(specific)
         if containing:
-            return await self._decide(name, containing)
+            return await self._decide(name, containing), False
+        as_name = len(words) >= 2 and len(specific) == len(words)  # `Sergei Kudryashov`, not `Putin's adviser`
         contained = self._aliases_within(words, specific)
+        if as_name:
+            contained = {key for key in contained if self._names_match(words, key)}
         if contained:
-            return await self._decide(name, contained)
+            return await self._decide(name, contained), False
         ranked = self._ranked(self._fuzzy(query, specific))
-        if ranked:
-            best_key, best = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        fitting = [(key, score) for key, score in ranked if not as_name or self._names_match(words, key)]
+        if fitting:
+            best_key, best = fitting[0]
+            runner_up = fitting[1][1] if len(fitting) > 1 else 0.0
             if best >= FOUND_SCORE and best - runner_up >= CLEAR_LEAD:
-                return await self._found(best_key, name)
-            if best >= SUGGEST_SCORE:
-                return self._suggest(name, [key for key, score in ranked[:3] if score >= SUGGEST_SCORE])
-        return self._none(name)
+                return await self._found(best_key, name), False
+        suggestions = [key for key, score in ranked[:3] if score >= SUGGEST_SCORE]
+        if as_name:
+            suggestions += [key for key in self._sharing_a_word(specific) if key not in suggestions]
+        if suggestions:
+            return self._suggest(name, suggestions[:SUGGESTIONS]), True
+        return self._none(name), True
 
-    def _generic_only(self, name: str, query: str, words: list[str]) -> WhoAnswer:
+    def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
         """A query of generic words only (`President`, `Party`, `Energy Group`): the entities whose one alias holds
-        every word, or a near miss of a whole alias, as suggestions — never one entity's page."""
+        every word, or a near miss of a whole alias, as suggestions — never one entity's page. Words no entity's
+        name holds that are not titles or countries (`Kremlin`) may still be a name the articles use."""
         keys = self._aliases_containing(words)
+        if keys:
+            return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), False
+        may_name = not all(_title_like(word) for word in words)
+        keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
         if not keys:
-            keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
-        if not keys:
-            return self._none(name)
-        return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS])
+            return self._none(name), may_name
+        return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), may_name
+
+    def _by_description(self, query: str) -> list[str]:
+        """The people the articles refer to by this description (`the Vietnamese leader`), most often first."""
+        entries = self._described.get(description_key(query), [])
+        return [entity for entity, _count in entries if entity in self._entities]
+
+    def _people_by_role(self, name: str, words: list[str]) -> WhoAnswer | None:
+        """`Zarubezhneft leader`, `PetroVietnam chairman`: an organisation named with a title offers its people
+        (those whose role fits the title first), and the organisation itself."""
+        titles = [w for w in words if _title_word(w)]
+        rest = [w for w in words if w not in titles]
+        if not titles or not rest:
+            return None
+        orgs = [key for key in self._exact.get(" ".join(rest), ()) if self._entities[key].kind == "organization"]
+        if len(orgs) != 1:
+            return None
+        people = list(self._people_of.get(orgs[0], ()))
+        if not people:
+            return None
+
+        def fits(key: str) -> bool:
+            role = set(fold(self._entities[key].role or "").split())
+            return bool(role & set(titles)) or bool(set(titles) & _LEADING_TITLES and role & _TOP_ROLES)
+
+        people.sort(key=lambda key: (not fits(key), self._popularity(key)))
+        refs = [self._entities[key].ref() for key in [*people[: SUGGESTIONS - 1], orgs[0]]]
+        return WhoAnswer(status="ambiguous", query=name, candidates=refs)
+
+    def _names_match(self, words: list[str], key: str) -> bool:
+        """Whether a query that is a name (given name and surname, any order, typos and transliterations allowed:
+        Likhachov = Likhachev, Yevtushenkov = Evtushenkov) names this entity: every query word is a word of its
+        names, or the query adds words to all of the entity's name the articles give (a given name, a
+        patronymic), or it is an alias written without its spaces or initials (`DK Sunil`)."""
+        entity = self._entities[key]
+        alias_words = {word for alias in entity.aliases for word in fold(alias).split()}
+        if all(any(_name_words_close(q, w) for w in alias_words) for q in words):
+            return True
+        name_words = fold(entity.name).split()
+        if len(name_words) < len(words) and all(any(_name_words_close(q, w) for q in words) for w in name_words):
+            return True
+        whole = compact(" ".join(words))
+        return any(fuzz.ratio(whole, compact(alias)) >= 90 for alias in entity.aliases)
+
+    def _sharing_a_word(self, words: list[str]) -> list[str]:
+        """Entities one of whose names holds one of the words (`Sergei …` for `Sergei Kudryashov`), best known first."""
+        keys = {key for word in words for number in self._postings.get(word, ()) for key in self._exact[self._alias_list[number]]}
+        return sorted(keys, key=self._popularity)[:SUGGESTIONS]
+
+    async def _named(self, name: str) -> tuple[list[Citation], bool, list[str]]:
+        """The sentences that name the words as a name (capitalised, together, in this order first), best
+        ranked first; whether there are more than CITATION_LIMIT; and the places the words name instead, as
+        written (`Tran Phu street`): those sentences are about a street, not a person or organisation."""
+        words = [w for w in query_words(name) if w not in ("the", "a", "an")]
+        if not words:
+            return [], False, []
+        quoted = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        expression = quoted if len(words) == 1 else f"NEAR({quoted}, {len(words) + 2})"
+        rows = await self._rows(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+            (expression, NAMED_CANDIDATES),
+        )
+        ids = [row[0] for row in rows]
+        citations = await self._citation_map(ids)
+        if all(_ordinary(word, [c.sentence for c in citations.values()]) for word in words if word not in STOP_WORDS):
+            return [], False, []  # `cooperation`: capitalised only where a sentence or a title starts
+        together: list[Citation] = []
+        apart: list[Citation] = []
+        places: list[str] = []
+        for number in ids:
+            citation = citations.get(number)
+            if citation is None or citation.kind in ("heading", "dateline"):  # a list's title, the place it was filed
+                continue
+            how, place = _named_in(citation.sentence, words)
+            if place:
+                if place not in places:
+                    places.append(place)
+            elif how == "together":
+                together.append(citation)
+            elif how == "apart":
+                apart.append(citation)
+        named = together + apart
+        return named[:CITATION_LIMIT], len(named) > CITATION_LIMIT, places
+
+    async def _finds_every_word(self, text: str) -> bool:
+        """Whether a search for the words finds a sentence that holds all of them."""
+        expression = _match_expression(" ".join(content_query_words(text)))
+        if not expression:
+            return False
+        rows = await self._rows(
+            "SELECT s.id FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' LIMIT 1",
+            (expression,),
+        )
+        return bool(rows)
 
     def _suggest(self, name: str, keys: list[str]) -> WhoAnswer:
         return WhoAnswer(status="suggest", query=name, candidates=[self._entities[key].ref() for key in keys])
@@ -436,11 +570,18 @@ class Index:
     def _none(self, query: str) -> WhoAnswer:
         return WhoAnswer(status="none", query=query, candidates=self.best_known())
 
-    async def _decide(self, query: str, keys: Iterable[str]) -> WhoAnswer:
-        keys = sorted(set(keys), key=self._popularity)
+    async def _decide(
+        self, query: str, keys: Iterable[str], described_as: str | None = None, ordered: bool = False
+    ) -> WhoAnswer:
+        """One entity is its page; several are a choice (best known first, or in the order given)."""
+        keys = list(dict.fromkeys(keys)) if ordered else sorted(set(keys), key=self._popularity)
         if len(keys) == 1:
-            return await self._found(keys[0], query)
-        return WhoAnswer(status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys])
+            found = await self._found(keys[0], query)
+            return found.model_copy(update={"described_as": described_as}) if described_as else found
+        return WhoAnswer(
+            status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys],
+            described_as=described_as,
+        )
 
     def _aliases_containing(self, words: list[str]) -> set[str]:
         """Entities with one alias holding every query word, in any order (`sergei kudryashov` ⊂ `kudryashov sergei ivanovich`)."""
@@ -534,23 +675,34 @@ class Index:
             )
         ]
         agreements, _shown = await self._agreement_models(self._ordered(agreement_ids)[:AGREEMENT_LIMIT])
+        figure_ids = [
+            row[0]
+            for row in await self._rows(
+                "SELECT DISTINCT fc.figure FROM mentions m JOIN figure_citations fc ON fc.sentence = m.sentence "
+                "WHERE m.entity = ? ORDER BY fc.figure LIMIT ?",
+                (key, AGREEMENT_LIMIT),
+            )
+        ]
+        figures = await self._figure_models(figure_ids)
         if entity.kind == "person":
             person = self._person(entity, citations)
-            return WhoAnswer(status="found", query=query, person=person, agreements=agreements, citations=citations)
+            return WhoAnswer(
+                status="found", query=query, person=person, agreements=agreements, citations=citations, figures=figures
+            )
         organization = Organization(
-            key=entity.key, name=entity.name, aliases=list(entity.aliases), description=entity.description,
+            key=entity.key, name=entity.name, aliases=_shown_aliases(entity), description=entity.description,
             citations=citations,
         )
         people = [self._person(self._entities[k], []) for k in self._people_of.get(key, ())]
         return WhoAnswer(
             status="found", query=query, organization=organization, people=people, agreements=agreements,
-            citations=citations,
+            citations=citations, figures=figures,
         )
 
     @staticmethod
     def _person(entity: _Entity, citations: list[Citation]) -> Person:
         return Person(
-            key=entity.key, name=entity.name, aliases=list(entity.aliases), role=entity.role,
+            key=entity.key, name=entity.name, aliases=_shown_aliases(entity), role=entity.role,
             organization=entity.organization, organization_key=entity.org_key, citations=citations,
         )
 
@@ -725,6 +877,18 @@ class Index:
             # Sentence ids run in (date, article, offset) order, so a figure's first cited sentence orders it.
             first = dict(await self._rows("SELECT figure, sentence FROM figure_citations WHERE ord = 0"))
             rows = sorted(rows, key=lambda row: first.get(row[0], 1 << 62))[:limit]
+        return await self._figures_of_rows(rows)
+
+    async def _figure_models(self, ids: Sequence[int]) -> list[Figure]:
+        """The figures of these ids with their citations, in the order of their first citation."""
+        rows: list[tuple] = []
+        for first in range(0, len(ids), _CHUNK):
+            chunk = list(ids[first : first + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows += await self._rows(f"SELECT id, value, unit, about, variants FROM figures WHERE id IN ({marks})", chunk)
+        return await self._figures_of_rows(rows)
+
+    async def _figures_of_rows(self, rows: Sequence[tuple]) -> list[Figure]:
         cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
@@ -775,6 +939,49 @@ def _title_word(word: str) -> bool:
 
 _SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
              ("j", "y"), ("w", "v"), ("ph", "f"), ("ck", "k"))
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> dict[str, frozenset[str]]:
+    """Folded family names by naming tradition (name_parts.json)."""
+    from bot.ingest.lexicon import load
+
+    return {
+        culture: frozenset(fold(name) for name in names)
+        for culture, names in load("name_parts.json")["family_names"].items()
+    }
+
+
+def _shown_aliases(entity: _Entity) -> list[str]:
+    """The aliases a page lists under "Also written": not a lone given name (`Vladimir` of Vladimir Putin,
+    `Jinping` of Xi Jinping; the Vietnamese `Lâm` of To Lam is how Vietnamese news refers to him, and stays) nor
+    a lone patronymic (`Ivanovich`). They still find the entity; they only do not describe it."""
+    if entity.kind != "person":
+        return list(entity.aliases)
+    name_words = fold(entity.name).split()
+    if len(name_words) < 2:
+        return list(entity.aliases)
+    families = _family_names()
+    first = name_words[0]
+    vietnamese = first in families.get("vietnamese", frozenset())
+    family_first = not vietnamese and any(first in names for culture, names in families.items() if culture != "vietnamese")
+    given = set(name_words[1:] if family_first else name_words[:-1])
+    endings = tuple(lexicon().patronymic_endings)
+    surnames = {  # words other spellings of the name end with: a surname, whatever its place in the name
+        fold(alias).split()[-1]
+        for alias in entity.aliases
+        if len(fold(alias).split()) > 1 and fold(alias) != fold(entity.name) and not fold(alias).endswith(endings)
+    }
+    shown = []
+    for alias in entity.aliases:
+        words = fold(alias).split()
+        if words and len(words) < len(name_words) and words[-1] not in surnames:
+            if len(words) == 1 and words[0].endswith(endings) and words[0] != name_words[-1]:
+                continue  # a patronymic alone
+            if not vietnamese and set(words) <= given:
+                continue  # given names alone
+        shown.append(alias)
+    return shown
 
 
 @lru_cache(maxsize=8192)

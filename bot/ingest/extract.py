@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from dataclasses import dataclass
 
+from bot.ingest.appositions import apposition
 from bot.ingest.coref import AliasMatcher, EntityIndex, Facets, Hit, article_mentions
 from bot.ingest.documents import DocumentCandidate, find_documents
 from bot.ingest.figures import FigureCandidate, find_figures
@@ -302,11 +303,19 @@ def _person(record: PersonRecord, key: str, mentions: dict[str, list[Citation]],
 
 def _organization(record: OrgRecord, key: str, mentions: dict[str, list[Citation]]) -> Organization:
     name = record.name
+    description = record.descriptions[0] if record.descriptions else None
+    if description is None:  # what an apposition says it is: 'AFK Sistema – one of Russia’s leading … firms –'
+        forms = sorted({name, *record.aliases}, key=len, reverse=True)
+        description = next(
+            (found for citation in mentions.get(key, []) if citation.kind in STATEMENT_KINDS
+             for form in forms if (found := apposition(citation.sentence, form))),
+            None,
+        )
     return Organization(
         key=key,
         name=name,
         aliases=sorted(record.aliases - {name}, key=str.lower),
-        description=record.descriptions[0] if record.descriptions else None,
+        description=description,
         citations=mentions.get(key, []),
     )
 

@@ -219,6 +219,9 @@ def agreement_block(
     details = [esc(agreement.type.capitalize())]
     if with_status:
         details.append(esc(agreement.status))
+    reported = reported_on(agreement)
+    if reported:
+        details.append(reported)
     if agreement.parties:
         details.append("parties: " + esc(", ".join(agreement.parties)))
     if agreement.sectors:
@@ -243,12 +246,23 @@ def sources_line(citations: Sequence[Citation]) -> str:
     return shown + (f" +{len(seen) - 2}" if len(seen) > 2 else "")
 
 
+def reported_on(agreement: Agreement) -> str:
+    """The date the articles first reported an agreement (`2025-05-10`), or empty when it has no citation."""
+    return min(c.date for c in agreement.citations).isoformat() if agreement.citations else ""
+
+
 def agreement_line(agreement: Agreement, with_status: bool = False) -> str:
     """One agreement on one line: its title, parties and sources (its sentences one /agreements filter away)."""
     status = f" · {esc(agreement.status)}" if with_status else ""
     parties = f" — {esc(', '.join(agreement.parties))}" if agreement.parties else ""
     sources = f"\n<i>{sources_line(agreement.citations)}{status}</i>" if agreement.citations else ""
     return f"📄 <b>{esc(shorten(agreement.title))}</b>{parties}{sources}"
+
+
+def figure_line(figure: Figure) -> str:
+    """One figure on one line: its value (and how other articles write it), what it measures, its sources."""
+    variants = "".join(f" = {esc(v)}" for v in figure.variants)
+    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(shorten(figure.about, 90))}\n<i>{sources_line(figure.citations)}</i>"
 
 
 def with_heading(heading: str, blocks: list[str]) -> list[str]:

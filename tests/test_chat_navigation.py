@@ -1,0 +1,48 @@
+"""How answers lead to one another: a button that opens another answer sends a new message, a page or "back"
+edits the one it is under."""
+
+from __future__ import annotations
+
+from tests.conftest import ChatBot, shown_text
+
+
+def sent(calls) -> list[str]:  # noqa: ANN001
+    return [c.method for c in calls if c.method != "answerCallbackQuery"]
+
+
+# ---------------------------------------------------------------- 12. consistent navigation
+
+
+async def test_the_search_button_is_offered_only_when_the_search_finds_something(chat_bot: ChatBot) -> None:
+    reply = (await chat_bot.user().send("/who Rosatom"))[-1]
+    assert "Nothing in the articles matches “Rosatom”" in reply.text
+    assert not any(b["text"].startswith("🔎") for b in reply.buttons())
+    reply = (await chat_bot.user().send("/who Kremlin"))[-1]
+    assert "🔎 Search the articles for “Kremlin”" in [b["text"] for b in reply.buttons()]
+
+
+async def test_a_button_opening_another_answer_sends_a_new_message_and_leaves_the_old_one(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    who = (await user.send("/who Kremlin"))[-1]
+    calls = await user.press("🔎 Search the articles for “Kremlin”")
+    assert sent(calls) == ["sendMessage"] and shown_text(calls).startswith("🔎 2 sentences matching “Kremlin”")
+    assert not any(c.method == "editMessageText" for c in calls)
+    assert who.text  # the /who answer it came from is still what it was
+
+    calls = await user.send("/who Patrushev")
+    calls = await user.press("🏢 Russian Maritime Board")  # an entry: a new message
+    assert sent(calls) == ["sendMessage"]
+
+    start = await user.send("/start")
+    calls = await user.press("📄 All agreements")  # from the greeting: a new message, the greeting stays
+    assert sent(calls) == ["sendMessage"] and shown_text(calls).startswith("Agreements (11)")
+    assert start[-1].text.startswith("Hi!")
+
+
+async def test_a_page_and_back_edit_the_message_they_are_under(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    await user.send("/who To Lam")
+    assert sent(await user.press("▶")) == ["editMessageText"]
+    assert sent(await user.press("◀")) == ["editMessageText"]
+    await user.send("/sector nuclear")
+    assert sent(await user.press("🏭 All sectors")) == ["editMessageText"]  # back to the list
