@@ -24,6 +24,7 @@ from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
 from bot.models import (
     STATUS_ORDER,
     Agreement,
+    AgreementFilter,
     Citation,
     EntityRef,
     Figure,
@@ -123,10 +124,11 @@ class _Agreement:
     title: str
     type: str
     status: str
-    order: tuple[int, int]
+    order: tuple[int, int, int]
     parties: tuple[str, ...]
     parties_folded: str
     sectors: tuple[str, ...]
+    date: dt.date | None = None
 
 
 class Index:
@@ -222,15 +224,19 @@ class Index:
 
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
         self._agreements: dict[int, _Agreement] = {}
-        for number, key, title, type_, status, first, parties, parties_folded, sectors in await self._rows(
-            "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors FROM agreements"
+        for number, key, title, type_, status, first, parties, parties_folded, sectors, article in await self._rows(
+            "SELECT a.id, a.key, a.title, a.type, a.status, a.first_sentence, a.parties, a.parties_folded, a.sectors, "
+            "s.article FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence"
         ):
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
+            reported = self._articles[article].date if article in self._articles else None
+            # by status, then newest first (the date of the article that first reported it), then as written
+            order = (_STATUS_RANK.get(status, len(_STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0)
             self._agreements[number] = _Agreement(
-                number, key, title, type_, status, (_STATUS_RANK.get(status, len(_STATUS_RANK)), first or 0),
-                tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys,
+                number, key, title, type_, status, order,
+                tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys, reported,
             )
 
         taxonomy()  # compiled once here rather than inside the first /sector
@@ -304,7 +310,7 @@ class Index:
         return cited, counts
 
     def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
-        return sorted(set(agreement_ids), key=lambda number: self._agreements[number].order)
+        return sorted(set(agreement_ids), key=lambda number: (self._agreements[number].order, number))
 
     async def _agreement_models(self, ordered_ids: Sequence[int]) -> tuple[list[Agreement], set[int]]:
         """Agreements with their first citations (the rest only counted), and the sentence ids those citations are."""
@@ -331,27 +337,67 @@ class Index:
         cached = self._matches.get(folded)
         if cached is not None:
             return cached
-        if not folded:
-            ordered = self._ordered(self._agreements)
-        else:
-            matches: set[int] = set()
-            sector = taxonomy().resolve(filter_text or "")
-            if sector:
-                matches.update(self._in_family(sector))
-            matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
-            expression = _match_expression(filter_text or "")
-            if expression:  # every word in the title, the parties or a cited sentence
-                matches.update(
-                    row[0]
-                    for row in await self._rows(
-                        "SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,)
-                    )
-                )
-            ordered = self._ordered(matches)
+        wanted = self.agreement_filter(filter_text)
+        ordered = self._ordered(self._agreements) if not wanted.topic else self._ordered(await self._about(wanted.topic))
+        if wanted.statuses:
+            ordered = [number for number in ordered if self._agreements[number].status in wanted.statuses]
+        if wanted.year is not None:
+            ordered = [number for number in ordered if (self._agreements[number].date or dt.date.min).year == wanted.year]
         if len(self._matches) >= _REMEMBERED_FILTERS:
             self._matches.pop(next(iter(self._matches)))
         self._matches[folded] = ordered
         return ordered
+
+    async def _about(self, topic: str) -> set[int]:
+        """Agreements of a sector (and its sub-sectors), with a party, or with every word of the topic in the
+        title, the parties or a cited sentence."""
+        matches: set[int] = set()
+        sector = taxonomy().resolve(topic)
+        if sector:
+            matches.update(self._in_family(sector))
+        folded = fold(topic)
+        matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
+        expression = _match_expression(topic)
+        if expression:
+            matches.update(
+                row[0]
+                for row in await self._rows("SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,))
+            )
+        return matches
+
+    def agreement_filter(self, filter_text: str | None) -> AgreementFilter:
+        """What an /agreements argument asks for: status words (`signed`, `under negotiation` …), a year
+        (`2024`, `in 2024`) and the rest as the topic. A year no agreement was reported in is a word of the
+        topic instead (`/agreements 2030`: the agreements through 2030)."""
+        text = " ".join((filter_text or "").split())
+        words = text.split()
+        statuses: list[str] = []
+        year: int | None = None
+        rest: list[str] = []
+        years = {row.date.year for row in self._agreements.values() if row.date}
+        i = 0
+        while i < len(words):
+            pair = tuple(fold(w) for w in words[i : i + 2])
+            if len(pair) == 2 and pair in STATUS_WORDS:
+                statuses.append(STATUS_WORDS[pair])
+                i += 2
+                continue
+            if pair[:1] in STATUS_WORDS:
+                statuses.append(STATUS_WORDS[pair[:1]])
+                i += 1
+                continue
+            if _YEAR.match(words[i]) and int(words[i]) in years and year is None:
+                year = int(words[i])
+                if rest and fold(rest[-1]) in ("in", "of", "from"):
+                    rest.pop()
+                i += 1
+                continue
+            rest.append(words[i])
+            i += 1
+        topic = " ".join(rest)
+        if not content_query_words(topic) or all(w in STOP_WORDS for w in query_words(topic)):
+            topic = ""
+        return AgreementFilter(text=text, topic=topic, statuses=tuple(dict.fromkeys(statuses)), year=year)
 
     def _in_family(self, sector: str) -> list[int]:
         """Agreement ids of a sector and its sub-sectors, in answer order (made once per sector)."""
@@ -748,6 +794,14 @@ class Index:
                 chosen.append(number)
         return (await self._agreement_models(chosen))[0]
 
+    def agreement_years(self) -> dict[int, int]:
+        """Year → how many agreements the articles first reported in it, newest first."""
+        years: dict[int, int] = defaultdict(int)
+        for row in self._agreements.values():
+            if row.date is not None:
+                years[row.date.year] += 1
+        return dict(sorted(years.items(), reverse=True))
+
     async def agreement_counts(self, filter_text: str | None = None) -> dict[str, int]:
         """How many agreements match the filter, by status."""
         counts: dict[str, int] = defaultdict(int)
@@ -902,45 +956,6 @@ class Index:
                       if f.citations else (dt.date.max, "", 0))
 
 
-@lru_cache(maxsize=8192)
-def _generic(word: str) -> bool:
-    """A folded query word that names no one on its own: a title, an organisation head noun, a country or
-    demonym, a function word (`president`, `board`, `russian`, `the`)."""
-    vocab = vocabulary()
-    return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
-
-
-def _match_expression(text: str, any_word: bool = False) -> str:
-    """An FTS5 query in which every word of `text` is a quoted token (AND; OR with `any_word`), spellings of one
-    name as one word; empty if `text` has no words."""
-    quoted = ['"' + word.replace('"', '""') + '"' for word in dict.fromkeys(query_words(text))]
-    return (" OR " if any_word else " ").join(quoted)
-
-
-_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
-_LEADING_TITLES = frozenset({"leader", "head", "chief", "boss", "executive"})
-_TOP_ROLES = frozenset({"director", "chairman", "chairperson", "chairwoman", "ceo", "president", "head", "chief", "founder", "general", "executive"})
-
-
-@lru_cache(maxsize=8192)
-def _title_like(word: str) -> bool:
-    """A folded word that names a kind of person or place, never one: a title, a country, a demonym, a function
-    word (`president`, `general`, `vietnamese`, `the`)."""
-    tags = lexicon().gazetteer.phrase(word)
-    return bool(tags.keys() & _TITLE_TAGS) or word in STOP_WORDS
-
-
-@lru_cache(maxsize=8192)
-def _title_word(word: str) -> bool:
-    """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
-    tags = lexicon().gazetteer.phrase(word) or lexicon().gazetteer.phrase(word.upper())
-    return bool(tags.keys() & {"title", "role_noun"})
-
-
-_SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
-             ("j", "y"), ("w", "v"), ("ph", "f"), ("ck", "k"))
-
-
 @lru_cache(maxsize=1)
 def _family_names() -> dict[str, frozenset[str]]:
     """Folded family names by naming tradition (name_parts.json)."""
@@ -982,6 +997,45 @@ def _shown_aliases(entity: _Entity) -> list[str]:
                 continue  # given names alone
         shown.append(alias)
     return shown
+
+
+@lru_cache(maxsize=8192)
+def _generic(word: str) -> bool:
+    """A folded query word that names no one on its own: a title, an organisation head noun, a country or
+    demonym, a function word (`president`, `board`, `russian`, `the`)."""
+    vocab = vocabulary()
+    return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
+
+
+def _match_expression(text: str, any_word: bool = False) -> str:
+    """An FTS5 query in which every word of `text` is a quoted token (AND; OR with `any_word`), spellings of one
+    name as one word; empty if `text` has no words."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in dict.fromkeys(query_words(text))]
+    return (" OR " if any_word else " ").join(quoted)
+
+
+_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
+_LEADING_TITLES = frozenset({"leader", "head", "chief", "boss", "executive"})
+_TOP_ROLES = frozenset({"director", "chairman", "chairperson", "chairwoman", "ceo", "president", "head", "chief", "founder", "general", "executive"})
+
+
+@lru_cache(maxsize=8192)
+def _title_like(word: str) -> bool:
+    """A folded word that names a kind of person or place, never one: a title, a country, a demonym, a function
+    word (`president`, `general`, `vietnamese`, `the`)."""
+    tags = lexicon().gazetteer.phrase(word)
+    return bool(tags.keys() & _TITLE_TAGS) or word in STOP_WORDS
+
+
+@lru_cache(maxsize=8192)
+def _title_word(word: str) -> bool:
+    """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
+    tags = lexicon().gazetteer.phrase(word) or lexicon().gazetteer.phrase(word.upper())
+    return bool(tags.keys() & {"title", "role_noun"})
+
+
+_SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
+             ("j", "y"), ("w", "v"), ("ph", "f"), ("ck", "k"))
 
 
 @lru_cache(maxsize=8192)
