@@ -1,4 +1,4 @@
-"""/agreements filtered by status, topic and year."""
+"""/agreements filtered by status, topic and year; /sector in Russian and Vietnamese."""
 
 from __future__ import annotations
 
@@ -98,3 +98,15 @@ async def test_a_long_list_a_line_each_shows_each_status(chat_bot: ChatBot) -> N
         for n, line in enumerate(lines):
             if line.startswith("📄 "):
                 assert STATUS_OR_DATE.search(lines[n + 1]) and re.search(r"\d{4}-\d{2}-\d{2}", lines[n + 1]), lines[n : n + 2]
+
+
+# ---------------------------------------------------------------- 7. sector words in Russian and Vietnamese
+
+
+async def test_sector_words_in_russian_and_vietnamese_reach_the_same_sector(chat_bot: ChatBot) -> None:
+    english = shown_text(await chat_bot.user().send("/sector oil and gas"))
+    assert english.startswith("🏭 Oil and gas")
+    for query in ("нефть", "dầu khí", "dau khi", "нефть и газ"):
+        assert shown_text(await chat_bot.user().send(f"/sector {query}")) == english, query
+    assert shown_text(await chat_bot.user().send("/sector năng lượng")).startswith("🏭 Energy")
+    assert shown_text(await chat_bot.user().send("/sector атомная энергетика")).startswith("🏭 Nuclear")
