@@ -1,4 +1,5 @@
-"""/agreements filtered by status, topic and year; /sector in Russian and Vietnamese."""
+"""/agreements filtered by status, topic and year; /sector in Russian and Vietnamese; /figures a figure once
+however often reported."""
 
 from __future__ import annotations
 
@@ -110,3 +111,20 @@ async def test_sector_words_in_russian_and_vietnamese_reach_the_same_sector(chat
         assert shown_text(await chat_bot.user().send(f"/sector {query}")) == english, query
     assert shown_text(await chat_bot.user().send("/sector năng lượng")).startswith("🏭 Energy")
     assert shown_text(await chat_bot.user().send("/sector атомная энергетика")).startswith("🏭 Nuclear")
+
+
+# ---------------------------------------------------------------- 8. figures
+
+
+async def test_a_figure_reported_twice_is_one_figure_with_two_citations(answers_bot: ChatBot) -> None:
+    text = shown_text(await answers_bot.user().read_all("/figures"))
+    assert text.startswith("Figures (2)")
+    assert text.count("🔢 12%") == 1 and "🔢 12% = 12 percent" in text
+    block = text[text.index("🔢 12%"):]
+    assert "— Harbour Bulletin, 2025-03-15" in block and "— Sea Daily, 2025-03-17" in block
+    assert "🔢 2024" not in text and "🔢 2028" not in text  # years are no figures
+
+
+async def test_figures_are_grouped_by_what_they_measure(answers_bot: ChatBot) -> None:
+    text = shown_text(await answers_bot.user().read_all("/figures"))
+    assert text.index("📦 Volumes (1)") < text.index("🔢 5 million tonnes") < text.index("％ Shares and changes (1)") < text.index("🔢 12%")
