@@ -252,6 +252,11 @@ class Source(Frozen):
     title: str
     url: str | None = None
     facts: int = 0
+    headline: bool = True  # False: the page has no headline and `title` is its lead sentence, cut short
+    people: int = 0  # people and organisations it names, agreements and figures it reports
+    organizations: int = 0
+    agreements: int = 0
+    figures: int = 0
 
 
 class Stats(Frozen):

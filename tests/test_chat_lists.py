@@ -1,5 +1,5 @@
 """/agreements filtered by status, topic and year; /sector in Russian and Vietnamese; /figures a figure once
-however often reported."""
+however often reported; /sources in words a reader understands."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ async def test_sector_words_in_russian_and_vietnamese_reach_the_same_sector(chat
     assert shown_text(await chat_bot.user().send("/sector атомная энергетика")).startswith("🏭 Nuclear")
 
 
-# ---------------------------------------------------------------- 8. figures
+# ---------------------------------------------------------------- 8. figures and sources
 
 
 async def test_a_figure_reported_twice_is_one_figure_with_two_citations(answers_bot: ChatBot) -> None:
@@ -128,3 +128,12 @@ async def test_a_figure_reported_twice_is_one_figure_with_two_citations(answers_
 async def test_figures_are_grouped_by_what_they_measure(answers_bot: ChatBot) -> None:
     text = shown_text(await answers_bot.user().read_all("/figures"))
     assert text.index("📦 Volumes (1)") < text.index("🔢 5 million tonnes") < text.index("％ Shares and changes (1)") < text.index("🔢 12%")
+
+
+async def test_sources_show_headlines_say_when_there_is_none_or_no_link_and_count_in_words(answers_bot: ChatBot) -> None:
+    text = shown_text(await answers_bot.user().read_all("/sources"))
+    assert "📰 Volga Gas signs LNG terminal deal with Baltic Port\nNorthwire, 2025-03-14\n" in text
+    assert "Names 2 people and 4 organisations; reports 2 agreements and 1 figure" in text
+    assert ("📰 No headline; it begins: “The Harbour Council of Varna met on Saturday to review the port's plans for…”\n"
+            "Harbour Bulletin, 2025-03-15 · no link: the saved page gives no address") in text
+    assert " facts" not in text

@@ -243,9 +243,10 @@ def test_an_agreement_reported_by_many_outlets_quotes_three_and_lists_the_rest()
 def test_counts_agree_with_their_nouns() -> None:
     from bot.models import Source
 
-    one = [Source(article="a", outlet="Wire", date=dt.date(2025, 5, 1), title="T", facts=1)]
+    one = [Source(article="a", outlet="Wire", date=dt.date(2025, 5, 1), title="T", facts=3, people=1, organizations=2,
+                  figures=1)]
     assert "Sources (1 article)" in html_to_text(render.sources(one).pages[0])
-    assert "· 1 fact" in html_to_text(render.sources(one).pages[0])
+    assert "Names 1 person and 2 organisations; reports 1 figure" in html_to_text(render.sources(one).pages[0])
     hits = [SearchHit(citation=cite(f"Hit {i}.")) for i in range(50)]
     assert "🔎 top 50 sentences matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits, more=True)).pages[0])
     assert "🔎 1 sentence matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits[:1])).pages[0])

@@ -918,10 +918,37 @@ class Index:
         """Every article (the first `limit`), newest first; `facts` counts the distinct entities, agreements and
         figures cited from it plus its sector-tagged sentences. `stats().articles` says how many there are."""
         newest = sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)[:limit]
+        breakdown = await self._breakdown()
         return [
-            Source(article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts)
+            Source(
+                article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts,
+                headline=a.headline, **breakdown.get(a.id, {}),
+            )
             for a in newest
         ]
+
+    async def _breakdown(self) -> dict[str, dict[str, int]]:
+        """Article → how many people, organisations, agreements and figures it names or reports (made once)."""
+        if self._article_breakdown is not None:
+            return self._article_breakdown
+        found: dict[str, dict[str, set[object]]] = defaultdict(lambda: defaultdict(set))
+        for article, entity in await self._rows(
+            "SELECT DISTINCT s.article, m.entity FROM mentions m JOIN sentences s ON s.id = m.sentence"
+        ):
+            kind = self._entities[entity].kind if entity in self._entities else None
+            if kind == "person":
+                found[article]["people"].add(entity)
+            elif kind == "organization":
+                found[article]["organizations"].add(entity)
+        for table, column, what in (("agreement_citations", "agreement", "agreements"), ("figure_citations", "figure", "figures")):
+            for article, owner in await self._rows(  # table/column are ours, not input
+                f"SELECT DISTINCT s.article, t.{column} FROM {table} t JOIN sentences s ON s.id = t.sentence"
+            ):
+                found[article][what].add(owner)
+        self._article_breakdown = {
+            article: {what: len(owners) for what, owners in kinds.items()} for article, kinds in found.items()
+        }
+        return self._article_breakdown
 
     async def figures(self, limit: int | None = None) -> list[Figure]:
         """Every figure (the first `limit`) with its citations, in the order of their first citation.
