@@ -1,7 +1,9 @@
 """How answers lead to one another: a button that opens another answer sends a new message, a page or "back"
-edits the one it is under."""
+edits the one it is under; inline mode pages without repeating itself."""
 
 from __future__ import annotations
+
+import re
 
 from tests.conftest import ChatBot, shown_text
 
@@ -46,3 +48,37 @@ async def test_a_page_and_back_edit_the_message_they_are_under(chat_bot: ChatBot
     assert sent(await user.press("◀")) == ["editMessageText"]
     await user.send("/sector nuclear")
     assert sent(await user.press("🏭 All sectors")) == ["editMessageText"]  # back to the list
+
+
+# ---------------------------------------------------------------- 13. inline mode
+
+
+async def test_inline_results_never_quote_a_sentence_twice(chat_bot: ChatBot) -> None:
+    for query in ("Patrushev", "To Lam", "nuclear"):
+        results = (await chat_bot.user().inline(query))[0].params["results"]
+        quotes = [q for r in results for q in re.findall(r"<blockquote>(.*?)</blockquote>", r["input_message_content"]["message_text"], re.S)]
+        assert quotes and len(quotes) == len(set(quotes)), query
+
+
+async def test_inline_results_page_with_next_offset_up_to_fifty(chat_bot: ChatBot) -> None:
+    user = chat_bot.user()
+    seen: list[str] = []
+    offset = ""
+    for _ in range(10):
+        answer = (await user.inline("Vietnam", offset=offset))[0].params
+        assert 1 <= len(answer["results"]) <= 10
+        seen += [r["id"] for r in answer["results"]]
+        offset = answer.get("next_offset") or ""
+        if not offset:
+            break
+    assert 20 < len(seen) <= 50 and len(seen) == len(set(seen))
+    assert offset == ""  # the last page says there is no more
+
+
+async def test_an_empty_inline_query_suggests_the_best_known_names(chat_bot: ChatBot) -> None:
+    answer = (await chat_bot.user().inline(""))[0].params
+    titles = [r["title"] for r in answer["results"]]
+    assert "To Lam" in titles and "Vladimir Putin" in titles
+    for result in answer["results"]:
+        assert "<blockquote>" in result["input_message_content"]["message_text"]
+    assert answer["button"]["start_parameter"] == "help"

@@ -303,11 +303,12 @@ class Conversation:
             },
         }
 
-    def inline_update(self, query: str, chat_type: str = "sender") -> dict[str, Any]:
+    def inline_update(self, query: str, chat_type: str = "sender", offset: str = "") -> dict[str, Any]:
+        """An inline query; `offset` is what the previous answer gave as `next_offset` (the user scrolled on)."""
         update_id = next(_update_ids)
         return {
             "update_id": update_id,
-            "inline_query": {"id": f"iq{update_id}", "from": self.user, "query": query, "offset": "", "chat_type": chat_type},
+            "inline_query": {"id": f"iq{update_id}", "from": self.user, "query": query, "offset": offset, "chat_type": chat_type},
         }
 
     async def feed(self, update: dict[str, Any]) -> list[ApiCall]:
@@ -347,8 +348,8 @@ class Conversation:
         """Send any callback data (also forged or stale data, as a hostile client could)."""
         return await self.feed(self.callback_update(data, message))
 
-    async def inline(self, query: str) -> list[ApiCall]:
-        return await self.feed(self.inline_update(query))
+    async def inline(self, query: str, offset: str = "") -> list[ApiCall]:
+        return await self.feed(self.inline_update(query, offset=offset))
 
     async def read_all(self, text: str, next_button: str = "▶", max_pages: int = 50) -> list[ApiCall]:
         """Send `text`, then press `next_button` while the answer offers it; every message shown, in order."""
