@@ -1,10 +1,11 @@
 """How answers lead to one another: a button that opens another answer sends a new message, a page or "back"
-edits the one it is under; inline mode pages without repeating itself."""
+edits the one it is under; inline mode pages without repeating itself; a /start link from elsewhere is welcomed."""
 
 from __future__ import annotations
 
 import re
 
+from bot.chat.telegram_limits import html_to_text
 from tests.conftest import ChatBot, shown_text
 
 
@@ -82,3 +83,15 @@ async def test_an_empty_inline_query_suggests_the_best_known_names(chat_bot: Cha
     for result in answer["results"]:
         assert "<blockquote>" in result["input_message_content"]["message_text"]
     assert answer["button"]["start_parameter"] == "help"
+
+
+# ---------------------------------------------------------------- 14. /start from elsewhere
+
+
+async def test_start_with_a_payload_it_does_not_know_is_the_normal_welcome(chat_bot: ChatBot) -> None:
+    plain = html_to_text((await chat_bot.user().send("/start"))[-1].text)
+    for payload in ("ref_twitter", "abc", "utm-source_x"):
+        reply = html_to_text((await chat_bot.user().send(f"/start {payload}"))[-1].text)
+        assert reply == plain and "no longer hold" not in reply, payload
+    stale = html_to_text((await chat_bot.user().send("/start who_nobody-at-all"))[-1].text)
+    assert stale.startswith("That link points to something I no longer hold.")  # a link of ours, to what is gone

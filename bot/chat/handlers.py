@@ -195,8 +195,9 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
 @logged("start")
 async def start(update: Update, context: Context) -> None:
     """Who the bot is and three examples. A payload that reached this handler is no deep link the bot makes
-    (the deep links have handlers of their own, routed by `callbacks.start_pattern`)."""
-    await _greet(update, context, stale_link=bool(context.args))
+    (the deep links have handlers of their own, routed by `callbacks.start_pattern`): a link from elsewhere, a
+    typo, a start parameter of another bot — nothing this bot once held, so the user gets the normal welcome."""
+    await _greet(update, context, stale_link=False)
 
 
 @logged("start")
