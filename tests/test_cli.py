@@ -156,6 +156,8 @@ def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capsys) -> N
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert err.startswith("citebot: bad setting ADMIN_IDS")
+    assert "ADMIN_IDS must be numeric Telegram user ids, comma-separated ('me' is not one" in err
+    assert "invalid literal" not in err  # not Python's int() message
 
 
 def test_export_of_a_damaged_index_is_one_line(tmp_path: Path, capsys) -> None:
