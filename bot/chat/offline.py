@@ -329,20 +329,24 @@ class Conversation:
     async def send(self, text: str) -> list[ApiCall]:
         return await self.feed(self.message_update(text))
 
-    async def press(self, button: str) -> list[ApiCall]:
-        """Press the button whose text or callback_data equals `button` on the newest keyboard message.
+    async def press(self, button: str | int) -> list[ApiCall]:
+        """Press the button whose text or callback_data equals `button` on the newest keyboard message, or — for
+        a number no label equals — the button of that number, counted from 1 in reading order.
 
         Raises LookupError when no such button exists (a person could not have pressed it).
         """
         assert self.chat_id is not None
         message = self.request.newest_keyboard_message(self.chat_id)
-        for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", []):
-            for candidate in row:
-                if button in (candidate.get("text"), candidate.get("callback_data")):
-                    if "callback_data" not in candidate:
-                        return []  # a URL or switch-inline button: Telegram handles it, no update for the bot
-                    return await self.press_data(candidate["callback_data"], message)
-        raise LookupError(f"no button {button!r} on the newest message with a keyboard")
+        buttons = [candidate for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", []) for candidate in row]
+        wanted = str(button)
+        chosen = next((b for b in buttons if wanted in (b.get("text"), b.get("callback_data"))), None)
+        if chosen is None and wanted.isdigit() and 1 <= int(wanted) <= len(buttons):
+            chosen = buttons[int(wanted) - 1]
+        if chosen is None:
+            raise LookupError(f"no button {wanted!r} on the newest message with a keyboard")
+        if "callback_data" not in chosen:
+            return []  # a URL or switch-inline button: Telegram handles it, no update for the bot
+        return await self.press_data(chosen["callback_data"], message)
 
     async def press_data(self, data: str, message: dict[str, Any] | None = None) -> list[ApiCall]:
         """Send any callback data (also forged or stale data, as a hostile client could)."""
