@@ -38,7 +38,7 @@ from bot.models import (
     Stats,
     WhoAnswer,
 )
-from bot.text import DIGEST_PREFIX, STOP_WORDS, TOKEN, compact, content_query_words, fold, key_digest, query_words, search_tokens
+from bot.text import DIGEST_PREFIX, STOP_WORDS, compact, content_query_words, fold, key_digest, query_words, search_tokens
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
