@@ -51,10 +51,8 @@ case "${1:-}" in
             1) ;;
             *) exit 2 ;;
         esac
-        echo "citebot: no BOT_TOKEN, so here is the bot offline (citebot console) on the bundled seeds." >&2
-        echo "  To run it in Telegram: ask @BotFather for a token (/newbot), put BOT_TOKEN=<token> in .env, run ./citebot.sh again." >&2
-        "$VENV/bin/citebot" index
-        echo "Type a message per line (try /help, /who Patrushev, /sector energy); Ctrl-D ends." >&2
+        echo "citebot: no BOT_TOKEN, so this is the bot offline (citebot console) on the bundled seeds; to run it in Telegram, ask @BotFather for a token (/newbot), put BOT_TOKEN=<token> in .env and run ./citebot.sh again." >&2
+        "$VENV/bin/citebot" index --if-stale  # its summary only when it builds
         exec "$VENV/bin/citebot" console
         ;;
     *)

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="(re)build the index from the seed folder, atomically")
     index.add_argument("--seeds", type=Path, help="folder of article files (default: SEEDS_DIR)")
     index.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
+    index.add_argument("--if-stale", action="store_true", help="only when the index is missing, of another version, "
+                       "or older than a seed file, the seeds folder or citebot's extraction rules; silent otherwise")
     export = commands.add_parser("export", help="print the whole index as one JSON document")
     export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
     console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
@@ -68,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     if overrides:
         settings = settings.model_copy(update=overrides)
     secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s is not None]
-    setup_logging(settings.log_level, secrets=secrets)  # the token is redacted from every line, whatever the command
+    level = settings.log_level
+    if args.command == "console" and "log_level" not in settings.model_fields_set:
+        level = "WARNING"  # the console reads like the chat: log lines only for trouble, unless LOG_LEVEL asks
+    setup_logging(level, secrets=secrets)  # the token is redacted from every line, whatever the command
 
     if args.command == "run":
         from bot.chat.runner import run  # the chat layer is only needed to serve
@@ -79,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return console_main(args, settings) or 0
     if args.command == "index":
+        if args.if_stale and not _stale(settings):
+            return 0
         return _index(settings)
     if args.command == "export":
         return _export(settings)
@@ -111,6 +118,24 @@ def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
 
 def _index(settings: Settings) -> int:
     return _build(settings)
+
+
+def _stale(settings: Settings) -> bool:
+    """Whether the index needs building: missing, of another schema version, or older than what it is made of
+    (a seed file, the seeds folder — a file added or removed — or the extraction rules and word lists)."""
+    from bot.index.build import SCHEMA_VERSION
+
+    db_path = Path(settings.db_path)
+    if _schema_version(db_path) != SCHEMA_VERSION:
+        return True
+    built = db_path.stat().st_mtime
+    seeds = Path(settings.seeds_dir)
+    ingest = Path(__file__).parent / "ingest"
+    sources = [seeds, *seeds.glob("*.txt"), *ingest.glob("*.py"), *ingest.glob("lexicon/*.json")]
+    try:
+        return any(path.stat().st_mtime > built for path in sources)
+    except OSError:  # a seed removed while looking, a folder that is not there: build, and let that say why
+        return True
 
 
 def _export(settings: Settings) -> int:

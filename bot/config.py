@@ -31,9 +31,18 @@ class Settings(BaseSettings):
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        """`ADMIN_IDS=1,2 3` → {1, 2, 3}; an empty value means nobody."""
+        """`ADMIN_IDS=1,2 3` → {1, 2, 3}; an empty value means nobody. Anything else (`me`, `@alice`) is named as
+        what it is not, with what is wanted."""
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(",", " ").split())
+            parts = value.replace(",", " ").split()
+            wrong = [part for part in parts if not re.fullmatch(r"-?\d{1,20}", part)]
+            if wrong:
+                shown = wrong[0] if len(wrong[0]) <= 20 else wrong[0][:19] + "…"
+                raise ValueError(
+                    f"ADMIN_IDS must be numeric Telegram user ids, comma-separated ({shown!r} is not one; "
+                    "a user learns theirs from @userinfobot)"
+                )
+            return frozenset(int(part) for part in parts)
         return value
 
     @field_validator("bot_token", "webhook_secret", "webhook_url", mode="before")
@@ -72,7 +81,8 @@ def settings_error_message(error: ValidationError) -> str:
         reason = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
         if field in _SECRET_SETTINGS and item.get("type") != "value_error":  # our own checks never quote the value
             reason = "invalid value"
-        problems.append(f"{field.upper()}: {reason}")
+        # a reason that is a whole sentence about the variable reads as one: "ADMIN_IDS — ADMIN_IDS must be …"
+        problems.append(f"{field.upper()} — {reason}" if reason.startswith(field.upper() + " ") else f"{field.upper()}: {reason}")
     return "bad setting " + "; ".join(problems) + " (see .env.example)"
 
 

@@ -65,6 +65,7 @@ class Article(Frozen):
     outlet: str
     date: dt.date
     title: str
+    title_from: Literal["headline", "lead"] = "headline"  # the page's headline, or its lead sentence cut short
     url: str | None = None
     text: str  # cleaned text; sentences index into it
     blocks: tuple[Block, ...] = ()
@@ -84,6 +85,7 @@ class Citation(Frozen):
     start: int
     end: int
     kind: BlockKind = "paragraph"  # a caption or a credit is shown as one, not quoted as a statement
+    heading: str | None = None  # a bullet's list heading ('Statements by N:'), shown above the quote as context
 
     @classmethod
     def of(cls, article: Article, sentence: Sentence) -> Citation:
@@ -109,6 +111,7 @@ class Person(BaseModel):
     role: str | None = None
     organization: str | None = None
     organization_key: str | None = None  # that organisation's entity key, when the index knows it as one
+    descriptions: list[str] = Field(default_factory=list)  # how articles refer to them unnamed: 'the Party chief'
     citations: list[Citation] = Field(default_factory=list)  # every sentence that mentions them
 
 
@@ -188,7 +191,15 @@ class WhoAnswer(BaseModel):
     people: list[Person] = Field(default_factory=list)  # an organisation's people
     agreements: list[Agreement] = Field(default_factory=list)  # agreements naming the entity
     citations: list[Citation] = Field(default_factory=list)  # what the articles say about it
+    figures: list[Figure] = Field(default_factory=list)  # figures reported in the sentences about it
     candidates: list[EntityRef] = Field(default_factory=list)  # choices, suggestions or known names
+    described_as: str | None = None  # found (or chosen among) by how articles refer to them: 'the Party chief'
+    # No entity matched: the sentences that name the words (as a name, capitalised), best first, and whether
+    # there are more; and the places the words name instead ('Tran Phu street').
+    named: list[Citation] = Field(default_factory=list)
+    named_more: bool = False
+    places: list[str] = Field(default_factory=list)
+    searchable: bool = False  # the full-text search for the words finds sentences holding all of them
 
 
 class SectorInfo(Frozen):
@@ -214,9 +225,24 @@ class SearchHit(Frozen):
 
 
 class SearchAnswer(BaseModel):
+    """`all`: sentences holding every word searched for; `about`: none does, so sentences about the person or
+    organisation the words name holding the other words; `some`: sentences holding most of the words."""
+
     query: str
     hits: list[SearchHit] = Field(default_factory=list)
     more: bool = False  # more sentences match than the hits hold (the hits are the best-ranked ones)
+    words: list[str] = Field(default_factory=list)  # the words searched for: the query's, without stop words
+    mode: Literal["all", "about", "some"] = "all"
+    about: EntityRef | None = None  # for `about`
+
+
+class AgreementFilter(Frozen):
+    """What an /agreements argument asks for: a topic (a sector, a party or words), statuses, a year."""
+
+    text: str = ""
+    topic: str = ""
+    statuses: tuple[str, ...] = ()
+    year: int | None = None
 
 
 class Source(Frozen):
@@ -226,6 +252,11 @@ class Source(Frozen):
     title: str
     url: str | None = None
     facts: int = 0
+    headline: bool = True  # False: the page has no headline and `title` is its lead sentence, cut short
+    people: int = 0  # people and organisations it names, agreements and figures it reports
+    organizations: int = 0
+    agreements: int = 0
+    figures: int = 0
 
 
 class Stats(Frozen):

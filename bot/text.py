@@ -2,7 +2,9 @@
 stop words, the short stand-in for a long key. One module, so the chat layer never imports ingest and every layer
 folds a name the same way.
 
-Folding: case, diacritics (Lê Văn An = Le Van An), Cyrillic (Иванов = Ivanov), punctuation.
+Folding: case, diacritics (Lê Văn An = Le Van An), Cyrillic (Иванов = Ivanov), punctuation. Searching: the
+spellings of one place or country name (Viet Nam = Vietnam = Việt Nam, Hà Nội = Hanoi, Moskva = Moscow; the table
+is `ingest/lexicon/spellings.json`) are one word, at index time and in every query.
 """
 
 from __future__ import annotations
@@ -35,10 +37,21 @@ FUNCTION_WORDS = frozenset("a an and are as at be by for from in is it of on or 
 
 DIGEST_PREFIX = "~"  # entity keys are slugs and never start with it
 
+# What a greeting is made of, folded (English, Russian, Vietnamese): plain text of only these words is a hello,
+# answered with what the bot does rather than searched for.
+GREETING_WORDS = frozenset(
+    "hello hi hey hiya howdy yo greetings hallo good morning afternoon evening day there all everyone bot citebot "
+    "dear friend privet zdravstvuyte zdravstvuy dobryy den utro vecher xin chao ban".split()
+)
+_GREETINGS = frozenset("hello hi hey hiya howdy greetings hallo morning afternoon evening privet zdravstvuyte zdravstvuy chao".split())
+
+
+_LEXICON = Path(__file__).parent / "ingest" / "lexicon"
+
 
 @cache
 def _cyrillic() -> tuple[dict[str, str], dict[str, str]]:
-    table = json.loads((Path(__file__).parent / "ingest" / "lexicon" / "cyrillic.json").read_text(encoding="utf-8"))
+    table = json.loads((_LEXICON / "cyrillic.json").read_text(encoding="utf-8"))
     return table["letters"], table["initial"]
 
 
@@ -128,3 +141,92 @@ def slug(text: str, limit: int = 40) -> str:
 def key_digest(key: str) -> str:
     """A short stable stand-in for an entity key, for places with no room for the key (64-byte callback data)."""
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- words as the search index holds them
+
+
+@cache
+def _spellings() -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
+    """Folded words of each spelling → the one word its name is searched by (the first spelling, compact), and
+    for each first word the longest spelling starting with it."""
+    table = json.loads((_LEXICON / "spellings.json").read_text(encoding="utf-8"))
+    runs: dict[tuple[str, ...], str] = {}
+    for group in table["names"]:
+        name = compact(group[0])
+        for spelling in group:
+            words = tuple(fold(spelling).split())
+            if words:
+                runs.setdefault(words, name)
+                runs.setdefault((compact(spelling),), name)  # 'Haiphong' for 'Hai Phong'
+    longest: dict[str, int] = {}
+    for words in runs:
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return runs, longest
+
+
+def search_tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of `text` as search matches them: (folded word, start, end) per word, where the spellings of one
+    name become the one word it is searched by (`Việt Nam` → ('vietnam', start of Việt, end of Nam))."""
+    tokens: list[tuple[str, int, int]] = []
+    for match in TOKEN.finditer(text):
+        for word in fold(match.group()).split():
+            tokens.append((word, match.start(), match.end()))
+    runs, longest = _spellings()
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        most = longest.get(tokens[i][0], 0)
+        for n in range(min(most, len(tokens) - i), 0, -1):
+            name = runs.get(tuple(word for word, _, _ in tokens[i : i + n]))
+            if name is not None:
+                out.append((name, tokens[i][1], tokens[i + n - 1][2]))
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def query_words(text: str) -> list[str]:
+    """The folded words a query searches for, spellings of one name as one word (`Hà Nội` → ['hanoi'])."""
+    return [word for word, _, _ in search_tokens(text)]
+
+
+def searchable(text: str) -> str:
+    """What the full-text index holds for a text: its folded words, and after the words of a name spelled one of
+    several ways the one word that name is searched by (`Việt Nam` → `viet nam vietnam`), so a query for either
+    spelling finds it while its own words stay searchable too."""
+    own = [(word, start, end) for match in TOKEN.finditer(text) for word, start, end in
+           ((w, match.start(), match.end()) for w in fold(match.group()).split())]
+    names = {start: (word, end) for word, start, end in search_tokens(text)}
+    out: list[str] = []
+    pending: tuple[str, int] | None = None
+    for word, start, end in own:
+        name = names.get(start)
+        if name is not None and (pending is None or start >= pending[1]):
+            if pending is not None:
+                out.append(pending[0])
+            pending = name if name[0] != word or name[1] != end else None
+        out.append(word)
+        if pending is not None and end >= pending[1]:
+            out.append(pending[0])
+            pending = None
+    if pending is not None:
+        out.append(pending[0])
+    return " ".join(out)
+
+
+def is_greeting(text: str) -> bool:
+    """`hello`, `Hi there!`, `Привет`, `xin chào`: a message that only greets."""
+    found = words(text)
+    return bool(found) and len(found) <= 6 and set(found) <= GREETING_WORDS and bool(set(found) & _GREETINGS)
+
+
+def content_query_words(text: str) -> list[str]:
+    """The query's words without stop words (`what did Putin say about energy` → ['putin', 'energy']); all of
+    them when every word is a stop word."""
+    found = query_words(text)
+    return [word for word in found if word not in STOP_WORDS] or found
+

@@ -27,6 +27,7 @@ from bot.chat.telegram_limits import html_problems, html_to_text, utf16_len
 from bot.config import Settings
 
 SEEDS = ROOT / "seeds"
+ANSWERS = ROOT / "tests" / "data" / "answers"  # four small invented articles: two outlets, a year apart, no headline
 GOLD = json.loads((ROOT / "tests" / "data" / "gold.json").read_text(encoding="utf-8"))
 ADMIN_ID = 4242
 USER_ID = 1001
@@ -105,17 +106,39 @@ async def make_bot(db_path: Path, seeds_dir: Path = SEEDS, admin_ids: frozenset[
     return bot
 
 
-@pytest.fixture
-async def chat_bot(seeds_db: Path, tmp_path: Path) -> AsyncIterator[ChatBot]:
-    """The real bot over a private copy of the seeds index, started offline; checked on the way out."""
+@pytest.fixture(scope="session")
+def answers_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index of `tests/data/answers/`, built once per session."""
+    from bot.index.build import build_index
+
+    path = tmp_path_factory.mktemp("answers") / "citebot.sqlite3"
+    build_index(ANSWERS, path)
+    return path
+
+
+async def _started(source_db: Path, seeds_dir: Path, tmp_path: Path) -> AsyncIterator[ChatBot]:
     db_path = tmp_path / "citebot.sqlite3"
-    shutil.copy(seeds_db, db_path)
-    bot = await make_bot(db_path)
+    shutil.copy(source_db, db_path)
+    bot = await make_bot(db_path, seeds_dir)
     async with running(bot.app):
         yield bot
     check_calls(bot.request.calls)
     check_callbacks_answered(bot)
     assert not bot.errors, f"handlers raised: {bot.errors!r}"
+
+
+@pytest.fixture
+async def chat_bot(seeds_db: Path, tmp_path: Path) -> AsyncIterator[ChatBot]:
+    """The real bot over a private copy of the seeds index, started offline; checked on the way out."""
+    async for bot in _started(seeds_db, SEEDS, tmp_path):
+        yield bot
+
+
+@pytest.fixture
+async def answers_bot(answers_db: Path, tmp_path: Path) -> AsyncIterator[ChatBot]:
+    """The real bot over the invented articles of `tests/data/answers/`, checked on the way out."""
+    async for bot in _started(answers_db, ANSWERS, tmp_path):
+        yield bot
 
 
 def shown_text(calls: list[ApiCall]) -> str:

@@ -12,10 +12,11 @@ from tests.conftest import ROOT, SEEDS
 
 
 def run_console(
-    stdin: str, db_path: Path, *args: str, seeds: Path = SEEDS, binary_in: bool = False
+    stdin: str, db_path: Path, *args: str, seeds: Path = SEEDS, binary_in: bool = False, **settings: str
 ) -> subprocess.CompletedProcess[str]:
     """`citebot console ARGS` fed `stdin` (with `binary_in`, as Latin-1 bytes: any byte, valid UTF-8 or not)."""
-    env = {**os.environ, "DB_PATH": str(db_path), "SEEDS_DIR": str(seeds), "BOT_TOKEN": "", "ADMIN_IDS": ""}
+    env = {key: value for key, value in os.environ.items() if key != "LOG_LEVEL"}
+    env.update({"DB_PATH": str(db_path), "SEEDS_DIR": str(seeds), "BOT_TOKEN": "", "ADMIN_IDS": ""}, **settings)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", *args],
         input=stdin.encode("latin-1" if binary_in else "utf-8", "surrogatepass"), capture_output=True, cwd=ROOT,
@@ -100,3 +101,33 @@ def test_console_without_seeds_or_a_writable_index_folder_says_why_in_one_line(t
         lines = [line for line in result.stderr.splitlines() if not line[:4].isdigit()]  # log lines start with a date
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
         assert len(lines) == 1 and lines[0].startswith("citebot console: "), lines
+
+
+def test_the_console_logs_only_trouble_unless_log_level_asks_for_more(tmp_path: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    quiet = run_console("/who Patrushev\n", db_path)
+    assert quiet.returncode == 0 and "Nikolai Patrushev" in quiet.stdout
+    assert " INFO " not in quiet.stderr, quiet.stderr  # no "Application started", no line per update
+    chatty = run_console("/who Patrushev\n", db_path, LOG_LEVEL="INFO")
+    assert "command=who" in chatty.stderr
+
+
+def test_a_button_is_pressed_by_its_number_or_its_label(tmp_path: Path) -> None:
+    db_path = tmp_path / "citebot.sqlite3"
+    for press in ("[1]", "[🏢 Russian Maritime Board]", '{"press": 1}', '{"press": "🏢 Russian Maritime Board"}'):
+        result = run_console(f"/who Patrushev\n{press}\n", db_path)
+        assert result.returncode == 0, result.stderr
+        assert "\n🏢 Russian Maritime Board\n" in result.stdout, press
+    result = run_console("/who Patrushev\n[9]\n", db_path)
+    assert "(!) no button '9'" in result.stdout
+
+
+def test_an_interactive_console_numbers_the_buttons() -> None:
+    from bot.chat.console import readable
+    from bot.chat.offline import ApiCall
+
+    markup = {"inline_keyboard": [[{"text": "◀", "callback_data": "a"}, {"text": "▶", "callback_data": "b"}],
+                                  [{"text": "🏢 Board", "callback_data": "c"}]]}
+    call = ApiCall("sendMessage", {"text": "Page", "reply_markup": markup})
+    assert readable(call).endswith("Page\n[◀] [▶]\n[🏢 Board]")
+    assert readable(call, numbered=True).endswith("Page\n[1 ◀] [2 ▶]\n[3 🏢 Board]")

@@ -125,14 +125,18 @@ async def test_an_entity_whose_key_cannot_fit_a_button_still_pages(tmp_path: Pat
     check_callbacks_answered(bot)
 
 
-async def test_the_search_button_under_nothing_found_turns_the_message_into_the_search(long_bot: ChatBot) -> None:
+async def test_the_search_button_under_nothing_found_opens_the_search_as_a_new_message(long_bot: ChatBot) -> None:
+    """Another answer comes as a message of its own: the /who reply it was offered under stays as it was."""
     user = long_bot.user()
     reply = (await user.send("/who megawatts"))[-1]
     assert "Nothing in the articles matches “megawatts”" in reply.text and "<blockquote>" not in reply.text
     calls = await user.press("🔎 Search the articles for “megawatts”")
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert "matching “megawatts”" in shown_text(calls) and "<b>megawatts</b>" in calls[1].text
     assert "▶" in [b["text"] for b in calls[1].buttons()]
+    await user.press("▶")  # its pages turn in place, under the search
+    assert long_bot.request.calls[-1].method == "editMessageText"
+    assert long_bot.request.calls[-1].params["message_id"] != reply.params.get("message_id")
 
 
 @pytest.mark.parametrize("refusal", ["message can't be edited", "message to edit not found"])

@@ -148,10 +148,11 @@ def test_organisation_lists_people_and_agreements_with_buttons() -> None:
 
 
 def test_did_you_mean_offers_the_candidates_as_buttons() -> None:
-    answer = WhoAnswer(status="suggest", query="Patrushv", candidates=[EntityRef(key="np", kind="person", name="Nikolai P", detail="aide")])
+    answer = WhoAnswer(status="suggest", query="Patrushv", candidates=[EntityRef(key="np", kind="person", name="Nikolai P", detail="aide")],
+                       searchable=True)
     screen = render.who(answer)
     assert "Did you mean" in screen.pages[0] and "Nikolai P" in screen.pages[0]
-    assert all_markup(screen) == ["w:np", "p:q:1:Patrushv"]
+    assert all_markup(screen) == ["w:np", "o:q:Patrushv"]
     assert [b.text for row in screen.rows for b in row] == ["Nikolai P", "🔎 Search the articles for “Patrushv”"]
 
 
@@ -242,20 +243,22 @@ def test_an_agreement_reported_by_many_outlets_quotes_three_and_lists_the_rest()
 def test_counts_agree_with_their_nouns() -> None:
     from bot.models import Source
 
-    one = [Source(article="a", outlet="Wire", date=dt.date(2025, 5, 1), title="T", facts=1)]
+    one = [Source(article="a", outlet="Wire", date=dt.date(2025, 5, 1), title="T", facts=3, people=1, organizations=2,
+                  figures=1)]
     assert "Sources (1 article)" in html_to_text(render.sources(one).pages[0])
-    assert "· 1 fact" in html_to_text(render.sources(one).pages[0])
+    assert "Names 1 person and 2 organisations; reports 1 figure" in html_to_text(render.sources(one).pages[0])
     hits = [SearchHit(citation=cite(f"Hit {i}.")) for i in range(50)]
     assert "🔎 top 50 sentences matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits, more=True)).pages[0])
     assert "🔎 1 sentence matching “grid”" in html_to_text(render.search(SearchAnswer(query="grid", hits=hits[:1])).pages[0])
 
 
-def test_nothing_matches_offers_a_search_of_the_same_words() -> None:
-    screen = render.who(WhoAnswer(status="none", query="Elon Musk"))
+def test_nothing_matches_offers_a_search_of_the_same_words_when_it_finds_something() -> None:
+    screen = render.who(WhoAnswer(status="none", query="Elon Musk", searchable=True))
     assert "Nothing in the articles matches “Elon Musk”." in screen.pages[0]
     assert [(b.text, b.data) for row in screen.rows for b in row] == [
-        ("🔎 Search the articles for “Elon Musk”", "p:q:1:Elon Musk")
+        ("🔎 Search the articles for “Elon Musk”", "o:q:Elon Musk")
     ]
+    assert render.who(WhoAnswer(status="none", query="Elon Musk")).rows == ()  # a search that finds nothing is no offer
 
 
 def test_a_person_page_links_to_their_organisation_and_a_sector_page_back_to_all_sectors() -> None:

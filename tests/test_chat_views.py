@@ -17,7 +17,8 @@ def test_every_view_code_makes_page_data_that_comes_back_as_that_view() -> None:
 async def test_every_view_answers_its_first_page_button(chat_bot: ChatBot) -> None:
     user = chat_bot.user()
     await user.send("/sources")
-    args = {"w": "nikolai-patrushev", "s": "energy", "a": "nuclear", "q": "nuclear power", "src": "", "f": ""}
+    args = {"w": "nikolai-patrushev", "m": "Kremlin", "s": "energy", "a": "nuclear", "q": "nuclear power", "src": "",
+            "f": ""}
     assert set(args) == set(views.VIEWS)
     for code, arg in args.items():
         calls = await user.press_data(callbacks.page_data(code, arg, 1))

@@ -156,6 +156,26 @@ def test_a_bad_setting_is_one_line_naming_the_variable(monkeypatch, capsys) -> N
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0
     assert err.startswith("citebot: bad setting ADMIN_IDS")
+    assert "ADMIN_IDS must be numeric Telegram user ids, comma-separated ('me' is not one" in err
+    assert "invalid literal" not in err  # not Python's int() message
+
+
+def test_index_if_stale_builds_and_reports_only_when_something_changed(tmp_path: Path, capsys) -> None:
+    """`./citebot.sh` runs `citebot index --if-stale` before the console: the summary only when it builds."""
+    import os
+    import shutil
+
+    seeds, db = tmp_path / "seeds", tmp_path / "i.sqlite3"
+    shutil.copytree(SEEDS, seeds)
+    assert main(["index", "--if-stale", "--seeds", str(seeds), "--db", str(db)]) == 0
+    assert "Indexed 2 articles" in capsys.readouterr().out
+    assert main(["index", "--if-stale", "--seeds", str(seeds), "--db", str(db)]) == 0
+    assert capsys.readouterr().out == ""  # nothing changed: nothing built, nothing said
+    later = db.stat().st_mtime + 5
+    seed = next(seeds.glob("*.txt"))
+    os.utime(seed, (later, later))
+    assert main(["index", "--if-stale", "--seeds", str(seeds), "--db", str(db)]) == 0
+    assert "Indexed 2 articles" in capsys.readouterr().out
 
 
 def test_export_of_a_damaged_index_is_one_line(tmp_path: Path, capsys) -> None:

@@ -332,12 +332,20 @@ async def test_generic_words_alone_suggest_and_never_answer(index: Index, query:
 
 
 @pytest.mark.parametrize(("query", "key"), [("Minister Lopez", "maria-lopez"), ("APC", "andes-power"),
-                                            ("Andes", "andes-power"), ("Baltic Shipyards", "baltic-shipyards"),
-                                            ("Chairman of Baltic Shipyards", "baltic-shipyards")])
+                                            ("Andes", "andes-power"), ("Baltic Shipyards", "baltic-shipyards")])
 async def test_a_whole_alias_or_a_specific_word_still_answers(index: Index, query: str, key: str) -> None:
     answer = await index.who(query)
     assert answer.status == "found", answer
     assert (answer.person or answer.organization).key == key
+
+
+@pytest.mark.parametrize("query", ["Chairman of Baltic Shipyards", "Baltic Shipyards chairman", "Baltic Shipyards head"])
+async def test_an_organisation_named_with_a_title_offers_its_people_first(index: Index, query: str) -> None:
+    """`/who Zarubezhneft leader` asks for a person: the organisation's people (the one whose role fits first),
+    then the organisation itself."""
+    answer = await index.who(query)
+    assert answer.status == "ambiguous"
+    assert [c.key for c in answer.candidates] == ["nikolai-sorokin", "baltic-shipyards"]
 
 
 async def test_best_known_are_the_most_mentioned(index: Index) -> None:
@@ -411,7 +419,8 @@ async def test_long_agreement_lists_are_capped_per_status_and_counted(tmp_path: 
         assert [a.status for a in capped] == ["signed", "signed", "under negotiation", "planned"]
         assert await index.agreement_counts("maritime") == {"signed": 3, "under negotiation": 1, "planned": 1}
         assert len(await index.agreements("maritime", per_status=None)) == 5
-        big = next(a for a in capped if a.key == "deal-0")
+        assert [a.key for a in capped][:2] == ["deal-1", "deal-2"]  # newest first within a status
+        big = next(a for a in await index.agreements("maritime", per_status=None) if a.key == "deal-0")
         assert len(big.citations) == 8 and big.more_sources == 1  # nine citations: eight carried, one counted
         assert [c.sentence for c in big.citations] == [c.sentence for c in everywhere[:8]]
 

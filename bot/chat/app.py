@@ -202,6 +202,7 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(CommandHandler("reload", handlers.reload_refused))
     application.add_handler(CallbackQueryHandler(handlers.open_entry, pattern=callbacks.OPEN_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=callbacks.page_pattern()))
+    application.add_handler(CallbackQueryHandler(handlers.open_view, pattern=callbacks.open_view_pattern()))
     application.add_handler(CallbackQueryHandler(handlers.page_indicator, pattern=callbacks.NOOP_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.stale_button))  # anything else
     application.add_handler(InlineQueryHandler(handlers.inline))

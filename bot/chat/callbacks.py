@@ -2,7 +2,8 @@
 
 Formats:
     p:<view>:<page>:<arg>   a page of a paginated answer (a view code of `bot.chat.views.VIEWS`; arg may be empty
-                            or contain ':')
+                            or contain ':'), edited into the message the button is under
+    o:<view>:<arg>          page 1 of another answer (the search a /who offers, all agreements), as a new message
     w:<ref>                 open a person or organisation: its entity key, or `~<digest>` for a key that is too
                             long or odd for callback data (the index resolves the digest)
     s:<key>                 open a sector by taxonomy key
@@ -29,6 +30,7 @@ NOOP = "n"
 NOOP_PATTERN = re.compile(rf"{NOOP}\Z")
 OPEN_PATTERN = re.compile(r"([ws]):([\w.~-]{1,62})\Z", flags=re.ASCII)
 _PAGE = re.compile(r"p:([a-z]+):([0-9]{1,3}):(.*)", flags=re.S)
+_OPEN_VIEW = re.compile(r"o:([a-z]+):(.*)", flags=re.S)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,12 @@ class PageRef:
 class Open:
     kind: str  # "w" | "s"
     key: str
+
+
+@dataclass(frozen=True)
+class OpenView:
+    view: str  # a view code: a key of bot.chat.views.VIEWS
+    arg: str
 
 
 def fits(view: str, arg: str, page: int) -> bool:
@@ -65,6 +73,14 @@ def entity_ref(key: str) -> str:
     return DIGEST_PREFIX + key_digest(key)
 
 
+def open_view_data(view: str, arg: str) -> str:
+    """`o:<view>:<arg>`: another answer, sent as a new message (the argument cut as `fit_arg` cuts it)."""
+    data = f"o:{view}:{arg}"
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+    return data
+
+
 def open_data(kind: str, key: str) -> str | None:
     """`w:<ref>` / `s:<key>`, or None when a sector key cannot fit (then the caller shows no button)."""
     data = f"{kind}:{entity_ref(key) if kind == 'w' else key}"
@@ -85,8 +101,8 @@ def fit_arg(view: str, text: str) -> str:
     return cut.strip()
 
 
-def parse(data: str | None) -> PageRef | Open | str | None:
-    """A PageRef, an Open, NOOP, or None for data this bot never produced (stale, forged, garbage)."""
+def parse(data: str | None) -> PageRef | Open | OpenView | str | None:
+    """A PageRef, an Open, an OpenView, NOOP, or None for data this bot never produced (stale, forged, garbage)."""
     try:
         if not data or len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
             return None
@@ -100,6 +116,9 @@ def parse(data: str | None) -> PageRef | Open | str | None:
     match = OPEN_PATTERN.fullmatch(data)
     if match:
         return Open(match.group(1), match.group(2))
+    match = _OPEN_VIEW.fullmatch(data)
+    if match and match.group(1) in _view_codes():
+        return OpenView(match.group(1), match.group(2))
     return None
 
 
@@ -107,6 +126,12 @@ def page_pattern() -> re.Pattern[str]:
     """Presses of a page button of a registered view (`p:<code>:`), to route by; `parse` reads the rest."""
     codes = "|".join(re.escape(code) for code in sorted(_view_codes(), key=len, reverse=True))
     return re.compile(rf"p:(?:{codes}):")
+
+
+def open_view_pattern() -> re.Pattern[str]:
+    """Presses of a button that opens another answer of a registered view (`o:<code>:`)."""
+    codes = "|".join(re.escape(code) for code in sorted(_view_codes(), key=len, reverse=True))
+    return re.compile(rf"o:(?:{codes}):")
 
 
 def _view_codes() -> Collection[str]:

@@ -18,9 +18,9 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("who", "<name>", "A person or organisation, with what the articles say"),
+    Command("who", "<name>", "A person or organisation (or how the articles call them), with what they say"),
     Command("sector", "[name]", "Facts of a sector (energy, nuclear, education…); no name lists them"),
-    Command("agreements", "[filter]", "Documents signed, adopted, planned or under negotiation"),
+    Command("agreements", "[topic] [status] [year]", "Documents signed, adopted, planned or under negotiation"),
     Command("search", "<words>", "Full-text search over every sentence"),
     Command("figures", "", "The numbers in the articles and what they measure"),
     Command("sources", "", "The indexed articles: outlet, date, link"),
@@ -46,7 +46,7 @@ def help_text(is_admin: bool = False, bot_username: str | None = None) -> str:
     lines += [
         "",
         "Names work in any spelling: with or without accents, in Cyrillic, surname only, with typos.",
-        "In a private chat, any plain text is a search.",
+        "In a private chat, any plain text is a search; a question works too (what did the minister say about oil).",
     ]
     if bot_username:
         lines.append(f"In any chat, type @{html.escape(bot_username)} and a few words to share a cited quote.")

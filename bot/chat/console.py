@@ -1,7 +1,8 @@
 """`citebot console`: the real bot fed from standard input, the network replaced by the offline transport.
 
 Every line goes through the same Application, handlers and rendering as in Telegram (INTERFACES.md):
-plain lines are messages, `{"press": "TEXT"}` presses a button, any other JSON object is a whole Update.
+plain lines are messages, `[TEXT]` or `[N]` (and `{"press": "TEXT"}`, `{"press": N}`) press a button by its label
+or its number, any other JSON object is a whole Update.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from bot.config import Settings
 
 GREETING = (
     "citebot console — type what you would send the bot, e.g. /who <a name>, /sector energy, /help.\n"
-    'Press a button with {"press": "▶"}. Ctrl-D quits.'
+    "Press a button by its number or its label: [2], [▶]. Ctrl-D quits."
 )
+_PRESS_LINE = re.compile(r"\[(.+)\]")  # `[2]` or `[▶]`: press that button, as shown
 SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"}
 
 
@@ -79,7 +81,7 @@ async def _run(settings: Settings, user_id: int, chat_id: int | None, as_json: b
                 _write(stdout, json.dumps(record, ensure_ascii=False), json.dumps(record))
             else:
                 shown = [f"(!) {problem}"] if problem else []
-                shown += [text for text in map(readable, calls) if text]
+                shown += [text for text in (readable(call, numbered=interactive) for call in calls) if text]
                 _write(stdout, "\n".join(shown) + "\n" if shown else "")
     return 0
 
@@ -96,6 +98,12 @@ def _write(stdout: TextIO, text: str, fallback: str | None = None) -> None:
 
 
 async def _handle(conversation: Conversation, line: str) -> tuple[list[ApiCall], str | None]:
+    pressed = _PRESS_LINE.fullmatch(line.strip())
+    if pressed:
+        try:
+            return await conversation.press(pressed.group(1)), None
+        except LookupError as error:
+            return [], str(error)
     if line.lstrip().startswith("{"):
         try:
             data = json.loads(line)
@@ -117,8 +125,9 @@ async def _handle(conversation: Conversation, line: str) -> tuple[list[ApiCall],
     return await conversation.send(line), None
 
 
-def readable(call: ApiCall) -> str:
-    """What a person would read for one API call; empty for calls they would not see."""
+def readable(call: ApiCall, numbered: bool = False) -> str:
+    """What a person would read for one API call; empty for calls they would not see. `numbered`: each button
+    shows the number that presses it (`[2 ▶]`), for someone typing at the console."""
     if call.method not in SHOWN_METHODS:
         return ""
     if call.method == "answerCallbackQuery":
@@ -131,9 +140,11 @@ def readable(call: ApiCall) -> str:
         return "\n".join(lines)
     prefix = "(edited)\n" if call.method == "editMessageText" else ""
     text = html_to_readable(call.text or "") if call.parse_mode == "HTML" else (call.text or "")
+    rows = (call.reply_markup or {}).get("inline_keyboard", [])
+    numbers = iter(range(1, 1000))
     keyboard = "\n".join(
-        " ".join(f"[{button.get('text', '')}]" for button in row)
-        for row in (call.reply_markup or {}).get("inline_keyboard", [])
+        " ".join(f"[{next(numbers)} {button.get('text', '')}]" if numbered else f"[{button.get('text', '')}]" for button in row)
+        for row in rows
     )
     return prefix + text + (f"\n{keyboard}" if keyboard else "")
 

@@ -36,12 +36,15 @@ from bot.chat.state import Context, track_background
 from bot.chat.views import rendered
 from bot.config import Settings
 from bot.index.query import Index
+from bot.models import STATEMENT_KINDS, WhoAnswer
+from bot.text import fold, is_greeting
 
 log = logging.getLogger(__name__)
 
 TYPING_AFTER = 0.4  # seconds before a slow answer shows "typing…"
 PROGRESS_EDIT_INTERVAL = 1.0  # at most one progress edit per second during /reload
-INLINE_RESULTS = 10
+INLINE_RESULTS = 10  # inline results per answer; the next ten come as the user scrolls
+INLINE_MOST = 50  # inline results in all, as Telegram allows
 SLOW = Callable[[Update, Context], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
@@ -179,6 +182,10 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
         found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=answer)
         if found is not None:
             return found
+    if answer.named:  # the sentences naming it page like any answer, by the name
+        named = await views.screen(index, "m", answer.query, screens, known=answer)
+        if named is not None:
+            return named
     return await rendered(render.who, answer, index.sector_names())
 
 
@@ -188,8 +195,9 @@ async def who_by_name(index: Index, name: str, screens: ScreenCache | None = Non
 @logged("start")
 async def start(update: Update, context: Context) -> None:
     """Who the bot is and three examples. A payload that reached this handler is no deep link the bot makes
-    (the deep links have handlers of their own, routed by `callbacks.start_pattern`)."""
-    await _greet(update, context, stale_link=bool(context.args))
+    (the deep links have handlers of their own, routed by `callbacks.start_pattern`): a link from elsewhere, a
+    typo, a start parameter of another bot — nothing this bot once held, so the user gets the normal welcome."""
+    await _greet(update, context, stale_link=False)
 
 
 @logged("start")
@@ -257,7 +265,7 @@ async def _examples(index: Index) -> list[Button]:
         data = callbacks.open_data("s", info.key)
         if data:
             examples.append(Button(f"🏭 Sector: {info.name}", data))
-    examples.append(Button("📄 All agreements", callbacks.page_data("a", "", 1)))
+    examples.append(Button("📄 All agreements", callbacks.open_view_data("a", "")))
     return examples
 
 
@@ -317,6 +325,13 @@ async def plain_text(update: Update, context: Context) -> None:
     text = clean(message.text or "", MAX_QUERY) if message is not None else ""
     if not text:
         return
+    if is_greeting(text):
+        async with holder(context).use() as index:
+            await reply_screen(update, render.greeting(await _examples(index)))
+        return
+    if fold(text) in ("help", "start", "menu", "commands"):
+        await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+        return
     await _search(update, context, text, suggest=True)
 
 
@@ -325,7 +340,7 @@ async def _search(update: Update, context: Context, text: str, suggest: bool) ->
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
         assert screen is not None
-        shortcuts = render.shortcuts(await index.who(arg), await index.sector(arg)) if suggest else ()
+        shortcuts = render.shortcuts(*index.named_in(arg)) if suggest else ()
     await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
 
 
@@ -405,6 +420,25 @@ async def turn_page(update: Update, context: Context) -> None:
 
 
 @logged("button")
+async def open_view(update: Update, context: Context) -> None:
+    """`o:<view>:<arg>`: another answer (the search a /who offers, all agreements), page 1, as a new message;
+    the message the button is under stays as it was."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    if not isinstance(parsed, callbacks.OpenView):
+        await stale_button(update, context)
+        return
+    async with holder(context).use() as index:
+        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
+    if screen is None:
+        await query.answer("That answer is no longer in the index. Please send the command again.")
+        return
+    await query.answer()
+    await reply_screen(update, screen)
+
+
+@logged("button")
 async def page_indicator(update: Update, context: Context) -> None:
     """The `n/N` between ◀ and ▶: nothing to do but answer."""
     assert update.callback_query is not None
@@ -425,28 +459,29 @@ async def stale_button(update: Update, context: Context) -> None:
 
 @logged("inline")
 async def inline(update: Update, context: Context) -> None:
-    """`@bot words`: up to ten cited snippets — the entity, matching agreements, then matching sentences."""
+    """`@bot words`: cited snippets — the entity, matching agreements, then matching sentences, no sentence twice
+    — ten at a time, up to INLINE_MOST as the user scrolls (`next_offset`). An empty query gets suggestions: the
+    best-known people and organisations, each with its first quote."""
     inline_query = update.inline_query
     if inline_query is None:
         return
     text = clean(inline_query.query, MAX_QUERY)
     help_button = InlineQueryResultsButton(text="How to use citebot", start_parameter="help")
-    if not text:
-        await inline_query.answer([], button=help_button, cache_time=300)
-        return
+    offset = int(inline_query.offset) if inline_query.offset.isdigit() else 0
     results: list[InlineQueryResultArticle] = []
     ids: set[str] = set()
+    quoted: set[str] = set()  # sentences a result already quotes
 
-    def add(result_id: str, title: str, description: str, message: str | None) -> None:
+    def add(result_id: str, title: str, description: str, message: str | None, sentences: Sequence[str] = ()) -> None:
         """One result whose message is whole quotes with their citations (render gives None when it cannot be)."""
-        if message is None:
+        if message is None or len(results) >= INLINE_MOST:
             return
         if len(result_id.encode()) > 64:
             result_id = hashlib.sha1(result_id.encode()).hexdigest()
-        if result_id in ids or len(results) >= INLINE_RESULTS:
+        if result_id in ids or any(sentence in quoted for sentence in sentences):
             return
         ids.add(result_id)
-        _count_sent(message)
+        quoted.update(sentences)
         results.append(
             InlineQueryResultArticle(
                 id=result_id,
@@ -456,25 +491,45 @@ async def inline(update: Update, context: Context) -> None:
             )
         )
 
+    def add_entity(answer: WhoAnswer) -> None:
+        """The entity with the first sentence about it that no result quotes yet."""
+        entity = answer.person or answer.organization
+        if entity is None:
+            return
+        fresh = sorted((c for c in answer.citations if c.sentence not in quoted), key=lambda c: c.kind not in STATEMENT_KINDS)
+        answer = answer.model_copy(update={"citations": fresh})
+        detail = (answer.person.role if answer.person else answer.organization.description if answer.organization else None) or ""
+        first = fresh[0].sentence if fresh else ""
+        add(f"w:{entity.key}", entity.name, detail or first, render.inline_entity(answer), [first] if first else [])
+
     async with holder(context).use() as index:
-        answer = await index.who(text)
-        entity = answer.person or answer.organization if answer.status == "found" else None
-        if entity is not None:
-            detail = (answer.person.role if answer.person else answer.organization.description if answer.organization else None) or ""
-            first = answer.citations[0].sentence if answer.citations else ""
-            add(f"w:{entity.key}", entity.name, detail or first, render.inline_entity(answer))
-        for agreement in await index.agreements(text, limit=3):
-            add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}", render.inline_agreement(agreement, index.sector_names()))
-        hits = await index.search(text, limit=INLINE_RESULTS)
-        for hit in hits.hits:
-            citation = hit.citation
-            add(
-                f"q:{citation.article}:{citation.start}",
-                citation.sentence[:120],
-                f"{citation.outlet}, {citation.date.isoformat()}",
-                render.inline_quote(citation, hit.terms or text.split()),
-            )
-    await inline_query.answer(results, button=help_button, cache_time=60, is_personal=False)
+        if not text:
+            for ref in index.best_known(INLINE_RESULTS):
+                add_entity(await index.entity(ref.key))
+        else:
+            answer = await index.who(text)
+            if answer.status == "found":
+                add_entity(answer)
+            for agreement in await index.agreements(text, limit=3):
+                add(f"a:{agreement.key}", agreement.title, f"{agreement.type} · {agreement.status}",
+                    render.inline_agreement(agreement, index.sector_names()),
+                    [c.sentence for c in agreement.citations[: render.BLOCK_QUOTES]])
+            hits = await index.search(text, limit=INLINE_MOST)
+            for hit in hits.hits:
+                citation = hit.citation
+                add(
+                    f"q:{citation.article}:{citation.start}",
+                    citation.sentence[:120],
+                    f"{citation.outlet}, {citation.date.isoformat()}",
+                    render.inline_quote(citation, hit.terms or text.split()),
+                    [citation.sentence],
+                )
+    page = results[offset : offset + INLINE_RESULTS]
+    more = offset + INLINE_RESULTS < len(results)
+    await inline_query.answer(
+        page, button=help_button, cache_time=300 if not text else 60, is_personal=False,
+        next_offset=str(offset + INLINE_RESULTS) if more else None,
+    )
 
 
 # ---------------------------------------------------------------- /reload (admins)

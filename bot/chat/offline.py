@@ -303,11 +303,12 @@ class Conversation:
             },
         }
 
-    def inline_update(self, query: str, chat_type: str = "sender") -> dict[str, Any]:
+    def inline_update(self, query: str, chat_type: str = "sender", offset: str = "") -> dict[str, Any]:
+        """An inline query; `offset` is what the previous answer gave as `next_offset` (the user scrolled on)."""
         update_id = next(_update_ids)
         return {
             "update_id": update_id,
-            "inline_query": {"id": f"iq{update_id}", "from": self.user, "query": query, "offset": "", "chat_type": chat_type},
+            "inline_query": {"id": f"iq{update_id}", "from": self.user, "query": query, "offset": offset, "chat_type": chat_type},
         }
 
     async def feed(self, update: dict[str, Any]) -> list[ApiCall]:
@@ -328,27 +329,31 @@ class Conversation:
     async def send(self, text: str) -> list[ApiCall]:
         return await self.feed(self.message_update(text))
 
-    async def press(self, button: str) -> list[ApiCall]:
-        """Press the button whose text or callback_data equals `button` on the newest keyboard message.
+    async def press(self, button: str | int) -> list[ApiCall]:
+        """Press the button whose text or callback_data equals `button` on the newest keyboard message, or — for
+        a number no label equals — the button of that number, counted from 1 in reading order.
 
         Raises LookupError when no such button exists (a person could not have pressed it).
         """
         assert self.chat_id is not None
         message = self.request.newest_keyboard_message(self.chat_id)
-        for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", []):
-            for candidate in row:
-                if button in (candidate.get("text"), candidate.get("callback_data")):
-                    if "callback_data" not in candidate:
-                        return []  # a URL or switch-inline button: Telegram handles it, no update for the bot
-                    return await self.press_data(candidate["callback_data"], message)
-        raise LookupError(f"no button {button!r} on the newest message with a keyboard")
+        buttons = [candidate for row in ((message or {}).get("reply_markup") or {}).get("inline_keyboard", []) for candidate in row]
+        wanted = str(button)
+        chosen = next((b for b in buttons if wanted in (b.get("text"), b.get("callback_data"))), None)
+        if chosen is None and wanted.isdigit() and 1 <= int(wanted) <= len(buttons):
+            chosen = buttons[int(wanted) - 1]
+        if chosen is None:
+            raise LookupError(f"no button {wanted!r} on the newest message with a keyboard")
+        if "callback_data" not in chosen:
+            return []  # a URL or switch-inline button: Telegram handles it, no update for the bot
+        return await self.press_data(chosen["callback_data"], message)
 
     async def press_data(self, data: str, message: dict[str, Any] | None = None) -> list[ApiCall]:
         """Send any callback data (also forged or stale data, as a hostile client could)."""
         return await self.feed(self.callback_update(data, message))
 
-    async def inline(self, query: str) -> list[ApiCall]:
-        return await self.feed(self.inline_update(query))
+    async def inline(self, query: str, offset: str = "") -> list[ApiCall]:
+        return await self.feed(self.inline_update(query, offset=offset))
 
     async def read_all(self, text: str, next_button: str = "▶", max_pages: int = 50) -> list[ApiCall]:
         """Send `text`, then press `next_button` while the answer offers it; every message shown, in order."""

@@ -9,6 +9,7 @@ answer again (or takes it from the screen cache) and shows its page 5.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from bot.index.query import Index
 
 T = TypeVar("T")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 LISTED = 100  # articles in /sources, figures in /figures: a few dozen pages at most, whatever the index holds
 
 # (index, argument, the answer when the caller already holds it) → the render's arguments; None: no such answer
@@ -39,6 +41,13 @@ async def _who(index: Index, ref: str, known: Any = None) -> tuple[Any, ...] | N
     return (answer, index.sector_names()) if answer.status == "found" else None
 
 
+async def _mentions(index: Index, name: str, known: Any = None) -> tuple[Any, ...]:
+    """arg: a name no entry matched (or whatever /who was given): the sentences naming it, suggestions; or, if the
+    index has come to hold it since, its page."""
+    answer = known if known is not None else await index.who(name)
+    return (answer, index.sector_names())
+
+
 async def _sector(index: Index, key: str, known: Any = None) -> tuple[Any, ...] | None:
     """arg: a sector key; empty for the list of sectors."""
     answer = known if known is not None else await index.sector(key or None)
@@ -46,9 +55,14 @@ async def _sector(index: Index, key: str, known: Any = None) -> tuple[Any, ...] 
 
 
 async def _agreements(index: Index, filter_text: str, known: Any = None) -> tuple[Any, ...]:
-    """arg: the filter, empty for all; the first agreements of each status, and how many match in all."""
+    """arg: the filter (a topic, statuses, a year), empty for all; the first agreements of each status, how many
+    match in all, and — when a status or a year leaves nothing — how many the topic has of each status."""
     wanted = filter_text or None
-    return (await index.agreements(wanted), wanted, await index.agreement_counts(wanted), index.sector_names())
+    parsed = index.agreement_filter(wanted)
+    items = await index.agreements(wanted)
+    others = await index.agreement_counts(parsed.topic or None) if not items and (parsed.statuses or parsed.year) else {}
+    years = index.agreement_years() if not items and _YEAR.fullmatch(parsed.topic) else {}
+    return (items, wanted, await index.agreement_counts(wanted), index.sector_names(), parsed, others, years)
 
 
 async def _search(index: Index, text: str, known: Any = None) -> tuple[Any, ...]:
@@ -66,6 +80,7 @@ async def _figures(index: Index, _arg: str, known: Any = None) -> tuple[Any, ...
 
 VIEWS: dict[str, View] = {
     "w": View(_who, who.who),
+    "m": View(_mentions, who.who),
     "s": View(_sector, sector.sector),
     "a": View(_agreements, agreements.agreements),
     "q": View(_search, search.search),

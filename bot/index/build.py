@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from bot.ingest.lexicon import taxonomy
 from bot.ingest.names import fold
+from bot.text import searchable as _searchable
 from bot.models import Citation, Facts, Skipped, plural
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
 # The tables that mark an index written before it carried APPLICATION_ID.
@@ -281,6 +282,7 @@ class _Rows:
     figures: list[tuple] = field(default_factory=list)
     figure_citations: list[tuple] = field(default_factory=list)
     agreements_fts: list[tuple] = field(default_factory=list)
+    person_descriptions: list[tuple] = field(default_factory=list)
 
     @classmethod
     def of(cls, facts: Facts) -> _Rows:
@@ -300,7 +302,7 @@ class _Rows:
                     raise BuildError(
                         f"{article.file}: sentence {sentence.index} is not the text at {sentence.start}:{sentence.end}"
                     )
-                own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text, sentence.kind))
+                own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text, sentence.kind, sentence.heading))
         extra_index = defaultdict(lambda: 1_000_000)
         for citation in _all_citations(facts):
             article = articles.get(citation.article)
@@ -314,22 +316,27 @@ class _Rows:
                         f"{citation.sentence[:60]!r}"
                     )
                 extra_index[article.id] += 1
-                own[(citation.start, citation.end)] = (extra_index[article.id], citation.sentence, citation.kind)
+                own[(citation.start, citation.end)] = (extra_index[article.id], citation.sentence, citation.kind, None)
 
         sentence_id: dict[tuple[str, int, int], int] = {}
         next_id = 0
         for ord_, article in enumerate(facts.articles):
             rows.articles.append(
                 [article.id, ord_, article.file, article.outlet, article.date.isoformat(), article.title,
-                 article.url, article.content_hash, 0]
+                 article.url, article.content_hash, 0, int(article.title_from == "headline")]
             )
             rows.article_texts.append((article.id, article.text))
         for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
-            for (start, end), (index, text, kind) in sorted(spans[article.id].items()):
+            by_index: dict[int, int] = {}
+            for (start, end), (index, text, kind, heading) in sorted(spans[article.id].items()):
                 next_id += 1
                 sentence_id[(article.id, start, end)] = next_id
-                rows.sentences.append((next_id, article.id, index, text, start, end, kind))
+                by_index.setdefault(index, next_id)
+                rows.sentences.append((next_id, article.id, index, text, start, end, kind, heading))
                 rows.fts.append((next_id, searchable(text)))
+            for number in range(len(rows.sentences) - len(spans[article.id]), len(rows.sentences)):
+                row = rows.sentences[number]  # a bullet's heading: from its index in the article to its id
+                rows.sentences[number] = (*row[:7], by_index.get(row[7]) if row[7] is not None else None)
 
         def sid(citation: Citation) -> int:
             return sentence_id[(citation.article, citation.start, citation.end)]
@@ -355,6 +362,8 @@ class _Rows:
                     if alias not in entry["aliases"]:
                         entry["aliases"].append(alias)
                 entry["citations"].extend(sid(c) for c in item.citations)
+                for description in getattr(item, "descriptions", ()):
+                    entry.setdefault("descriptions", []).append(description)
 
         alias_keys: dict[str, set[str]] = defaultdict(set)
         org_alias_keys: dict[str, set[str]] = defaultdict(set)
@@ -380,6 +389,15 @@ class _Rows:
             for sentence in sentences:
                 rows.mentions.append((key, sentence))
                 facts_in[article_of[sentence]].add(("entity", key))
+
+        for key, entry in entities.items():
+            described: dict[str, list[str]] = {}
+            for description in entry.get("descriptions", ()):
+                folded = description_key(description)
+                if folded:
+                    described.setdefault(folded, []).append(description)
+            for folded, written in described.items():
+                rows.person_descriptions.append((key, folded, written[0], len(written)))
 
         for ord_, (key, entry) in enumerate(entities.items()):
             org_key = _resolve(entry["organization"], org_alias_keys) if entry["organization"] else None
@@ -449,9 +467,17 @@ class _Rows:
 
 
 def searchable(text: str) -> str:
-    """What FTS indexes for a text: itself when plain ASCII (the tokenizer folds case), else folded
-    (diacritics, `đ`, Cyrillic transliterated) — the same folding queries get."""
-    return text if text.isascii() else fold(text, keep_punct=True)
+    """What FTS indexes for a text: its folded words, the spellings of one name as one more word
+    (`bot.text.searchable`) — the same words queries are made of."""
+    return _searchable(text)
+
+
+def description_key(description: str) -> str:
+    """How a description is looked up: folded, without its article (`The Party chief` → `party chief`)."""
+    words = fold(description).split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _all_citations(facts: Facts) -> Iterable[Citation]:
@@ -479,10 +505,10 @@ def _resolve(text: str, alias_keys: dict[str, set[str]]) -> str | None:
 
 
 _INSERTS = {
-    "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "articles": "INSERT INTO articles (id, ord, file, outlet, date, title, url, content_hash, facts, headline) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "article_texts": "INSERT INTO article_texts (article, text) VALUES (?, ?)",
-    "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end", kind) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    "sentences": 'INSERT INTO sentences (id, article, idx, text, start, "end", kind, heading) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     "fts": "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
     "entities": "INSERT INTO entities (key, ord, kind, name, role, organization, org_key, description, mentions) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -499,6 +525,7 @@ _INSERTS = {
     "figures": "INSERT INTO figures (id, value, unit, about, variants) VALUES (?, ?, ?, ?, ?)",
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
+    "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
 }
 
 

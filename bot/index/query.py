@@ -8,6 +8,7 @@ batched load of the cited sentences.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,11 +19,12 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, read_only_uri
-from bot.ingest.lexicon import taxonomy, vocabulary
+from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, description_key, read_only_uri
+from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
 from bot.models import (
     STATUS_ORDER,
     Agreement,
+    AgreementFilter,
     Citation,
     EntityRef,
     Figure,
@@ -36,7 +38,7 @@ from bot.models import (
     Stats,
     WhoAnswer,
 )
-from bot.text import DIGEST_PREFIX, TOKEN, fold, key_digest
+from bot.text import DIGEST_PREFIX, STOP_WORDS, compact, content_query_words, fold, key_digest, query_words, search_tokens
 
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
@@ -52,6 +54,21 @@ KNOWN_NAMES = 5
 SUGGESTIONS = 8  # candidates offered for a query of generic words only
 _IGNORED_WORDS = frozenset({"the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr"})
 _CHUNK = 500
+NAME_WORD_SCORE = 80  # a word of a name this close to a word of an entity's name is that word (Likhachov = Likhachev)
+NAMED_CANDIDATES = 300  # sentences looked at for the words of a name nothing matched
+PARTIAL_CANDIDATES = 500  # sentences looked at when no sentence holds every word searched for
+# What /agreements understands as a status (the rest of its argument is the topic and the year).
+STATUS_WORDS: dict[tuple[str, ...], str] = {
+    ("signed",): "signed", ("inked",): "signed", ("concluded",): "signed",
+    ("initialled",): "initialled", ("initialed",): "initialled",
+    ("adopted",): "adopted",
+    ("planned",): "planned", ("upcoming",): "planned",
+    ("under", "negotiation"): "under negotiation", ("negotiation",): "under negotiation",
+    ("negotiations",): "under negotiation", ("negotiating",): "under negotiation",
+    ("being", "negotiated"): "under negotiation",
+    ("not", "concluded"): "not concluded", ("failed",): "not concluded",
+}
+_YEAR = re.compile(r"(?:19|20)\d\d\Z")
 
 
 class IndexUnavailable(Exception):
@@ -77,6 +94,7 @@ class _Article:
     title: str
     url: str | None
     facts: int
+    headline: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +124,11 @@ class _Agreement:
     title: str
     type: str
     status: str
-    order: tuple[int, int]
+    order: tuple[int, int, int]
     parties: tuple[str, ...]
     parties_folded: str
     sectors: tuple[str, ...]
+    date: dt.date | None = None
 
 
 class Index:
@@ -164,9 +183,17 @@ class Index:
             raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
 
         self._articles = {
-            row[0]: _Article(row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5])
-            for row in await self._rows("SELECT id, outlet, date, title, url, facts FROM articles ORDER BY date, id")
+            row[0]: _Article(row[0], row[1], dt.date.fromisoformat(row[2]), row[3], row[4], row[5], bool(row[6]))
+            for row in await self._rows(
+                "SELECT id, outlet, date, title, url, facts, headline FROM articles ORDER BY date, id"
+            )
         }
+        self._described: dict[str, list[tuple[str, int]]] = defaultdict(list)  # folded description → (entity, count)
+        for entity, folded, count in await self._rows(
+            "SELECT entity, folded, mentions FROM person_descriptions ORDER BY folded, mentions DESC, entity"
+        ):
+            self._described[folded].append((entity, count))
+        self._article_breakdown: dict[str, dict[str, int]] | None = None
 
         aliases: dict[str, list[str]] = defaultdict(list)
         self._exact: dict[str, set[str]] = defaultdict(set)
@@ -197,15 +224,19 @@ class Index:
 
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
         self._agreements: dict[int, _Agreement] = {}
-        for number, key, title, type_, status, first, parties, parties_folded, sectors in await self._rows(
-            "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors FROM agreements"
+        for number, key, title, type_, status, first, parties, parties_folded, sectors, article in await self._rows(
+            "SELECT a.id, a.key, a.title, a.type, a.status, a.first_sentence, a.parties, a.parties_folded, a.sectors, "
+            "s.article FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence"
         ):
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
+            reported = self._articles[article].date if article in self._articles else None
+            # by status, then newest first (the date of the article that first reported it), then as written
+            order = (_STATUS_RANK.get(status, len(_STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0)
             self._agreements[number] = _Agreement(
-                number, key, title, type_, status, (_STATUS_RANK.get(status, len(_STATUS_RANK)), first or 0),
-                tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys,
+                number, key, title, type_, status, order,
+                tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys, reported,
             )
 
         taxonomy()  # compiled once here rather than inside the first /sector
@@ -242,13 +273,15 @@ class Index:
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for number, article_id, text, start, end, kind in await self._rows(
-                f'SELECT id, article, text, start, "end", kind FROM sentences WHERE id IN ({marks})', chunk
+            for number, article_id, text, start, end, kind, heading in await self._rows(
+                f'SELECT s.id, s.article, s.text, s.start, s."end", s.kind, h.text FROM sentences s '
+                f"LEFT JOIN sentences h ON h.id = s.heading WHERE s.id IN ({marks})",
+                chunk,
             ):
                 article = self._articles[article_id]
                 loaded[number] = Citation.model_construct(
                     article=article_id, outlet=article.outlet, date=article.date, url=article.url,
-                    sentence=text, start=start, end=end, kind=kind,
+                    sentence=text, start=start, end=end, kind=kind, heading=heading,
                 )
         return loaded
 
@@ -277,7 +310,7 @@ class Index:
         return cited, counts
 
     def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
-        return sorted(set(agreement_ids), key=lambda number: self._agreements[number].order)
+        return sorted(set(agreement_ids), key=lambda number: (self._agreements[number].order, number))
 
     async def _agreement_models(self, ordered_ids: Sequence[int]) -> tuple[list[Agreement], set[int]]:
         """Agreements with their first citations (the rest only counted), and the sentence ids those citations are."""
@@ -304,27 +337,67 @@ class Index:
         cached = self._matches.get(folded)
         if cached is not None:
             return cached
-        if not folded:
-            ordered = self._ordered(self._agreements)
-        else:
-            matches: set[int] = set()
-            sector = taxonomy().resolve(filter_text or "")
-            if sector:
-                matches.update(self._in_family(sector))
-            matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
-            expression = _match_expression(filter_text or "")
-            if expression:  # every word in the title, the parties or a cited sentence
-                matches.update(
-                    row[0]
-                    for row in await self._rows(
-                        "SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,)
-                    )
-                )
-            ordered = self._ordered(matches)
+        wanted = self.agreement_filter(filter_text)
+        ordered = self._ordered(self._agreements) if not wanted.topic else self._ordered(await self._about(wanted.topic))
+        if wanted.statuses:
+            ordered = [number for number in ordered if self._agreements[number].status in wanted.statuses]
+        if wanted.year is not None:
+            ordered = [number for number in ordered if (self._agreements[number].date or dt.date.min).year == wanted.year]
         if len(self._matches) >= _REMEMBERED_FILTERS:
             self._matches.pop(next(iter(self._matches)))
         self._matches[folded] = ordered
         return ordered
+
+    async def _about(self, topic: str) -> set[int]:
+        """Agreements of a sector (and its sub-sectors), with a party, or with every word of the topic in the
+        title, the parties or a cited sentence."""
+        matches: set[int] = set()
+        sector = taxonomy().resolve(topic)
+        if sector:
+            matches.update(self._in_family(sector))
+        folded = fold(topic)
+        matches.update(number for number, row in self._agreements.items() if folded in row.parties_folded)
+        expression = _match_expression(topic)
+        if expression:
+            matches.update(
+                row[0]
+                for row in await self._rows("SELECT rowid FROM agreements_fts WHERE agreements_fts MATCH ?", (expression,))
+            )
+        return matches
+
+    def agreement_filter(self, filter_text: str | None) -> AgreementFilter:
+        """What an /agreements argument asks for: status words (`signed`, `under negotiation` …), a year
+        (`2024`, `in 2024`) and the rest as the topic. A year no agreement was reported in is a word of the
+        topic instead (`/agreements 2030`: the agreements through 2030)."""
+        text = " ".join((filter_text or "").split())
+        words = text.split()
+        statuses: list[str] = []
+        year: int | None = None
+        rest: list[str] = []
+        years = {row.date.year for row in self._agreements.values() if row.date}
+        i = 0
+        while i < len(words):
+            pair = tuple(fold(w) for w in words[i : i + 2])
+            if len(pair) == 2 and pair in STATUS_WORDS:
+                statuses.append(STATUS_WORDS[pair])
+                i += 2
+                continue
+            if pair[:1] in STATUS_WORDS:
+                statuses.append(STATUS_WORDS[pair[:1]])
+                i += 1
+                continue
+            if _YEAR.match(words[i]) and int(words[i]) in years and year is None:
+                year = int(words[i])
+                if rest and fold(rest[-1]) in ("in", "of", "from"):
+                    rest.pop()
+                i += 1
+                continue
+            rest.append(words[i])
+            i += 1
+        topic = " ".join(rest)
+        if not content_query_words(topic) or all(w in STOP_WORDS for w in query_words(topic)):
+            topic = ""
+        return AgreementFilter(text=text, topic=topic, statuses=tuple(dict.fromkeys(statuses)), year=year)
 
     def _in_family(self, sector: str) -> list[int]:
         """Agreement ids of a sector and its sub-sectors, in answer order (made once per sector)."""
@@ -348,44 +421,169 @@ class Index:
     async def who(self, name: str) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
 
-        A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer. Otherwise only the query's specific words
-        pick an entity: generic ones (titles, organisation head nouns, countries, function words) narrow the
-        choice but never make one, so `/who President` suggests rather than answers."""
+        A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer, and so is how the articles refer to a person
+        without naming them (`the Party chief`). Otherwise only the query's specific words pick an entity: generic
+        ones (titles, organisation head nouns, countries, function words) narrow the choice but never make one, so
+        `/who President` suggests rather than answers; a given name and a surname open only an entity whose
+        surname it is (`Sergei Kudryashov` never opens Sergei Tarasov). When nothing matches, the answer carries
+        the sentences that name the words, and whether a search for them finds anything."""
+        answer, may_name = await self._match(name)
+        if answer.status in ("found", "ambiguous"):
+            return answer
+        updates: dict[str, object] = {"searchable": await self._finds_every_word(name)}
+        if may_name:
+            named, more, places = await self._named(name)
+            updates.update(named=named, named_more=more, places=places)
+        return answer.model_copy(update=updates)
+
+    async def _match(self, name: str) -> tuple[WhoAnswer, bool]:
+        """The answer by names, and whether the query could be a name the index does not hold as an entity
+        (not titles or countries alone, nor generic words some entity's name holds)."""
         query = fold(name)
         if not query:
-            return self._none(name)
+            return self._none(name), False
         exact = self._exact.get(query)
         if exact:
-            return await self._decide(name, exact)
+            return await self._decide(name, exact), False
+        described = self._by_description(query)
+        if described:
+            return await self._decide(name, described, described_as=name, ordered=True), False
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
         specific = [w for w in words if not _generic(w)]
         if not specific:
             return self._generic_only(name, query, words)
+        by_role = self._people_by_role(name, words)
+        if by_role is not None:
+            return by_role, False
         containing = self._aliases_containing(specific)
         if containing:
-            return await self._decide(name, containing)
+            return await self._decide(name, containing), False
+        as_name = len(words) >= 2 and len(specific) == len(words)  # `Sergei Kudryashov`, not `Putin's adviser`
         contained = self._aliases_within(words, specific)
+        if as_name:
+            contained = {key for key in contained if self._names_match(words, key)}
         if contained:
-            return await self._decide(name, contained)
+            return await self._decide(name, contained), False
         ranked = self._ranked(self._fuzzy(query, specific))
-        if ranked:
-            best_key, best = ranked[0]
-            runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        fitting = [(key, score) for key, score in ranked if not as_name or self._names_match(words, key)]
+        if fitting:
+            best_key, best = fitting[0]
+            runner_up = fitting[1][1] if len(fitting) > 1 else 0.0
             if best >= FOUND_SCORE and best - runner_up >= CLEAR_LEAD:
-                return await self._found(best_key, name)
-            if best >= SUGGEST_SCORE:
-                return self._suggest(name, [key for key, score in ranked[:3] if score >= SUGGEST_SCORE])
-        return self._none(name)
+                return await self._found(best_key, name), False
+        suggestions = [key for key, score in ranked[:3] if score >= SUGGEST_SCORE]
+        if as_name:
+            suggestions += [key for key in self._sharing_a_word(specific) if key not in suggestions]
+        if suggestions:
+            return self._suggest(name, suggestions[:SUGGESTIONS]), True
+        return self._none(name), True
 
-    def _generic_only(self, name: str, query: str, words: list[str]) -> WhoAnswer:
+    def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
         """A query of generic words only (`President`, `Party`, `Energy Group`): the entities whose one alias holds
-        every word, or a near miss of a whole alias, as suggestions — never one entity's page."""
+        every word, or a near miss of a whole alias, as suggestions — never one entity's page. Words no entity's
+        name holds that are not titles or countries (`Kremlin`) may still be a name the articles use."""
         keys = self._aliases_containing(words)
+        if keys:
+            return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), False
+        may_name = not all(_title_like(word) for word in words)
+        keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
         if not keys:
-            keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
-        if not keys:
-            return self._none(name)
-        return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS])
+            return self._none(name), may_name
+        return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), may_name
+
+    def _by_description(self, query: str) -> list[str]:
+        """The people the articles refer to by this description (`the Vietnamese leader`), most often first."""
+        entries = self._described.get(description_key(query), [])
+        return [entity for entity, _count in entries if entity in self._entities]
+
+    def _people_by_role(self, name: str, words: list[str]) -> WhoAnswer | None:
+        """`Zarubezhneft leader`, `PetroVietnam chairman`: an organisation named with a title offers its people
+        (those whose role fits the title first), and the organisation itself."""
+        titles = [w for w in words if _title_word(w)]
+        rest = [w for w in words if w not in titles]
+        if not titles or not rest:
+            return None
+        orgs = [key for key in self._exact.get(" ".join(rest), ()) if self._entities[key].kind == "organization"]
+        if len(orgs) != 1:
+            return None
+        people = list(self._people_of.get(orgs[0], ()))
+        if not people:
+            return None
+
+        def fits(key: str) -> bool:
+            role = set(fold(self._entities[key].role or "").split())
+            return bool(role & set(titles)) or bool(set(titles) & _LEADING_TITLES and role & _TOP_ROLES)
+
+        people.sort(key=lambda key: (not fits(key), self._popularity(key)))
+        refs = [self._entities[key].ref() for key in [*people[: SUGGESTIONS - 1], orgs[0]]]
+        return WhoAnswer(status="ambiguous", query=name, candidates=refs)
+
+    def _names_match(self, words: list[str], key: str) -> bool:
+        """Whether a query that is a name (given name and surname, any order, typos and transliterations allowed:
+        Likhachov = Likhachev, Yevtushenkov = Evtushenkov) names this entity: every query word is a word of its
+        names, or the query adds words to all of the entity's name the articles give (a given name, a
+        patronymic), or it is an alias written without its spaces or initials (`DK Sunil`)."""
+        entity = self._entities[key]
+        alias_words = {word for alias in entity.aliases for word in fold(alias).split()}
+        if all(any(_name_words_close(q, w) for w in alias_words) for q in words):
+            return True
+        name_words = fold(entity.name).split()
+        if len(name_words) < len(words) and all(any(_name_words_close(q, w) for q in words) for w in name_words):
+            return True
+        whole = compact(" ".join(words))
+        return any(fuzz.ratio(whole, compact(alias)) >= 90 for alias in entity.aliases)
+
+    def _sharing_a_word(self, words: list[str]) -> list[str]:
+        """Entities one of whose names holds one of the words (`Sergei …` for `Sergei Kudryashov`), best known first."""
+        keys = {key for word in words for number in self._postings.get(word, ()) for key in self._exact[self._alias_list[number]]}
+        return sorted(keys, key=self._popularity)[:SUGGESTIONS]
+
+    async def _named(self, name: str) -> tuple[list[Citation], bool, list[str]]:
+        """The sentences that name the words as a name (capitalised, together, in this order first), best
+        ranked first; whether there are more than CITATION_LIMIT; and the places the words name instead, as
+        written (`Tran Phu street`): those sentences are about a street, not a person or organisation."""
+        words = [w for w in query_words(name) if w not in ("the", "a", "an")]
+        if not words:
+            return [], False, []
+        quoted = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        expression = quoted if len(words) == 1 else f"NEAR({quoted}, {len(words) + 2})"
+        rows = await self._rows(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?",
+            (expression, NAMED_CANDIDATES),
+        )
+        ids = [row[0] for row in rows]
+        citations = await self._citation_map(ids)
+        if all(_ordinary(word, [c.sentence for c in citations.values()]) for word in words if word not in STOP_WORDS):
+            return [], False, []  # `cooperation`: capitalised only where a sentence or a title starts
+        together: list[Citation] = []
+        apart: list[Citation] = []
+        places: list[str] = []
+        for number in ids:
+            citation = citations.get(number)
+            if citation is None or citation.kind in ("heading", "dateline"):  # a list's title, the place it was filed
+                continue
+            how, place = _named_in(citation.sentence, words)
+            if place:
+                if place not in places:
+                    places.append(place)
+            elif how == "together":
+                together.append(citation)
+            elif how == "apart":
+                apart.append(citation)
+        named = together + apart
+        return named[:CITATION_LIMIT], len(named) > CITATION_LIMIT, places
+
+    async def _finds_every_word(self, text: str) -> bool:
+        """Whether a search for the words finds a sentence that holds all of them."""
+        expression = _match_expression(" ".join(content_query_words(text)))
+        if not expression:
+            return False
+        rows = await self._rows(
+            "SELECT s.id FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' LIMIT 1",
+            (expression,),
+        )
+        return bool(rows)
 
     def _suggest(self, name: str, keys: list[str]) -> WhoAnswer:
         return WhoAnswer(status="suggest", query=name, candidates=[self._entities[key].ref() for key in keys])
@@ -418,11 +616,18 @@ class Index:
     def _none(self, query: str) -> WhoAnswer:
         return WhoAnswer(status="none", query=query, candidates=self.best_known())
 
-    async def _decide(self, query: str, keys: Iterable[str]) -> WhoAnswer:
-        keys = sorted(set(keys), key=self._popularity)
+    async def _decide(
+        self, query: str, keys: Iterable[str], described_as: str | None = None, ordered: bool = False
+    ) -> WhoAnswer:
+        """One entity is its page; several are a choice (best known first, or in the order given)."""
+        keys = list(dict.fromkeys(keys)) if ordered else sorted(set(keys), key=self._popularity)
         if len(keys) == 1:
-            return await self._found(keys[0], query)
-        return WhoAnswer(status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys])
+            found = await self._found(keys[0], query)
+            return found.model_copy(update={"described_as": described_as}) if described_as else found
+        return WhoAnswer(
+            status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys],
+            described_as=described_as,
+        )
 
     def _aliases_containing(self, words: list[str]) -> set[str]:
         """Entities with one alias holding every query word, in any order (`sergei kudryashov` ⊂ `kudryashov sergei ivanovich`)."""
@@ -516,23 +721,34 @@ class Index:
             )
         ]
         agreements, _shown = await self._agreement_models(self._ordered(agreement_ids)[:AGREEMENT_LIMIT])
+        figure_ids = [
+            row[0]
+            for row in await self._rows(
+                "SELECT DISTINCT fc.figure FROM mentions m JOIN figure_citations fc ON fc.sentence = m.sentence "
+                "WHERE m.entity = ? ORDER BY fc.figure LIMIT ?",
+                (key, AGREEMENT_LIMIT),
+            )
+        ]
+        figures = await self._figure_models(figure_ids)
         if entity.kind == "person":
             person = self._person(entity, citations)
-            return WhoAnswer(status="found", query=query, person=person, agreements=agreements, citations=citations)
+            return WhoAnswer(
+                status="found", query=query, person=person, agreements=agreements, citations=citations, figures=figures
+            )
         organization = Organization(
-            key=entity.key, name=entity.name, aliases=list(entity.aliases), description=entity.description,
+            key=entity.key, name=entity.name, aliases=_shown_aliases(entity), description=entity.description,
             citations=citations,
         )
         people = [self._person(self._entities[k], []) for k in self._people_of.get(key, ())]
         return WhoAnswer(
             status="found", query=query, organization=organization, people=people, agreements=agreements,
-            citations=citations,
+            citations=citations, figures=figures,
         )
 
     @staticmethod
     def _person(entity: _Entity, citations: list[Citation]) -> Person:
         return Person(
-            key=entity.key, name=entity.name, aliases=list(entity.aliases), role=entity.role,
+            key=entity.key, name=entity.name, aliases=_shown_aliases(entity), role=entity.role,
             organization=entity.organization, organization_key=entity.org_key, citations=citations,
         )
 
@@ -578,6 +794,14 @@ class Index:
                 chosen.append(number)
         return (await self._agreement_models(chosen))[0]
 
+    def agreement_years(self) -> dict[int, int]:
+        """Year → how many agreements the articles first reported in it, newest first."""
+        years: dict[int, int] = defaultdict(int)
+        for row in self._agreements.values():
+            if row.date is not None:
+                years[row.date.year] += 1
+        return dict(sorted(years.items(), reverse=True))
+
     async def agreement_counts(self, filter_text: str | None = None) -> dict[str, int]:
         """How many agreements match the filter, by status."""
         counts: dict[str, int] = defaultdict(int)
@@ -586,27 +810,145 @@ class Index:
         return dict(counts)
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
-        """FTS5 over sentences, ranked by bm25; every word must occur (diacritics and case ignored)."""
-        expression = _match_expression(text)
-        if not expression or limit <= 0:
+        """Sentences (not headings) holding the words, ranked by bm25 (diacritics, case and the spellings of one
+        name ignored). Stop words are left out (`what did Putin say about energy` → putin, energy). When the words
+        name a person or organisation, the sentences about them holding the other words (their bullets under
+        `Statements by …` and `he said` included); when no sentence holds every word, those holding most."""
+        words = content_query_words(text)
+        if not words or limit <= 0:
             return SearchAnswer(query=text)
+        named = self._entity_named(words)
+        if named is not None:
+            key, rest = named
+            if rest:
+                rows = await self._rows(
+                    "SELECT f.rowid FROM sentences_fts f JOIN mentions m ON m.sentence = f.rowid AND m.entity = ? "
+                    "JOIN sentences s ON s.id = f.rowid WHERE sentences_fts MATCH ? AND s.kind != 'heading' "
+                    "ORDER BY rank LIMIT ?",
+                    (key, _match_expression(" ".join(rest)), limit + 1),
+                )
+                if rows:
+                    entity = self._entities[key]
+                    names = (w for a in entity.aliases for w in fold(a).split() if not _generic(w))
+                    terms = tuple(dict.fromkeys([*rest, *names]))
+                    return await self._answer(text, words, rows, limit, terms, "about", entity.ref())
         rows = await self._rows(
-            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ? ORDER BY rank LIMIT ?", (expression, limit + 1)
+            "SELECT f.rowid FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' ORDER BY rank LIMIT ?",
+            (_match_expression(" ".join(words)), limit + 1),
         )
-        terms = tuple(dict.fromkeys(TOKEN.findall(text)))
+        if rows or len(set(words)) < 2:
+            return await self._answer(text, words, rows, limit, tuple(dict.fromkeys(words)), "all")
+        return await self._most_words(text, words, limit)
+
+    async def _answer(
+        self, text: str, words: list[str], rows: Sequence[tuple], limit: int, terms: tuple[str, ...], mode: str,
+        about: EntityRef | None = None,
+    ) -> SearchAnswer:
         citations = await self._citations(row[0] for row in rows[:limit])
         return SearchAnswer(
-            query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit
+            query=text, hits=[SearchHit(citation=c, terms=terms) for c in citations], more=len(rows) > limit,
+            words=list(dict.fromkeys(words)), mode=mode, about=about,  # type: ignore[arg-type]
+        )
+
+    async def _most_words(self, text: str, words: list[str], limit: int) -> SearchAnswer:
+        """No sentence holds every word: those holding the most of them (at least half), best ranked first."""
+        wanted = list(dict.fromkeys(words))
+        rows = await self._rows(
+            "SELECT f.rowid FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            "WHERE sentences_fts MATCH ? AND s.kind != 'heading' ORDER BY rank LIMIT ?",
+            (_match_expression(" ".join(wanted), any_word=True), PARTIAL_CANDIDATES),
+        )
+        ids = [row[0] for row in rows]
+        citations = await self._citation_map(ids)
+        scored = []
+        for position, number in enumerate(ids):
+            citation = citations.get(number)
+            if citation is None:
+                continue
+            held = {word for word, _, _ in search_tokens(citation.sentence)} & set(wanted)
+            if len(held) * 2 >= len(wanted):
+                scored.append((-len(held), position, citation, tuple(w for w in wanted if w in held)))
+        scored.sort(key=lambda item: item[:2])
+        hits = [SearchHit(citation=citation, terms=terms) for _, _, citation, terms in scored[:limit]]
+        return SearchAnswer(query=text, hits=hits, more=len(scored) > limit, words=wanted, mode="some")
+
+    def _entity_named(self, words: list[str]) -> tuple[str, list[str]] | None:
+        """The one person or organisation a run of the words names by a whole alias (not a generic word alone),
+        the longest run first, and the other words."""
+        for size in range(min(len(words), 6), 0, -1):
+            for first in range(len(words) - size + 1):
+                run = words[first : first + size]
+                if size == 1 and (_generic(run[0]) or len(run[0]) < 3):
+                    continue
+                keys = self._exact.get(" ".join(run))
+                if keys and len(keys) == 1:
+                    return next(iter(keys)), words[:first] + words[first + size :]
+        return None
+
+    def named_in(self, text: str) -> tuple[list[EntityRef], list[SectorInfo]]:
+        """The people, organisations and sectors a question names (`what did Putin say about energy` → Vladimir
+        Putin, energy), for buttons beside its search: whole aliases and sector names, longest first."""
+        words = content_query_words(text)
+        entities: list[str] = []
+        sectors: list[str] = []
+        used: set[int] = set()
+        for size in range(min(len(words), 6), 0, -1):
+            for first in range(len(words) - size + 1):
+                span = set(range(first, first + size))
+                if span & used:
+                    continue
+                run = words[first : first + size]
+                phrase = " ".join(run)
+                keys = self._exact.get(phrase)
+                if keys and len(keys) == 1 and not (size == 1 and (_generic(phrase) or len(phrase) < 3)):
+                    entities.append(next(iter(keys)))
+                    used |= span
+                    continue
+                sector = taxonomy().resolve(phrase, exact=True) if len(phrase) >= 3 else None
+                if sector and sector in self._sectors and self._sectors[sector].count:
+                    sectors.append(sector)
+                    used |= span
+        return (
+            [self._entities[key].ref() for key in dict.fromkeys(entities)][:3],
+            [self._sectors[key] for key in dict.fromkeys(sectors)][:2],
         )
 
     async def sources(self, limit: int | None = None) -> list[Source]:
         """Every article (the first `limit`), newest first; `facts` counts the distinct entities, agreements and
         figures cited from it plus its sector-tagged sentences. `stats().articles` says how many there are."""
         newest = sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)[:limit]
+        breakdown = await self._breakdown()
         return [
-            Source(article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts)
+            Source(
+                article=a.id, outlet=a.outlet, date=a.date, title=a.title, url=a.url, facts=a.facts,
+                headline=a.headline, **breakdown.get(a.id, {}),
+            )
             for a in newest
         ]
+
+    async def _breakdown(self) -> dict[str, dict[str, int]]:
+        """Article → how many people, organisations, agreements and figures it names or reports (made once)."""
+        if self._article_breakdown is not None:
+            return self._article_breakdown
+        found: dict[str, dict[str, set[object]]] = defaultdict(lambda: defaultdict(set))
+        for article, entity in await self._rows(
+            "SELECT DISTINCT s.article, m.entity FROM mentions m JOIN sentences s ON s.id = m.sentence"
+        ):
+            kind = self._entities[entity].kind if entity in self._entities else None
+            if kind == "person":
+                found[article]["people"].add(entity)
+            elif kind == "organization":
+                found[article]["organizations"].add(entity)
+        for table, column, what in (("agreement_citations", "agreement", "agreements"), ("figure_citations", "figure", "figures")):
+            for article, owner in await self._rows(  # table/column are ours, not input
+                f"SELECT DISTINCT s.article, t.{column} FROM {table} t JOIN sentences s ON s.id = t.sentence"
+            ):
+                found[article][what].add(owner)
+        self._article_breakdown = {
+            article: {what: len(owners) for what, owners in kinds.items()} for article, kinds in found.items()
+        }
+        return self._article_breakdown
 
     async def figures(self, limit: int | None = None) -> list[Figure]:
         """Every figure (the first `limit`) with its citations, in the order of their first citation.
@@ -616,6 +958,18 @@ class Index:
             # Sentence ids run in (date, article, offset) order, so a figure's first cited sentence orders it.
             first = dict(await self._rows("SELECT figure, sentence FROM figure_citations WHERE ord = 0"))
             rows = sorted(rows, key=lambda row: first.get(row[0], 1 << 62))[:limit]
+        return await self._figures_of_rows(rows)
+
+    async def _figure_models(self, ids: Sequence[int]) -> list[Figure]:
+        """The figures of these ids with their citations, in the order of their first citation."""
+        rows: list[tuple] = []
+        for first in range(0, len(ids), _CHUNK):
+            chunk = list(ids[first : first + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows += await self._rows(f"SELECT id, value, unit, about, variants FROM figures WHERE id IN ({marks})", chunk)
+        return await self._figures_of_rows(rows)
+
+    async def _figures_of_rows(self, rows: Sequence[tuple]) -> list[Figure]:
         cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
@@ -629,6 +983,49 @@ class Index:
                       if f.citations else (dt.date.max, "", 0))
 
 
+@lru_cache(maxsize=1)
+def _family_names() -> dict[str, frozenset[str]]:
+    """Folded family names by naming tradition (name_parts.json)."""
+    from bot.ingest.lexicon import load
+
+    return {
+        culture: frozenset(fold(name) for name in names)
+        for culture, names in load("name_parts.json")["family_names"].items()
+    }
+
+
+def _shown_aliases(entity: _Entity) -> list[str]:
+    """The aliases a page lists under "Also written": not a lone given name (`Vladimir` of Vladimir Putin,
+    `Jinping` of Xi Jinping; the Vietnamese `Lâm` of To Lam is how Vietnamese news refers to him, and stays) nor
+    a lone patronymic (`Ivanovich`). They still find the entity; they only do not describe it."""
+    if entity.kind != "person":
+        return list(entity.aliases)
+    name_words = fold(entity.name).split()
+    if len(name_words) < 2:
+        return list(entity.aliases)
+    families = _family_names()
+    first = name_words[0]
+    vietnamese = first in families.get("vietnamese", frozenset())
+    family_first = not vietnamese and any(first in names for culture, names in families.items() if culture != "vietnamese")
+    given = set(name_words[1:] if family_first else name_words[:-1])
+    endings = tuple(lexicon().patronymic_endings)
+    surnames = {  # words other spellings of the name end with: a surname, whatever its place in the name
+        fold(alias).split()[-1]
+        for alias in entity.aliases
+        if len(fold(alias).split()) > 1 and fold(alias) != fold(entity.name) and not fold(alias).endswith(endings)
+    }
+    shown = []
+    for alias in entity.aliases:
+        words = fold(alias).split()
+        if words and len(words) < len(name_words) and words[-1] not in surnames:
+            if len(words) == 1 and words[0].endswith(endings) and words[0] != name_words[-1]:
+                continue  # a patronymic alone
+            if not vietnamese and set(words) <= given:
+                continue  # given names alone
+        shown.append(alias)
+    return shown
+
+
 @lru_cache(maxsize=8192)
 def _generic(word: str) -> bool:
     """A folded query word that names no one on its own: a title, an organisation head noun, a country or
@@ -637,7 +1034,87 @@ def _generic(word: str) -> bool:
     return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
 
 
-def _match_expression(text: str) -> str:
-    """An FTS5 query in which every word of `text` is a quoted token (AND); empty if `text` has no words."""
-    words = [word for raw in TOKEN.findall(text) for word in fold(raw).split()]
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+def _match_expression(text: str, any_word: bool = False) -> str:
+    """An FTS5 query in which every word of `text` is a quoted token (AND; OR with `any_word`), spellings of one
+    name as one word; empty if `text` has no words."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in dict.fromkeys(query_words(text))]
+    return (" OR " if any_word else " ").join(quoted)
+
+
+_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
+_LEADING_TITLES = frozenset({"leader", "head", "chief", "boss", "executive"})
+_TOP_ROLES = frozenset({"director", "chairman", "chairperson", "chairwoman", "ceo", "president", "head", "chief", "founder", "general", "executive"})
+
+
+@lru_cache(maxsize=8192)
+def _title_like(word: str) -> bool:
+    """A folded word that names a kind of person or place, never one: a title, a country, a demonym, a function
+    word (`president`, `general`, `vietnamese`, `the`)."""
+    tags = lexicon().gazetteer.phrase(word)
+    return bool(tags.keys() & _TITLE_TAGS) or word in STOP_WORDS
+
+
+@lru_cache(maxsize=8192)
+def _title_word(word: str) -> bool:
+    """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
+    tags = lexicon().gazetteer.phrase(word) or lexicon().gazetteer.phrase(word.upper())
+    return bool(tags.keys() & {"title", "role_noun"})
+
+
+_SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
+             ("j", "y"), ("w", "v"), ("ph", "f"), ("ck", "k"))
+
+
+@lru_cache(maxsize=8192)
+def _skeleton(word: str) -> str:
+    """A word of a name with the letters transliterations disagree on made one (`yevtushenkov` → `evtushenkov`)."""
+    for written, same in _SKELETON:
+        word = word.replace(written, same)
+    return word
+
+
+def _name_words_close(query: str, word: str) -> bool:
+    """Whether a query word is this word of a name: the same, an initial of it, or the same name written with a
+    typo or another transliteration (`likhachov` = `likhachev`, `sergey` = `sergei`)."""
+    if query == word:
+        return True
+    if len(word) == 1 or len(query) == 1:
+        return query[0] == word[0]
+    if min(len(query), len(word)) < 4:
+        return False
+    return fuzz.ratio(_skeleton(query), _skeleton(word)) >= NAME_WORD_SCORE
+
+
+def _ordinary(word: str, sentences: Sequence[str]) -> bool:
+    """Whether the articles also write the word in lower case (`cooperation`, `energy`): an ordinary word, however
+    a sentence that starts with it or a title writes it; a name (`Kremlin`, `GAZelle`) never is."""
+    for sentence in sentences:
+        for folded, start, end in search_tokens(sentence):
+            if folded == word and sentence[start:end].islower():
+                return True
+    return False
+
+
+def _named_in(sentence: str, words: Sequence[str]) -> tuple[str | None, str | None]:
+    """How a sentence names the words: "together" (in this order, next to each other), "apart" (all of them,
+    close), or None; each word written as a name (capitalised or a number), unless it is a function word. With
+    the place it names instead (`Tran Phu street`) when a place noun follows them."""
+    tokens = search_tokens(sentence)
+    wanted = list(words)
+
+    def as_name(position: int) -> bool:
+        word, start, _end = tokens[position]
+        first = sentence[start : start + 1]
+        return word in STOP_WORDS or first.isupper() or first.isdigit()
+
+    size = len(wanted)
+    for i in range(len(tokens) - size + 1):
+        if [t[0] for t in tokens[i : i + size]] == wanted and all(as_name(j) for j in range(i, i + size)):
+            after = tokens[i + size] if i + size < len(tokens) else None
+            if after is not None and "place_head" in lexicon().gazetteer.phrase(sentence[after[1] : after[2]]):
+                return None, sentence[tokens[i][1] : after[2]]
+            return "together", None
+    positions = [j for j, token in enumerate(tokens) if token[0] in wanted and as_name(j)]
+    if {tokens[j][0] for j in positions} >= set(wanted) and size > 1:
+        return "apart", None
+    return None, None

@@ -1,4 +1,4 @@
--- citebot index, schema version 2 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- citebot index, schema version 3 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
 -- build.py also sets PRAGMA application_id = APPLICATION_ID, which marks the file as a citebot index.
 -- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
 -- article id, position), so ordering by sentence id is chronological order.
@@ -12,7 +12,8 @@ CREATE TABLE articles (
     title        TEXT NOT NULL,
     url          TEXT,
     content_hash TEXT NOT NULL,
-    facts        INTEGER NOT NULL DEFAULT 0 -- distinct entities + agreements + figures + sector-tagged sentences cited in it
+    facts        INTEGER NOT NULL DEFAULT 0, -- distinct entities + agreements + figures + sector-tagged sentences cited in it
+    headline     INTEGER NOT NULL DEFAULT 1  -- 1: the title is the page's headline; 0: its lead sentence, cut short
 );
 
 -- The cleaned text apart from the metadata, so loading the articles' metadata does not read every text.
@@ -28,12 +29,14 @@ CREATE TABLE sentences (
     text    TEXT NOT NULL,                  -- == articles.text[start:end] (checked before the swap)
     start   INTEGER NOT NULL,
     "end"   INTEGER NOT NULL,
-    kind    TEXT NOT NULL DEFAULT 'paragraph' -- the block it stands in: paragraph, bullet, heading, caption, credit …
+    kind    TEXT NOT NULL DEFAULT 'paragraph', -- the block it stands in: paragraph, bullet, heading, caption, credit …
+    heading INTEGER                         -- a bullet's list heading ('Statements by N:'): that sentence's id
 );
 CREATE INDEX sentences_article ON sentences(article, start);
 
--- Contentless: holds only the index. Rows are sentence ids; the text indexed is the sentence folded
--- (diacritics, Cyrillic transliterated) when it is not plain ASCII, so `le van an` finds `Lê Văn An` and `Иванов` finds `Ivanov`.
+-- Contentless: holds only the index. Rows are sentence ids; the text indexed is the sentence's folded words
+-- (bot.text.searchable: diacritics, Cyrillic transliterated, the spellings of one name as one more word), so
+-- `le van an` finds `Lê Văn An`, `Иванов` finds `Ivanov` and `Vietnam` finds `Việt Nam`.
 CREATE VIRTUAL TABLE sentences_fts USING fts5(
     text, content='', tokenize='unicode61 remove_diacritics 2'
 );
@@ -67,6 +70,17 @@ CREATE TABLE mentions (
     PRIMARY KEY (entity, sentence)
 ) WITHOUT ROWID;
 CREATE INDEX mentions_sentence ON mentions(sentence);
+
+-- How the articles refer to a person without naming them ('the Party chief'), as coreference resolved it, folded
+-- without the article 'the'; `mentions` counts the sentences.
+CREATE TABLE person_descriptions (
+    entity      TEXT NOT NULL,
+    folded      TEXT NOT NULL,
+    description TEXT NOT NULL,              -- as first written
+    mentions    INTEGER NOT NULL,
+    PRIMARY KEY (entity, folded)
+) WITHOUT ROWID;
+CREATE INDEX person_descriptions_folded ON person_descriptions(folded);
 
 -- The entity's own citations as the extractor gave them (what `export` prints).
 CREATE TABLE entity_citations (          -- key columns first: SQLite 3.40's integrity_check needs that here

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 
 from dataclasses import dataclass
 
+from bot.ingest.appositions import apposition
 from bot.ingest.coref import AliasMatcher, EntityIndex, Facets, Hit, article_mentions
 from bot.ingest.documents import DocumentCandidate, find_documents
 from bot.ingest.figures import FigureCandidate, find_figures
@@ -136,6 +137,7 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
 
     citations = Citations(articles)
     mentions: dict[str, list[Citation]] = defaultdict(list)
+    descriptions: dict[str, list[str]] = defaultdict(list)  # person key → the descriptions that referred to them
     sentence_hits: dict[tuple[int, int], list[Hit]] = {}
     forms_in: dict[int, dict[str, str]] = defaultdict(dict)  # article → compact full name → person key
     for person, key in zip(people, person_keys):
@@ -150,12 +152,17 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
                 continue  # a heading attributes its bullets; it is not itself something said
             for key in dict.fromkeys(key for key, _, _ in hits):
                 mentions[key].append(citations.of(a, s))
+            for key, description in described_people(article.sentences[s].text, hits, index.people):
+                descriptions[key].append(description)
 
     org_name = {key: org.name for org, key in zip(orgs, org_keys_)}
     org_by_alias = {k: org.name for org in orgs for alias in org.aliases | {org.name} for k in org_keys(alias, lex)}
     return Facts(
         articles=list(articles),
-        people=[_person(p, key, mentions, org_by_alias, lex) for p, key in zip(people, person_keys)],
+        people=[
+            _person(p, key, mentions, org_by_alias, lex).model_copy(update={"descriptions": descriptions.get(key, [])})
+            for p, key in zip(people, person_keys)
+        ],
         organizations=[_organization(o, key, mentions) for o, key in zip(orgs, org_keys_)],
         mentions=[Mention(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
         agreements=agreements_of(articles, [c.documents for c in stage], sentence_hits, org_name, citations),
@@ -167,6 +174,17 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
             for sector in keys
         ],
     )
+
+
+def described_people(text: str, hits: list[Hit], people: set[str]) -> list[tuple[str, str]]:
+    """(person key, words) for each definite description that coreference read as one person in a sentence
+    ('the Party chief affirmed …' → the Party chief); a phrase standing for several people ('the two leaders') is
+    none of theirs alone."""
+    spans: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for key, start, end in hits:
+        if key in people and end > start and text[start:end].lower().startswith("the "):
+            spans[(start, end)].add(key)
+    return [(next(iter(keys)), text[start:end]) for (start, end), keys in spans.items() if len(keys) == 1]
 
 
 def _counterparts(found: dict[tuple[int, int], SentenceEntities]) -> None:
@@ -285,11 +303,19 @@ def _person(record: PersonRecord, key: str, mentions: dict[str, list[Citation]],
 
 def _organization(record: OrgRecord, key: str, mentions: dict[str, list[Citation]]) -> Organization:
     name = record.name
+    description = record.descriptions[0] if record.descriptions else None
+    if description is None:  # what an apposition says it is: 'AFK Sistema – one of Russia’s leading … firms –'
+        forms = sorted({name, *record.aliases}, key=len, reverse=True)
+        description = next(
+            (found for citation in mentions.get(key, []) if citation.kind in STATEMENT_KINDS
+             for form in forms if (found := apposition(citation.sentence, form))),
+            None,
+        )
     return Organization(
         key=key,
         name=name,
         aliases=sorted(record.aliases - {name}, key=str.lower),
-        description=record.descriptions[0] if record.descriptions else None,
+        description=description,
         citations=mentions.get(key, []),
     )
 

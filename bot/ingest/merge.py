@@ -210,22 +210,47 @@ def _countries(text: str) -> list[tuple[int, str]]:
     return found
 
 
+# Figures whose value alone all but identifies them (an amount of money, a capacity, a volume, a count of
+# something) are the same figure when two reports within days share one word of their sentences; shares,
+# multiples and durations recur, so they need two.
+_SPECIFIC_UNITS = frozenset({"money", "capacity", "energy", "volume", "count"})
+
+
 def figures_of(articles: list[Article], found_figures: list[list[tuple[int, FigureCandidate]]], citations) -> list[Figure]:  # noqa: ANN001
-    """Every figure of every article, the same figure about the same subject from two outlets one figure."""
+    """Every figure of every article, the same figure reported twice one figure with two citations: the same
+    value of the same unit about the same subject, or — in reports within SAME_EVENT_DAYS of each other — the
+    same value in sentences that share words (`trade grew by 20 percent` and `two-way trade … up 20%`)."""
     figures: list[tuple[Figure, set[str]]] = []
+    reported: list[tuple[set[str], set[object]]] = []  # per figure: its sentences' words, its articles' dates
     by_word = Buckets()
+    by_key: dict[str, list[int]] = defaultdict(list)
     for a, per_article in enumerate(found_figures):
+        date = articles[a].date
         for index, found in per_article:
             citation = citations.of(a, index)
             words = content(found.about) - content(found.value)
+            said = content(citation.sentence) - content(found.value)
             kind = found.key
-            same = next((f for f, known in (figures[i] for i in by_word.candidates(kind, words)) if same_subject(known, words)), None)
-            if same:
-                if same.citations[-1] is not citation:
-                    same.citations.append(citation)
-                if found.value != same.value and found.value not in same.variants:
-                    same.variants.append(found.value)
+            same = next((i for i in by_word.candidates(kind, words) if same_subject(figures[i][1], words)), None)
+            if same is None:
+                needed = 1 if found.unit in _SPECIFIC_UNITS else 2
+                same = next(
+                    (i for i in by_key[kind]
+                     if any(abs((date - when).days) <= SAME_EVENT_DAYS for when in reported[i][1])
+                     and len(reported[i][0] & said) >= needed),
+                    None,
+                )
+            if same is not None:
+                figure = figures[same][0]
+                if all(c is not citation and (c.article, c.start) != (citation.article, citation.start) for c in figure.citations):
+                    figure.citations.append(citation)
+                if found.value != figure.value and found.value not in figure.variants:
+                    figure.variants.append(found.value)
+                reported[same][0].update(said)
+                reported[same][1].add(date)
                 continue
             by_word.add(kind, words, len(figures))
+            by_key[kind].append(len(figures))
             figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
+            reported.append((set(said), {date}))
     return [figure for figure, _ in figures]

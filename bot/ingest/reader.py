@@ -126,6 +126,7 @@ def assemble(page: Page, published: date, file_name: str, header: str = "") -> A
         outlet=outlet or article_id,
         date=published,
         title=title,
+        title_from="headline" if headline else "lead",
         url=page.url,
         text=cleaned,
         blocks=tuple(blocks),

@@ -51,7 +51,7 @@ def test_with_a_token_it_runs_the_bot(project: Path) -> None:
 def test_without_a_token_it_opens_the_console_and_says_how_to_get_one(project: Path) -> None:
     done = citebot_sh(project)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["citebot index", "citebot console"]
+    assert done.stdout.splitlines() == ["citebot index --if-stale", "citebot console"]
     assert "BotFather" in done.stderr and "BOT_TOKEN" in done.stderr
 
 

@@ -13,6 +13,7 @@ This module is their public face: what handlers and tests call.
 """
 
 from bot.chat.render.fragments import (
+    BLOCK_QUOTES,
     MAX_QUOTE_CHARS,
     SEARCH_QUOTE_CHARS,
     UNSAFE_CHARACTERS,
@@ -27,15 +28,15 @@ from bot.chat.render.pager import LIMIT, PAGE_BUDGET, PAGE_QUOTES, Button, Scree
 from bot.chat.render.reload import reload_failed, reload_interrupted, reload_progress, reload_report
 from bot.chat.render.views.agreements import agreements
 from bot.chat.render.views.figures import figures
-from bot.chat.render.views.search import search, shortcuts
+from bot.chat.render.views.search import greeting, search, shortcuts
 from bot.chat.render.views.sector import sector
 from bot.chat.render.views.sources import sources
 from bot.chat.render.views.start import start, unknown_command
 from bot.chat.render.views.who import usage_who, who
 
 __all__ = [
-    "LIMIT", "MAX_QUOTE_CHARS", "PAGE_BUDGET", "PAGE_QUOTES", "SEARCH_QUOTE_CHARS", "UNSAFE_CHARACTERS",
-    "agreement_block", "agreements", "Button", "citation_line", "echo", "esc", "figures", "inline_agreement",
+    "BLOCK_QUOTES", "LIMIT", "MAX_QUOTE_CHARS", "PAGE_BUDGET", "PAGE_QUOTES", "SEARCH_QUOTE_CHARS", "UNSAFE_CHARACTERS",
+    "agreement_block", "agreements", "Button", "citation_line", "echo", "esc", "figures", "greeting", "inline_agreement",
     "inline_entity", "inline_quote", "paginate", "quotes", "reload_failed", "reload_interrupted", "reload_progress",
     "reload_report", "Screen", "search", "sector", "shortcuts", "sources", "split_html", "start", "unknown_command",
     "usage_who", "who",

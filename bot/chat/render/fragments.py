@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from bot.chat import callbacks
 from bot.chat.render.pager import Button
 from bot.chat.telegram_limits import utf16_len
-from bot.models import Agreement, Citation, Stats, plural
-from bot.text import FUNCTION_WORDS, TOKEN, fold
+from bot.models import Agreement, Citation, Figure, Stats, plural
+from bot.text import FUNCTION_WORDS, query_words, search_tokens
 
 if TYPE_CHECKING:
     from bot.index.build import BuildReport
@@ -124,7 +124,22 @@ def _quote(group: Sequence[Citation], terms: Sequence[str] = (), most: int = MAX
     label = _NOT_STATEMENTS.get(getattr(group[0], "kind", "paragraph"))
     if label:
         return f"<i>{label}:</i> {highlight(shown, terms)}\n" + "\n".join(lines)
-    return f"<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
+    return f"{heading_context(group[0], terms)}<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
+
+
+def heading_context(citation: Citation, terms: Sequence[str] = ()) -> str:
+    """The heading a list item sits under ('Statements by President N:'), on its own line above the quote, in
+    italics and introduced as context: the article's words, but not the quoted sentence. Empty for others."""
+    heading = getattr(citation, "heading", None)
+    if not heading:
+        return ""
+    return f"<i>Listed under “{highlight(excerpt(heading, LINE_TITLE), terms)}”</i>\n"
+
+
+def statements_first(citations: Iterable[Citation]) -> list[Citation]:
+    """What the articles state before photo captions, credits and bylines, each group in its own order."""
+    cited = list(citations)
+    return [c for c in cited if c.kind not in _NOT_STATEMENTS] + [c for c in cited if c.kind in _NOT_STATEMENTS]
 
 
 def quotes(citations: Iterable[Citation], terms: Sequence[str] = (), most: int = MAX_QUOTE_CHARS) -> str:
@@ -150,25 +165,26 @@ def capped_quotes(citations: Sequence[Citation], most: int = BLOCK_QUOTES, more:
 
 
 def highlight(sentence: str, terms: Sequence[str]) -> str:
-    """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive).
+    """The sentence, escaped, with words matching `terms` in bold (case- and diacritic-insensitive; a name spelled
+    another way counts: `Vietnam` bolds `Việt Nam`).
 
     Short function words (`to`, `and`) are bolded only next to another matched word, so `Lê Văn An` and
     `oil and gas` light up whole while a stray "and" elsewhere does not."""
-    wanted = {w for term in terms for w in fold(term).split() if w}
+    wanted = {w for term in terms for w in query_words(term) if w}
     if not wanted:
         return esc(sentence)
-    words = list(TOKEN.finditer(sentence))
-
-    def matches(folded: str) -> bool:
-        return any(folded == w or (len(w) >= 3 and folded.startswith(w)) for w in wanted)
+    words: list[tuple[str, int, int]] = []
+    for word, start, end in search_tokens(sentence):  # a word that folds to two (`Ŝ-x`) is one span
+        if words and words[-1][1] == start:
+            if not _matches(words[-1][0], wanted):
+                words[-1] = (word, start, end)
+            continue
+        words.append((word, start, end))
 
     strength = []  # 2: a matched content word, 1: a matched function word, 0: no match
-    for match in words:
-        folded = fold(match.group())
-        strength.append(0 if not folded or not matches(folded) else 1 if folded in FUNCTION_WORDS else 2)
-    bold = [False] * len(words)
-    for i, level in enumerate(strength):
-        bold[i] = level == 2
+    for folded, _, _ in words:
+        strength.append(0 if not folded or not _matches(folded, wanted) else 1 if folded in FUNCTION_WORDS else 2)
+    bold = [level == 2 for level in strength]
     for i, level in enumerate(strength):  # function words join runs of matched words
         if level == 1:
             left = next((strength[j] for j in range(i - 1, -1, -1) if strength[j] != 1), 0)
@@ -178,13 +194,17 @@ def highlight(sentence: str, terms: Sequence[str]) -> str:
         bold = [level > 0 for level in strength]
     out: list[str] = []
     position = 0
-    for match, is_bold in zip(words, bold):
+    for (_, start, end), is_bold in zip(words, bold):
         if is_bold:
-            out.append(esc(sentence[position : match.start()]))
-            out.append(f"<b>{esc(match.group())}</b>")
-            position = match.end()
+            out.append(esc(sentence[position:start]))
+            out.append(f"<b>{esc(sentence[start:end])}</b>")
+            position = end
     out.append(esc(sentence[position:]))
     return "".join(out)
+
+
+def _matches(folded: str, wanted: set[str]) -> bool:
+    return any(folded == w or (len(w) >= 3 and folded.startswith(w)) for w in wanted)
 
 
 def sector_name(key: str, names: Mapping[str, str] = NO_NAMES) -> str:
@@ -199,6 +219,9 @@ def agreement_block(
     details = [esc(agreement.type.capitalize())]
     if with_status:
         details.append(esc(agreement.status))
+    reported = reported_on(agreement)
+    if reported:
+        details.append(reported)
     if agreement.parties:
         details.append("parties: " + esc(", ".join(agreement.parties)))
     if agreement.sectors:
@@ -223,12 +246,23 @@ def sources_line(citations: Sequence[Citation]) -> str:
     return shown + (f" +{len(seen) - 2}" if len(seen) > 2 else "")
 
 
+def reported_on(agreement: Agreement) -> str:
+    """The date the articles first reported an agreement (`2025-05-10`), or empty when it has no citation."""
+    return min(c.date for c in agreement.citations).isoformat() if agreement.citations else ""
+
+
 def agreement_line(agreement: Agreement, with_status: bool = False) -> str:
     """One agreement on one line: its title, parties and sources (its sentences one /agreements filter away)."""
     status = f" · {esc(agreement.status)}" if with_status else ""
     parties = f" — {esc(', '.join(agreement.parties))}" if agreement.parties else ""
     sources = f"\n<i>{sources_line(agreement.citations)}{status}</i>" if agreement.citations else ""
     return f"📄 <b>{esc(shorten(agreement.title))}</b>{parties}{sources}"
+
+
+def figure_line(figure: Figure) -> str:
+    """One figure on one line: its value (and how other articles write it), what it measures, its sources."""
+    variants = "".join(f" = {esc(v)}" for v in figure.variants)
+    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(shorten(figure.about, 90))}\n<i>{sources_line(figure.citations)}</i>"
 
 
 def with_heading(heading: str, blocks: list[str]) -> list[str]:

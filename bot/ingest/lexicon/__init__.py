@@ -97,8 +97,9 @@ class Taxonomy:
         words = tuple(runs[0])
         return words in self._loose_words or (words[-1].endswith("s") and words[:-1] + (words[-1][:-1],) in self._loose_words)
 
-    def resolve(self, query: str) -> str | None:
-        """A sector key for what a user typed (name, synonym, spelling variant, near-typo), or None."""
+    def resolve(self, query: str, exact: bool = False) -> str | None:
+        """A sector key for what a user typed (name, synonym, spelling variant, near-typo — not with `exact`),
+        or None."""
         folded = self._fold(query)
         if not folded:
             return None
@@ -106,6 +107,8 @@ class Taxonomy:
             return self._names[folded]
         if folded.endswith("s") and folded[:-1] in self._names:
             return self._names[folded[:-1]]
+        if exact:
+            return None
         best = process.extractOne(folded, list(self._names), scorer=fuzz.ratio, score_cutoff=85)
         return self._names[best[0]] if best else None
 

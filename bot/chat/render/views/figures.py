@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.chat.render.fragments import BLOCK_QUOTES, capped_quotes, esc, shorten, sources_line, with_heading
+from bot.chat.render.fragments import BLOCK_QUOTES, capped_quotes, esc, figure_line, with_heading
 from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Screen, paginate
 from bot.models import Figure
 
@@ -14,29 +14,27 @@ FIGURE_GROUPS = (
 )
 
 
-def figure_line(figure: Figure) -> str:
-    """One figure on one line: its value (and how other articles write it), what it measures, its sources."""
-    variants = "".join(f" = {esc(v)}" for v in figure.variants)
-    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(shorten(figure.about, 90))}\n<i>{sources_line(figure.citations)}</i>"
-
-
 def figure_block(figure: Figure, most: int = BLOCK_QUOTES) -> str:
-    head = f"🔢 <b>{esc(figure.value)}</b> — {esc(figure.about)}"
+    """One figure with the sentences that report it: a figure reported twice is one block, two citations."""
+    variants = "".join(f" = {esc(v)}" for v in figure.variants)
+    head = f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(figure.about)}"
     return head + ("\n" + capped_quotes(figure.citations, most) if figure.citations else "")
 
 
 def figures(items: Sequence[Figure], total: int | None = None) -> Screen:
-    """Figures in the order they were first reported, `total` when `items` are only the first; a long list a
-    line per figure, grouped by what kind of thing they measure."""
+    """Figures grouped by what kind of thing they measure, each group in the order they were first reported;
+    `total` when `items` are only the first. A long list is a line per figure."""
     if not items:
         return Screen(["No figures in the articles yet."])
     count = f"the first {len(items)} of {total:,}" if total is not None and total > len(items) else f"{len(items)}"
     title = f"<b>Figures</b> ({count})"
-    if len(items) <= COMPACT_AFTER:
-        return Screen(paginate(title, [figure_block(f) for f in items]), view="f")
+    compact = len(items) > COMPACT_AFTER
+    render = figure_line if compact else figure_block
     blocks: list[str] = []
     known = [unit for unit, _ in FIGURE_GROUPS]
     for unit, heading in [*FIGURE_GROUPS, *((u, u.capitalize()) for u in sorted({f.unit for f in items} - set(known)))]:
-        group = [figure_line(f) for f in items if f.unit == unit]
+        group = [render(f) for f in items if f.unit == unit]
         blocks += with_heading(f"<b>{heading}</b> ({len(group)})", group)
-    return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="f")
+    if compact:
+        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="f")
+    return Screen(paginate(title, blocks), view="f")

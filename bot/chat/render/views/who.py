@@ -14,7 +14,9 @@ from bot.chat.render.fragments import (
     echo,
     entity_buttons,
     esc,
+    figure_line,
     quotes,
+    statements_first,
     with_heading,
 )
 from bot.chat.render.pager import Button, Screen, paginate
@@ -22,6 +24,7 @@ from bot.models import EntityRef, Person, WhoAnswer, plural
 from bot.text import fold
 
 PEOPLE_LISTED = 30  # names on an organisation's page; the rest are counted
+FIGURES_PER_BLOCK = 5  # figure lines that travel together on a page
 
 
 def who(answer: WhoAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> Screen:
@@ -30,28 +33,57 @@ def who(answer: WhoAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> Screen
     query = echo(answer.query)
     choices = _candidate_lines(answer.candidates)
     buttons = entity_buttons((c.key, c.name) for c in answer.candidates)
+    if answer.status != "ambiguous" and answer.searchable:
+        search = search_button(answer.query)
+        if search is not None:
+            buttons.append([search])
     if answer.status == "ambiguous":
-        text = f"“{query}” could mean several entries. Which one?" + choices
-    elif answer.status == "suggest":
+        if answer.described_as:
+            text = f"“{query}” is how the articles refer to more than one person. Which one?" + choices
+        else:
+            text = f"“{query}” could mean several entries. Which one?" + choices
+        return Screen([text], buttons)
+    if answer.named:
+        return _named(answer, buttons)
+    if answer.places:
+        text = (
+            f"“{query}” is not a person or organisation in the articles: they name a place with it ("
+            + esc(", ".join(answer.places[:3])) + ")."
+        )
+        if answer.status == "suggest":
+            text += "\nPeople and organisations with a name like it:" + choices
+        return Screen([text], buttons)
+    if answer.status == "suggest":
         text = f"Nothing matches “{query}” exactly. Did you mean:" + choices
     else:
         text = f"Nothing in the articles matches “{query}”."
         if answer.candidates:
             text += "\nPeople and organisations I know include:" + choices
-    if answer.status != "ambiguous":
-        search = _search_button(answer.query)
-        if search is not None:
-            buttons.append([search])
     return Screen([text], buttons)
 
 
-def _search_button(text: str) -> Button | None:
-    """A button that turns this message into the full-text search for `text` (stateless: `p:q:1:<text>`)."""
+def _named(answer: WhoAnswer, buttons: list[list[Button]]) -> Screen:
+    """No entity has the name, but sentences use it: those sentences, headed as mentions, and after them the
+    entries with a name like it (never a list of best-known names: the name is in the articles)."""
+    groups = by_sentence(answer.named)
+    count = f"more than {len(groups)}" if answer.named_more else f"{len(groups)}"
+    noun = "sentence" if count == "1" else "sentences"
+    header = f"“{echo(answer.query)}” is not in the index as a person or organisation; named in {count} {noun}:"
+    blocks = [quotes(group) for group in groups]
+    if answer.status == "suggest" and answer.candidates:
+        blocks.append("<b>Did you mean</b>" + _candidate_lines(answer.candidates))
+    elif answer.status == "none":
+        buttons = [row for row in buttons if all(button.data is None or not button.data.startswith("w:") for button in row)]
+    return Screen(paginate(header, blocks), buttons, view="m", arg=answer.query)
+
+
+def search_button(text: str) -> Button | None:
+    """A button that opens the full-text search for `text` as a new message (stateless: `o:q:<text>`)."""
     arg = callbacks.fit_arg("q", text)
     if not arg:
         return None
     shown = arg if len(arg) <= 24 else arg[:23].rstrip() + "…"
-    return Button(f"🔎 Search the articles for “{shown}”", callbacks.page_data("q", arg, 1))
+    return Button(f"🔎 Search the articles for “{shown}”", callbacks.open_view_data("q", arg))
 
 
 def _candidate_lines(candidates: Sequence[EntityRef]) -> str:
@@ -89,16 +121,23 @@ def _who_found(answer: WhoAnswer, sector_names: Mapping[str, str]) -> Screen:
     others = [a for a in aliases if fold(a) != fold(entity.name)][:5]
     if others:
         header_lines.append("<i>Also written: " + esc(", ".join(others)) + "</i>")
+    if answer.described_as:
+        header_lines.append(f"<i>The articles call them “{echo(answer.described_as)}”.</i>")
     blocks: list[str] = []
     if answer.people:
         blocks += _people_blocks(answer.people)
         rows += entity_buttons((p.key, p.name) for p in answer.people)
     blocks += with_heading("<b>Agreements</b>", [agreement_block(a, sector_names=sector_names) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
-    said = [c for c in answer.citations if c.sentence not in shown]
+    said = statements_first(c for c in answer.citations if c.sentence not in shown)
     blocks += with_heading(
         f"<b>What the articles say</b> ({len(distinct_sentences(said))})", [quotes(group) for group in by_sentence(said)]
     )
+    if answer.figures:
+        lines = [figure_line(f) for f in answer.figures]
+        blocks += with_heading(
+            f"<b>Figures</b> ({len(lines)})", ["\n".join(lines[i : i + FIGURES_PER_BLOCK]) for i in range(0, len(lines), FIGURES_PER_BLOCK)]
+        )
     if not blocks:
         blocks.append("<i>The articles name them but say nothing more.</i>")
     return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=callbacks.entity_ref(entity.key))
