@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     seeds_dir: Path = Path("seeds")
     db_path: Path = Path("data/citebot.sqlite3")
+    follows_path: Path | None = None  # FOLLOWS_PATH: what users follow; default `<DB_PATH>.follows.sqlite3`
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
     webhook_port: int = Field(8443, ge=1, le=65535)

@@ -96,4 +96,4 @@ async def test_rendering_a_big_answer_leaves_the_event_loop_to_other_chats(
     other_answered.set()
     sent = await replies(queued_bot, {heavy_chat, other_chat}, 2)
     assert [int(c.params["chat_id"]) for c in sent] == [other_chat, heavy_chat]
-    assert "<blockquote>" in sent[1].text
+    assert "<blockquote" in sent[1].text

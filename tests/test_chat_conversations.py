@@ -24,7 +24,7 @@ async def test_gold_queries_are_answered_with_what_must_be_mentioned(chat_bot: C
     missing = [phrase for phrase in query["must_mention"] if _fold(phrase) not in text]
     assert not missing, f"{query['command']} does not mention {missing}:\n{shown_text(shown)}"
     if query.get("expect_empty"):
-        assert all("<blockquote>" not in (c.text or "") for c in shown), "an empty answer must not quote anything"
+        assert all("<blockquote" not in (c.text or "") for c in shown), "an empty answer must not quote anything"
         assert not re.search(r"^— .*\d{4}-\d{2}-\d{2}$", shown_text(shown), flags=re.M), "no citation either"
         assert len(shown[0].text or "") > 20, "an empty answer still explains itself"
 
@@ -35,7 +35,7 @@ async def test_a_long_list_is_a_line_per_fact_each_with_its_sources(chat_bot: Ch
     text = "\n".join(call.text or "" for call in calls)
     lines = text.split("\n")
     titles = [n for n, line in enumerate(lines) if line.startswith("📄 ")]
-    assert len(titles) >= 10 and "<blockquote>" not in text
+    assert len(titles) >= 10 and "<blockquote" not in text
     for n in titles:
         assert re.search(r"<i>.*\d{4}-\d{2}-\d{2}", lines[n + 1]), lines[n : n + 2]
 
@@ -102,7 +102,7 @@ async def test_start_introduces_the_bot_with_counts_and_three_examples(chat_bot:
     for button in buttons:  # every example works
         calls = await chat_bot.user().press_data(button["callback_data"])
         assert calls[0].method == "answerCallbackQuery" and not calls[0].params.get("text")
-        assert any(c.method in ("sendMessage", "editMessageText") and ("<blockquote>" in c.text or "📄" in c.text) for c in calls)
+        assert any(c.method in ("sendMessage", "editMessageText") and ("<blockquote" in c.text or "📄" in c.text) for c in calls)
 
 
 async def test_deep_links_open_the_answer(chat_bot: ChatBot) -> None:
@@ -176,7 +176,7 @@ async def test_inline_query_returns_cited_snippets(chat_bot: ChatBot) -> None:
     assert 1 <= len(results) <= 10
     for result in results:
         message = result["input_message_content"]["message_text"]
-        assert "<blockquote>" in message and re.search(r"\d{4}-\d{2}-\d{2}", message)
+        assert "<blockquote" in message and re.search(r"\d{4}-\d{2}-\d{2}", message)
     empty = (await chat_bot.user().inline("   "))[0].params
     assert empty["results"] and empty["button"]["start_parameter"] == "help"  # suggestions, and the way to help
     assert "/who" in (await chat_bot.user().send("/start help"))[-1].text
@@ -215,7 +215,7 @@ async def test_slow_answers_show_typing(chat_bot: ChatBot, monkeypatch: pytest.M
 @pytest.mark.parametrize("word", ["President", "General", "Party", "Group", "Energy", "Board"])
 async def test_a_generic_word_alone_is_not_taken_for_someone(chat_bot: ChatBot, word: str) -> None:
     reply = (await chat_bot.user().send(f"/who {word}"))[-1]
-    assert "<blockquote>" not in reply.text, reply.text
+    assert "<blockquote" not in reply.text, reply.text
     assert f"“{word}”" in reply.text
     assert f"🔎 Search the articles for “{word}”" in [b["text"] for b in reply.buttons()]
 

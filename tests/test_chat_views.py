@@ -18,7 +18,7 @@ async def test_every_view_answers_its_first_page_button(chat_bot: ChatBot) -> No
     user = chat_bot.user()
     await user.send("/sources")
     args = {"w": "nikolai-patrushev", "m": "Kremlin", "s": "energy", "a": "nuclear", "q": "nuclear power", "src": "",
-            "f": ""}
+            "f": "", "g": "a-4fff4ddf23"}
     assert set(args) == set(views.VIEWS)
     for code, arg in args.items():
         calls = await user.press_data(callbacks.page_data(code, arg, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import inspect
 import json
 import logging
@@ -13,7 +14,15 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommandScopeChat, BotCommandScopeDefault, LinkPreviewOptions, Message, Update
+from telegram import (
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    MenuButtonCommands,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -31,10 +40,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.chat import callbacks, commands, handlers
+from bot.chat import callbacks, commands, handlers, notify
+from bot.chat.follows import SqliteFollowStore, follows_file
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
 from bot.chat.holder import in_daemon_thread
-from bot.chat.state import BotData, background_tasks
+from bot.chat.state import BotData, background_tasks, track_background, update_of
 from bot.config import Settings
 from bot.index.query import Index, IndexUnavailable
 from bot.models import plural
@@ -188,6 +198,11 @@ def register_handlers(application: Application, settings: Settings) -> None:
         ("who", handlers.start_who),
         ("sector", handlers.start_sector),
         ("search", handlers.start_search),
+        ("named", handlers.start_view),
+        ("agreements", handlers.start_view),
+        ("sources", handlers.start_view),
+        ("figures", handlers.start_view),
+        ("timeline", handlers.start_timeline),
     ):
         application.add_handler(CommandHandler("start", deep_link, filters.Regex(callbacks.start_pattern(kind))))
     application.add_handler(CommandHandler("start", handlers.start))
@@ -198,12 +213,19 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(CommandHandler("search", handlers.search))
     application.add_handler(CommandHandler("sources", handlers.sources))
     application.add_handler(CommandHandler("figures", handlers.figures))
+    application.add_handler(CommandHandler("timeline", handlers.timeline))
+    application.add_handler(CommandHandler("follow", handlers.follow))
+    application.add_handler(CommandHandler("unfollow", handlers.unfollow))
+    application.add_handler(CommandHandler("following", handlers.following))
     application.add_handler(CommandHandler("reload", handlers.reload, filters=admins))
     application.add_handler(CommandHandler("reload", handlers.reload_refused))
     application.add_handler(CallbackQueryHandler(handlers.open_entry, pattern=callbacks.OPEN_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.turn_page, pattern=callbacks.page_pattern()))
     application.add_handler(CallbackQueryHandler(handlers.open_view, pattern=callbacks.open_view_pattern()))
     application.add_handler(CallbackQueryHandler(handlers.page_indicator, pattern=callbacks.NOOP_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.follow_press, pattern=callbacks.FOLLOW_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.notice_page, pattern=callbacks.NOTICE_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.timeline_press, pattern=callbacks.TIMELINE_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.stale_button))  # anything else
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
@@ -236,8 +258,28 @@ async def post_init(application: Application) -> None:
     except IndexUnavailable as why:
         log.info("%s; building the index from %s", why, settings.seeds_dir)
         index = await _build_and_open(settings, db_path)
-    await application.bot_data.index.swap(index)
+    application.bot_data.follows = await SqliteFollowStore.open(follows_path(settings))
+    holder = application.bot_data.index
+    holder.on_swap.append(functools.partial(notify_followers, application))
+    await holder.swap(index)
     await publish_menus(application, settings)
+
+
+def follows_path(settings: Settings) -> Path:
+    return Path(settings.follows_path) if settings.follows_path else follows_file(Path(settings.db_path))
+
+
+async def notify_followers(application: Application, old: Index | None, new: Index) -> None:
+    """The index holder's swap hook: what the new index says about what users follow goes to them, sent in the
+    background (waited on with the update that caused the swap, such as a /reload)."""
+    store = application.bot_data.follows
+    if old is None or store is None:
+        return
+    news = await notify.news(old, new, store)
+    if not news:
+        return
+    task = application.create_task(notify.send_news(application.bot, store, news), name="citebot-notify")
+    track_background(application, update_of(application, asyncio.current_task()), task)
 
 
 async def _build_and_open(settings: Settings, db_path: Path) -> Index:
@@ -267,10 +309,23 @@ async def publish_menus(application: Application, settings: Settings) -> None:
             return False
         return True
 
-    await attempt("publish the command menu", bot.set_my_commands(commands.bot_commands(), scope=BotCommandScopeDefault()))
+    for language in (None, *commands.MENU_LANGUAGES):
+        suffix = f" ({language})" if language else ""
+        await attempt(f"publish the command menu{suffix}", bot.set_my_commands(
+            commands.bot_commands(language=language), scope=BotCommandScopeDefault(), language_code=language))
+        await attempt(f"publish the group menu{suffix}", bot.set_my_commands(
+            commands.bot_commands(language=language, groups=True), scope=BotCommandScopeAllGroupChats(),
+            language_code=language))
+    await attempt("set the menu button", bot.set_chat_menu_button(menu_button=MenuButtonCommands()))
     for admin_id in sorted(settings.admin_ids):
-        menu = commands.bot_commands(include_admin=True)
-        if await attempt(f"publish the admin menu for {admin_id}", bot.set_my_commands(menu, scope=BotCommandScopeChat(admin_id))):
+        published = True
+        for language in (None, *commands.MENU_LANGUAGES):
+            menu = commands.bot_commands(include_admin=True, language=language)
+            published &= await attempt(f"publish the admin menu for {admin_id}", bot.set_my_commands(
+                menu, scope=BotCommandScopeChat(admin_id), language_code=language))
+            if not published:  # e.g. "chat not found": the other languages would fail alike
+                break
+        if published:
             have.add(admin_id)
     for former in sorted(had - settings.admin_ids):
         try:
@@ -281,6 +336,9 @@ async def publish_menus(application: Application, settings: Settings) -> None:
             log.warning("could not remove the admin menu of %s, no longer an admin: %s", former, error)
             have.add(former)  # try again at the next start
         else:
+            for language in commands.MENU_LANGUAGES:
+                with contextlib.suppress(TelegramError):
+                    await bot.delete_my_commands(scope=BotCommandScopeChat(former), language_code=language)
             log.info("removed the admin menu of %s, no longer an admin", former)
     await attempt("publish the description", bot.set_my_description(DESCRIPTION))
     await attempt("publish the short description", bot.set_my_short_description(SHORT_DESCRIPTION))
@@ -317,3 +375,6 @@ def _write_admin_menus(path: Path, ids: set[int]) -> None:
 
 async def post_shutdown(application: Application) -> None:
     await application.bot_data.index.close()
+    store, application.bot_data.follows = application.bot_data.follows, None
+    if store is not None:
+        await store.close()

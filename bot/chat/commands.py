@@ -1,10 +1,14 @@
-"""The command table: one source for `/help`, the `setMyCommands` menus and the handler registry."""
+"""The command table: one source for `/help`, the `setMyCommands` menus (private chats, group chats, in English
+and in the languages of `command_texts.json`) and the handler registry."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from telegram import BotCommand
 
@@ -15,6 +19,7 @@ class Command:
     args: str  # how the argument is written in /help, "" when none
     description: str  # menu text (3–256 chars)
     admin: bool = False
+    in_groups: bool = True  # in the menu of group chats (/start only makes sense in a private chat)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -22,19 +27,36 @@ COMMANDS: tuple[Command, ...] = (
     Command("sector", "[name]", "Facts of a sector (energy, nuclear, education…); no name lists them"),
     Command("agreements", "[topic] [status] [year]", "Documents signed, adopted, planned or under negotiation"),
     Command("search", "<words>", "Full-text search over every sentence"),
+    Command("timeline", "[topic] [status] [year]", "The agreements on a timeline, as a picture"),
     Command("figures", "", "The numbers in the articles and what they measure"),
     Command("sources", "", "The indexed articles: outlet, date, link"),
+    Command("follow", "<name or sector>", "Get new sentences about a person, organisation or sector"),
+    Command("following", "", "What you follow, with buttons to stop"),
+    Command("unfollow", "[name]", "Stop following something"),
     Command("help", "", "What this bot can do"),
-    Command("start", "", "Introduction and examples"),
+    Command("start", "", "Introduction and examples", in_groups=False),
     Command("reload", "", "Rebuild the index from the seed folder (admins)", admin=True),
 )
 
 PUBLIC = tuple(c for c in COMMANDS if not c.admin)
 
 
-def bot_commands(include_admin: bool = False) -> list[BotCommand]:
-    chosen = COMMANDS if include_admin else PUBLIC
-    return [BotCommand(c.name, c.description) for c in chosen]
+MENU_LANGUAGES = ("ru", "vi")  # the menus also published with these language codes
+
+
+@cache
+def translations() -> dict[str, dict[str, str]]:
+    """language code → command name → its menu description (`command_texts.json`, beside this module)."""
+    data = json.loads((Path(__file__).with_name("command_texts.json")).read_text(encoding="utf-8"))
+    return {language: dict(texts) for language, texts in data.items()}
+
+
+def bot_commands(include_admin: bool = False, language: str | None = None, groups: bool = False) -> list[BotCommand]:
+    """The menu: public commands (`include_admin`: /reload too), for private chats or, with `groups`, group
+    chats (no /start); descriptions in `language` where the table has them, English otherwise."""
+    chosen = [c for c in (COMMANDS if include_admin else PUBLIC) if c.in_groups or not groups]
+    texts = translations().get(language or "", {})
+    return [BotCommand(c.name, texts.get(c.name, c.description)) for c in chosen]
 
 
 def help_text(is_admin: bool = False, bot_username: str | None = None) -> str:

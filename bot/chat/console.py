@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot.chat.app import build_application
 from bot.chat.offline import DEFAULT_USER_ID, ApiCall, Conversation, OfflineRequest, running
+from bot.chat.telegram_limits import png_size
 from bot.config import Settings
 
 GREETING = (
@@ -24,7 +25,7 @@ GREETING = (
     "Press a button by its number or its label: [2], [▶]. Ctrl-D quits."
 )
 _PRESS_LINE = re.compile(r"\[(.+)\]")  # `[2]` or `[▶]`: press that button, as shown
-SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"}
+SHOWN_METHODS = {"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery", "sendPhoto", "editMessageMedia"}
 
 
 def main(args: Any, settings: Settings) -> int:
@@ -138,8 +139,15 @@ def readable(call: ApiCall, numbered: bool = False) -> str:
         for number, result in enumerate(results, 1):
             lines.append(f"  {number}. {result.get('title', '')} — {result.get('description', '')}")
         return "\n".join(lines)
-    prefix = "(edited)\n" if call.method == "editMessageText" else ""
-    text = html_to_readable(call.text or "") if call.parse_mode == "HTML" else (call.text or "")
+    prefix = "(edited)\n" if call.method in ("editMessageText", "editMessageMedia") else ""
+    if call.photo is not None:
+        size = png_size(call.photo)
+        shown = f"{size[0]}×{size[1]} PNG, {len(call.photo) // 1024} KB" if size else f"{len(call.photo)} bytes"
+        prefix += f"[picture: {shown}]\n"
+        parse_mode = (call.params.get("media") or {}).get("parse_mode") if call.method == "editMessageMedia" else call.parse_mode
+        text = html_to_readable(call.caption or "") if parse_mode == "HTML" else (call.caption or "")
+    else:
+        text = html_to_readable(call.text or "") if call.parse_mode == "HTML" else (call.text or "")
     rows = (call.reply_markup or {}).get("inline_keyboard", [])
     numbers = iter(range(1, 1000))
     keyboard = "\n".join(

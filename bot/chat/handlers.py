@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from telegram import (
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
+    InputFile,
+    InputMediaPhoto,
     InputTextMessageContent,
     Message,
     Update,
@@ -29,9 +32,14 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.chat import callbacks, commands, render, views
+from bot.chat import callbacks, commands, notify, render, views
+from bot.chat.answers import Answer
+from bot.chat.follows import MAX_FOLLOWS, FollowStore, Followed
 from bot.chat.holder import IndexHolder, RebuildFailed, ScreenCache
 from bot.chat.render import Button, Screen
+from bot.chat.render.views import follow as follow_views
+from bot.chat.render.views import timeline as timeline_views
+from bot.chat.render.views.timeline import Picture
 from bot.chat.state import Context, track_background
 from bot.chat.views import rendered
 from bot.config import Settings
@@ -48,6 +56,7 @@ INLINE_MOST = 50  # inline results in all, as Telegram allows
 SLOW = Callable[[Update, Context], Awaitable[None]]
 
 MAX_NAME = 100  # characters of a /who or /sector argument worth looking at: no name or sector is longer
+PICTURE_NAME = "timeline.png"
 MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
 
 T = TypeVar("T")
@@ -133,41 +142,92 @@ async def slow(update: Update, context: Context, work: Awaitable[T]) -> T:
 
 
 async def reply_screen(
-    update: Update, screen: Screen, page: int = 1, lead: Sequence[Sequence[Button]] = ()
+    update: Update, context: Context, screen: Screen, page: int = 1, lead: Sequence[Sequence[Button]] = ()
 ) -> Message | None:
-    """Send one page of a screen; `lead` are button rows for this reply only (see Screen.markup)."""
+    """Send one page of a screen, with the row that passes it on; `lead` are button rows for this reply only
+    (see Screen.markup). The answer to an edited question is edited into the message that answered it."""
+    text = screen.page(page)
+    return await _answer(update, context, text, screen.markup(page, lead, context.bot.username))
+
+
+async def reply_text(update: Update, context: Context, text: str) -> None:
+    await _answer(update, context, text, None)
+
+
+async def _answer(update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
+    """Reply to the update's message; for an edited question whose answer is remembered, edit that answer
+    instead (a new reply when it can no longer be edited). A question's answer is remembered for its edits."""
     message = update.effective_message
     if message is None:
         return None
-    text = screen.page(page)
-    markup = screen.markup(page, lead)
     _count_sent(text)
+    answers = context.bot_data.answers
+    if update.edited_message is not None:
+        known = answers.answer_to(message.chat_id, message.message_id)
+        if known is not None and known.kind == "text":
+            try:
+                edited = await context.bot.edit_message_text(
+                    text, chat_id=message.chat_id, message_id=known.message_id, reply_markup=markup
+                )
+                return edited if isinstance(edited, Message) else None
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return None
+                log.info("could not edit the answer to an edited question (%s); answering anew", error)
     if not isinstance(message, Message):  # a button under a message too old to be shown to the bot again
         return await message.get_bot().send_message(message.chat.id, text, reply_markup=markup)
-    return await message.reply_text(text, reply_markup=markup)
+    sent = await message.reply_text(text, reply_markup=markup)
+    if update.message is not None or update.edited_message is not None:
+        answers.remember(message.chat_id, message.message_id, Answer(sent.message_id, "text"))
+    return sent
 
 
-async def reply_text(update: Update, text: str) -> None:
+async def reply_picture(update: Update, context: Context, picture: Picture) -> Message | None:
+    """Send a picture answer (its caption, buttons and the row that passes it on); an edited question's
+    picture is edited in place (editMessageMedia)."""
     message = update.effective_message
-    if message is not None:
-        _count_sent(text)
-        await message.reply_text(text)
+    if message is None:
+        return None
+    markup = Screen([picture.caption], picture.rows, share=picture.share).markup(1, bot_username=context.bot.username)
+    _count_sent(picture.caption)
+    answers = context.bot_data.answers
+    if update.edited_message is not None:
+        known = answers.answer_to(message.chat_id, message.message_id)
+        if known is not None and known.kind == "photo":
+            media = InputMediaPhoto(InputFile(picture.png, filename=PICTURE_NAME), caption=picture.caption,
+                                    parse_mode=ParseMode.HTML)
+            try:
+                edited = await context.bot.edit_message_media(
+                    media, chat_id=message.chat_id, message_id=known.message_id, reply_markup=markup
+                )
+                return edited if isinstance(edited, Message) else None
+            except BadRequest as error:
+                log.info("could not edit the picture answering an edited question (%s); answering anew", error)
+    photo = InputFile(picture.png, filename=PICTURE_NAME)
+    if isinstance(message, Message) and update.callback_query is None:
+        sent = await message.reply_photo(photo, caption=picture.caption, reply_markup=markup)
+    else:  # a button's picture comes as a new message, as every answer a button opens does
+        sent = await context.bot.send_photo(message.chat_id, photo, caption=picture.caption, reply_markup=markup)
+    if update.message is not None or update.edited_message is not None:
+        answers.remember(message.chat_id, message.message_id, Answer(sent.message_id, "photo"))
+    return sent
 
 
-async def edit_screen(update: Update, screen: Screen, page: int) -> None:
+async def edit_screen(update: Update, context: Context, screen: Screen, page: int) -> None:
     query = update.callback_query
     assert query is not None
     text = screen.page(page)
     _count_sent(text)
+    markup = screen.markup(page, bot_username=context.bot.username)
     try:
-        await query.edit_message_text(text, reply_markup=screen.markup(page))
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
         if "not modified" in str(error).lower():
             return
         # The message can no longer be edited (too old, deleted, or not the bot's): the page comes as a new one.
         log.info("could not edit the message under a button (%s); sending the page anew", error)
         if query.message is not None:
-            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=screen.markup(page))
+            await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
 
 
 # ---------------------------------------------------------------- answers a command shows
@@ -203,7 +263,7 @@ async def start(update: Update, context: Context) -> None:
 @logged("start")
 async def start_help(update: Update, context: Context) -> None:
     """`/start help`: the inline mode's "How to use citebot" button."""
-    await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+    await reply_text(update, context, commands.help_text(_is_admin(update, context), context.bot.username))
 
 
 @logged("start")
@@ -211,7 +271,7 @@ async def start_who(update: Update, context: Context) -> None:
     """`/start who_<key>`: that person's or organisation's page."""
     async with holder(context).use() as index:
         screen = await views.screen(index, "w", _deep_link_value(context), screens_of(context))
-    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+    await (reply_screen(update, context, screen) if screen is not None else _greet(update, context, stale_link=True))
 
 
 @logged("start")
@@ -219,7 +279,7 @@ async def start_sector(update: Update, context: Context) -> None:
     """`/start sector_<key>`: that sector's page."""
     async with holder(context).use() as index:
         screen = await _sector_found(index, _deep_link_value(context), screens_of(context))
-    await (reply_screen(update, screen) if screen is not None else _greet(update, context, stale_link=True))
+    await (reply_screen(update, context, screen) if screen is not None else _greet(update, context, stale_link=True))
 
 
 @logged("start")
@@ -229,7 +289,7 @@ async def start_search(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await views.screen(index, "q", arg, screens_of(context))
     assert screen is not None
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 def _deep_link_value(context: Context) -> str:
@@ -242,7 +302,7 @@ async def _greet(update: Update, context: Context, stale_link: bool) -> None:
     async with holder(context).use() as index:
         stats = await index.stats()
         examples = await _examples(index)
-    await reply_screen(update, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
+    await reply_screen(update, context, render.start(stats, examples, context.bot.first_name or "citebot", stale_link))
 
 
 async def _sector_found(index: Index, name: str, screens: ScreenCache) -> Screen | None:
@@ -271,7 +331,7 @@ async def _examples(index: Index) -> list[Button]:
 
 @logged("help")
 async def help_command(update: Update, context: Context) -> None:
-    await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+    await reply_text(update, context, commands.help_text(_is_admin(update, context), context.bot.username))
 
 
 @logged("who")
@@ -279,10 +339,10 @@ async def who(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
         if not name:
-            await reply_screen(update, render.usage_who(index.best_known()))
+            await reply_screen(update, context, render.usage_who(index.best_known()))
             return
         screen = await slow(update, context, who_by_name(index, name, screens_of(context)))
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("sector")
@@ -296,7 +356,7 @@ async def sector(update: Update, context: Context) -> None:
             screen = await views.screen(index, "s", key, screens_of(context), known=answer)
         if screen is None:  # a sector it does not know: the list, headed so
             screen = await rendered(render.sector, answer, index.sector_names())
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("agreements")
@@ -305,14 +365,14 @@ async def agreements(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "a", filter_text or "", screens_of(context)))
     assert screen is not None
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("search")
 async def search(update: Update, context: Context) -> None:
     text = argument(context, MAX_QUERY)
     if not text:
-        await reply_text(update, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
+        await reply_text(update, context, "Send /search with a few words, e.g. <code>/search nuclear power plant</code>. "
                                  "In a private chat you can also just type the words.")
         return
     await _search(update, context, text, suggest=False)
@@ -327,10 +387,10 @@ async def plain_text(update: Update, context: Context) -> None:
         return
     if is_greeting(text):
         async with holder(context).use() as index:
-            await reply_screen(update, render.greeting(await _examples(index)))
+            await reply_screen(update, context, render.greeting(await _examples(index)))
         return
     if fold(text) in ("help", "start", "menu", "commands"):
-        await reply_text(update, commands.help_text(_is_admin(update, context), context.bot.username))
+        await reply_text(update, context, commands.help_text(_is_admin(update, context), context.bot.username))
         return
     await _search(update, context, text, suggest=True)
 
@@ -341,7 +401,7 @@ async def _search(update: Update, context: Context, text: str, suggest: bool) ->
         screen = await slow(update, context, views.screen(index, "q", arg, screens_of(context)))
         assert screen is not None
         shortcuts = render.shortcuts(*index.named_in(arg)) if suggest else ()
-    await reply_screen(update, screen, lead=[shortcuts] if shortcuts else ())
+    await reply_screen(update, context, screen, lead=[shortcuts] if shortcuts else ())
 
 
 @logged("sources")
@@ -349,7 +409,7 @@ async def sources(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "src", "", screens_of(context)))
     assert screen is not None
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("figures")
@@ -357,14 +417,206 @@ async def figures(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         screen = await slow(update, context, views.screen(index, "f", "", screens_of(context)))
     assert screen is not None
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("unknown")
 async def unknown_command(update: Update, context: Context) -> None:
     message = update.effective_message
     word = (message.text or "")[:100].split()[0].split("@")[0] if message and message.text else "/?"
-    await reply_text(update, render.unknown_command(word))
+    await reply_text(update, context, render.unknown_command(word))
+
+
+@logged("timeline")
+async def timeline(update: Update, context: Context) -> None:
+    await _timeline(update, context, callbacks.fit_arg("a", argument(context, MAX_QUERY)))
+
+
+async def _timeline(update: Update, context: Context, filter_text: str) -> None:
+    """The agreements a filter matches, drawn in a worker thread, sent as a photo (or why there is none)."""
+    wanted_text = filter_text or None
+    async with holder(context).use() as index:
+        wanted = index.agreement_filter(wanted_text)
+        items = await index.agreements(wanted_text, limit=timeline_views.PLOTTED, per_status=None)
+        total = sum((await index.agreement_counts(wanted_text)).values())
+    dates = {a.key: min(c.date for c in a.citations) for a in items if a.citations}
+    picture = await slow(update, context, rendered(timeline_views.timeline, items, dates, filter_text, wanted, total))
+    if picture is None:
+        await reply_text(update, context, timeline_views.no_timeline(filter_text, wanted))
+        return
+    await reply_picture(update, context, picture)
+
+
+@logged("start")
+async def start_view(update: Update, context: Context) -> None:
+    """`/start named_…`, `agreements[_…]`, `sources`, `figures`: the answer a 🔗 Link button points at."""
+    payload = callbacks.parse_deep_link(context.args[0]) if context.args else None
+    assert payload is not None, "routed here by callbacks.start_pattern"
+    kind, value = payload
+    view = callbacks.LINK_VIEWS[kind]
+    async with holder(context).use() as index:
+        screen = await views.screen(index, view, callbacks.fit_arg(view, value), screens_of(context))
+    await (reply_screen(update, context, screen) if screen is not None else _greet(update, context, stale_link=True))
+
+
+@logged("start")
+async def start_timeline(update: Update, context: Context) -> None:
+    """`/start timeline[_<filter>]`: that timeline."""
+    await _timeline(update, context, callbacks.fit_arg("a", _deep_link_value(context)))
+
+
+# ---------------------------------------------------------------- following
+
+
+def follow_store(context: Context) -> FollowStore:
+    store = context.bot_data.follows
+    if store is None:
+        raise RuntimeError("the follow store is not open")
+    return store
+
+
+@logged("follow")
+async def follow(update: Update, context: Context) -> None:
+    """`/follow <name or sector>`: a sector, person or organisation the words name is followed at once; words
+    that name several (or nothing exactly) get the candidates as buttons."""
+    name = argument(context, MAX_NAME)
+    user = update.effective_user
+    if user is None:
+        return
+    async with holder(context).use() as index:
+        if not name:
+            listed = await index.sector(None)
+            await reply_screen(update, context, follow_views.usage(index.best_known(4), listed.known[:2]))
+            return
+        sector_answer = await index.sector(name)
+        if sector_answer.status == "found" and sector_answer.sector is not None:
+            item = follow_views.Item("s", sector_answer.sector.key, "sector", sector_answer.sector.name)
+        else:
+            answer = await index.who(name)
+            entity = answer.person or answer.organization
+            if answer.status != "found" or entity is None:
+                await reply_screen(update, context, follow_views.choose(name, answer.candidates[:6], []))
+                return
+            item = follow_views.Item("w", entity.key, "person" if answer.person else "organization", entity.name)
+    await reply_text(update, context, render.esc(await _follow(update, context, user.id, item)))
+
+
+async def _follow(update: Update, context: Context, user_id: int, item: follow_views.Item) -> str:
+    store = follow_store(context)
+    outcome = await store.follow(user_id, Followed(item.kind, item.key, item.name))  # type: ignore[arg-type]
+    count = len(await store.following(user_id))
+    chat = update.effective_chat
+    private = chat is None or chat.type == "private"
+    if outcome == "added":
+        log.info("user %s follows %s:%s", user_id, item.kind, item.key)
+    return follow_views.followed(outcome, item, count, MAX_FOLLOWS, private)
+
+
+async def _items(context: Context, user_id: int) -> list[follow_views.Item]:
+    """What the user follows, named as the current index names it (as stored when the index no longer does)."""
+    followed = await follow_store(context).following(user_id)
+    async with holder(context).use() as index:
+        items = []
+        for entry in followed:
+            known = index.followable(entry.kind, entry.key)
+            what, name = (known[1], known[2]) if known else ("sector" if entry.kind == "s" else "person", entry.name)
+            items.append(follow_views.Item(entry.kind, entry.key, what, name))
+    return items
+
+
+@logged("following")
+async def following(update: Update, context: Context) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    items = await _items(context, user.id)
+    async with holder(context).use() as index:
+        examples = index.best_known(2)
+    await reply_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS))
+
+
+@logged("unfollow")
+async def unfollow(update: Update, context: Context) -> None:
+    """`/unfollow <name>`: stop following what the user follows by that name; alone, the list with buttons."""
+    user = update.effective_user
+    if user is None:
+        return
+    name = argument(context, MAX_NAME)
+    items = await _items(context, user.id)
+    if not name:
+        async with holder(context).use() as index:
+            examples = index.best_known(2)
+        await reply_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS))
+        return
+    wanted = fold(name)
+    chosen = [item for item in items if fold(item.name) == wanted] or [item for item in items if wanted in fold(item.name)]
+    if len(chosen) != 1:
+        await reply_screen(update, context, follow_views.unfollow_choice(items, name))
+        return
+    removed = await follow_store(context).unfollow(user.id, chosen[0].kind, chosen[0].key)
+    await reply_text(update, context, render.esc(follow_views.unfollowed(chosen[0].name, removed)))
+
+
+@logged("button")
+async def follow_press(update: Update, context: Context) -> None:
+    """`F:<kind>:<ref>` (🔔 Follow) and `U:<kind>:<ref>` (✖ Unfollow). Following is told in the button's notice;
+    unfollowing edits the list the button is under."""
+    query = update.callback_query
+    assert query is not None
+    pressed = callbacks.parse_follow(query.data)
+    if pressed is None or query.from_user is None:
+        await stale_button(update, context)
+        return
+    async with holder(context).use() as index:
+        known = index.followable(pressed.kind, pressed.ref)
+    user_id = query.from_user.id
+    if pressed.follow:
+        if known is None:
+            await query.answer("That entry is no longer in the index. Try /follow with its name.")
+            return
+        item = follow_views.Item(pressed.kind, known[0], known[1], known[2])
+        await query.answer(await _follow(update, context, user_id, item))
+        return
+    key = known[0] if known else pressed.ref
+    removed = await follow_store(context).unfollow(user_id, pressed.kind, key)
+    await query.answer(follow_views.unfollowed(known[2] if known else "that", removed)[:200])
+    items = await _items(context, user_id)
+    async with holder(context).use() as index:
+        examples = index.best_known(2)
+    if query.message is not None:
+        await edit_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS), 1)
+
+
+@logged("button")
+async def notice_page(update: Update, context: Context) -> None:
+    """`nt:<seq>:<page>`: a page of the presser's follow notification, from the follow store."""
+    query = update.callback_query
+    assert query is not None
+    pressed = callbacks.parse_notice(query.data)
+    if pressed is None or query.from_user is None:
+        await stale_button(update, context)
+        return
+    kept = await follow_store(context).notice(query.from_user.id)
+    news = notify.load_news(kept[1]) if kept is not None and kept[0] == pressed.seq else []
+    if not news:
+        await query.answer(follow_views.notice_gone())
+        return
+    screen = follow_views.notification(news, pressed.seq)
+    await query.answer()
+    await edit_screen(update, context, screen, min(pressed.page, len(screen.pages)))
+
+
+@logged("button")
+async def timeline_press(update: Update, context: Context) -> None:
+    """`tl:<filter>`: that timeline, as a new message."""
+    query = update.callback_query
+    assert query is not None
+    filter_text = callbacks.parse_timeline(query.data)
+    if filter_text is None:
+        await stale_button(update, context)
+        return
+    await query.answer()
+    await _timeline(update, context, callbacks.fit_arg("a", filter_text))
 
 
 # ---------------------------------------------------------------- buttons
@@ -392,7 +644,7 @@ async def open_entry(update: Update, context: Context) -> None:
         await query.answer("That entry is no longer in the index. Try /who or /sector again.")
         return
     await query.answer()
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("button")
@@ -416,7 +668,7 @@ async def turn_page(update: Update, context: Context) -> None:
     else:
         await query.answer()
     if query.message is not None or query.inline_message_id is not None:
-        await edit_screen(update, screen, page)
+        await edit_screen(update, context, screen, page)
 
 
 @logged("button")
@@ -435,7 +687,7 @@ async def open_view(update: Update, context: Context) -> None:
         await query.answer("That answer is no longer in the index. Please send the command again.")
         return
     await query.answer()
-    await reply_screen(update, screen)
+    await reply_screen(update, context, screen)
 
 
 @logged("button")
@@ -545,12 +797,14 @@ async def reload(update: Update, context: Context) -> None:
     """Ask the index holder for a rebuild, in the background, and report its progress and outcome in one message
     edited in place; the old index answers until the new one is swapped in."""
     user = update.effective_user
+    if update.edited_message is not None:  # editing an old /reload is no request to rebuild again
+        return
     if not _is_admin(update, context):  # the handler filter already checks; this is the second lock
-        await _refuse_reload(update)
+        await _refuse_reload(update, context)
         return
     index_holder = holder(context)
     if not await index_holder.claim_rebuild():
-        await reply_text(update, "A reload is already running; its progress message will show the result.")
+        await reply_text(update, context, "A reload is already running; its progress message will show the result.")
         return
     try:
         log.info("reload started by admin %s", user.id if user else None)
@@ -570,13 +824,14 @@ async def reload(update: Update, context: Context) -> None:
 
 @logged("reload")
 async def reload_refused(update: Update, context: Context) -> None:
-    await _refuse_reload(update)
+    if update.edited_message is None:
+        await _refuse_reload(update, context)
 
 
-async def _refuse_reload(update: Update) -> None:
+async def _refuse_reload(update: Update, context: Context) -> None:
     user = update.effective_user
     log.warning("refused /reload from non-admin user %s", user.id if user else None)
-    await reply_text(update, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")
+    await reply_text(update, context, "Sorry, /reload is only for this bot's administrators. Everything in /help is yours to use.")
 
 
 async def _reload_and_report(progress_message: Message, settings: Settings, index_holder: IndexHolder) -> None:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Progress = Callable[[int, int, str], Awaitable[None]]  # (files read, files in all, the name of the last one)
+SwapHook = Callable[["Index | None", Index], Awaitable[None]]  # (the index before, the one now current)
 
 
 class RebuildFailed(Exception):
@@ -88,6 +89,9 @@ class IndexHolder:
         self.reload_lock = asyncio.Lock()  # one rebuild at a time
         self.screens = ScreenCache()
         self.screens.clear(index)
+        # Awaited after every swap, whatever made it (/reload, a new index file), while the old index is still
+        # open: what a hook compares or reads of it is there. A hook that fails is logged; the swap stands.
+        self.on_swap: list[SwapHook] = []
 
     @property
     def current(self) -> Index | None:
@@ -112,7 +116,14 @@ class IndexHolder:
         """Make `new` current, then close the old index once its in-flight queries are done."""
         old, self._index = self._index, new
         self.screens.clear(new)
-        if old is None or old is new:
+        if old is new:
+            return
+        for hook in list(self.on_swap):
+            try:
+                await hook(old, new)
+            except Exception:
+                log.exception("a swap hook failed; the new index is in place")
+        if old is None:
             return
         async with self._idle:
             await self._idle.wait_for(lambda: id(old) not in self._readers)

@@ -27,10 +27,13 @@ from telegram.request import BaseRequest, RequestData
 from bot.chat.state import background_tasks
 from bot.chat.telegram_limits import (
     TelegramRefusal,
+    check_caption,
     check_inline_answer,
     check_markup,
+    check_photo,
     check_text,
     html_to_text,
+    png_size,
     utf16_len,
 )
 
@@ -55,6 +58,20 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     update_id: int | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads (a photo), by their field name
+
+    @property
+    def photo(self) -> bytes | None:
+        """The picture a sendPhoto or editMessageMedia uploaded."""
+        return next(iter(self.files.values()), None) if self.method in ("sendPhoto", "editMessageMedia") else None
+
+    @property
+    def caption(self) -> str | None:
+        if self.method == "editMessageMedia":
+            value = (self.params.get("media") or {}).get("caption")
+        else:
+            value = self.params.get("caption")
+        return value if isinstance(value, str) else None
 
     @property
     def text(self) -> str | None:
@@ -85,6 +102,10 @@ class ApiCall:
         if self.method == "answerInlineQuery":
             reply["results"] = self.params.get("results", [])
             reply["button"] = self.params.get("button")
+        if self.photo is not None:
+            size = png_size(self.photo)
+            reply["caption"] = self.caption
+            reply["photo"] = {"bytes": len(self.photo), "width": size[0], "height": size[1]} if size else None
         return reply
 
 
@@ -136,14 +157,15 @@ class OfflineRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(ApiCall(api_method, params, _current_update.get()))
+        files = {name: bytes(value[1]) for name, value in ((request_data.multipart_data or {}) if request_data else {}).items()}
+        self.calls.append(ApiCall(api_method, params, _current_update.get(), files))
         try:
-            result = self._answer(api_method, params)
+            result = self._answer(api_method, params, files)
         except TelegramRefusal as refusal:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": str(refusal)}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+    def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None) -> Any:
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
@@ -153,6 +175,27 @@ class OfflineRequest(BaseRequest):
                 check_text(params.get("text"), params.get("parse_mode"))
                 check_markup(params.get("reply_markup"))
             return self._store(int(params["chat_id"]), self.next_message_id(), params)
+        if method == "sendPhoto":
+            photo = next(iter((files or {}).values()), None)
+            if self.strict:
+                check_caption(params.get("caption"), params.get("parse_mode"))
+                check_markup(params.get("reply_markup"))
+                check_photo(photo)
+            return self._store(int(params["chat_id"]), self.next_message_id(), params, photo)
+        if method == "editMessageMedia":
+            media = params.get("media") or {}
+            photo = next(iter((files or {}).values()), None)
+            if self.strict:
+                check_caption(media.get("caption"), media.get("parse_mode"))
+                check_markup(params.get("reply_markup"))
+                check_photo(photo)
+            chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+            old = self.messages.get(chat_id, {}).get(message_id)
+            if old is None or "photo" not in old:
+                raise TelegramRefusal("Bad Request: message to edit not found" if old is None else
+                                      "Bad Request: there is no media in the message to edit")
+            merged = {**params, "caption": media.get("caption"), "parse_mode": media.get("parse_mode")}
+            return self._store(chat_id, message_id, merged, photo)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             if self.strict:
                 if method == "editMessageText":
@@ -164,6 +207,8 @@ class OfflineRequest(BaseRequest):
             old = self.messages.get(chat_id, {}).get(message_id)
             if old is None:
                 raise TelegramRefusal("Bad Request: message to edit not found")
+            if "photo" in old and method == "editMessageText":
+                raise TelegramRefusal("Bad Request: there is no text in the message to edit")
             merged = {"text": old.get("_html", ""), "parse_mode": old.get("_parse_mode"), **params}
             if method == "editMessageText" and self.strict and merged["text"] == old.get("_html") and (
                 params.get("reply_markup") == old.get("reply_markup")
@@ -180,18 +225,30 @@ class OfflineRequest(BaseRequest):
             return True
         if method.startswith("getMy"):
             return [] if method == "getMyCommands" else {}
+        if method == "getChatMenuButton":
+            return {"type": "commands"}
         return True  # setMyCommands, sendChatAction, deleteWebhook, setMyDescription, ...
 
-    def _store(self, chat_id: int, message_id: int, params: dict[str, Any]) -> dict[str, Any]:
-        text = params.get("text", "")
+    def _store(
+        self, chat_id: int, message_id: int, params: dict[str, Any], photo: bytes | None = None
+    ) -> dict[str, Any]:
+        text = params.get("caption" if photo is not None else "text") or ""
         shown = html_to_text(text) if params.get("parse_mode") == "HTML" else text
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": _chat(chat_id),
             "from": BOT_USER,
-            "text": shown,
         }
+        if photo is not None:
+            width, height = png_size(photo) or (0, 0)
+            unique = f"photo{message_id}"
+            message["photo"] = [{"file_id": unique, "file_unique_id": unique, "width": width, "height": height,
+                                 "file_size": len(photo)}]
+            if shown:
+                message["caption"] = shown
+        else:
+            message["text"] = shown
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages.setdefault(chat_id, {})[message_id] = {

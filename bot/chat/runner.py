@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Only the update types the handlers use; Telegram then does not even send the rest.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_TIMEOUT = 9.0  # seconds from SIGTERM to exit at the most (the deploy files give 30 before SIGKILL)
 NO_TOKEN_MESSAGE = (

@@ -8,6 +8,8 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.chat.answers import AnswerMemory
+from bot.chat.follows import FollowStore
 from bot.chat.holder import IndexHolder
 from bot.config import Settings
 
@@ -18,6 +20,8 @@ class BotData:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self.index = IndexHolder()
+        self.follows: FollowStore | None = None  # opened in post_init
+        self.answers = AnswerMemory()  # which message answered which question, for edited questions
         self.background: dict[int, set[asyncio.Task[Any]]] = {}  # update_id → tasks its handlers started
 
     @property
@@ -54,6 +58,14 @@ def track_background(app: Application, update_id: int | None, task: asyncio.Task
                 tasks.pop(update_id, None)
 
     task.add_done_callback(forget)
+
+
+def update_of(app: Application, task: asyncio.Task[Any] | None) -> int | None:
+    """The update a background task was started for (so what it starts in turn is waited on with it)."""
+    for update_id, tasks in app.bot_data.background.items():
+        if task in tasks:
+            return update_id
+    return None
 
 
 def background_tasks(app: Application, update_id: int | None = None) -> list[asyncio.Task[Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import struct
 from typing import Any
 
 from telegram.constants import MessageLimit
@@ -103,6 +104,49 @@ def check_text(text: Any, parse_mode: Any, *, field_name: str = "message") -> No
         shown = html_to_text(text)
     if utf16_len(shown) > MessageLimit.MAX_TEXT_LENGTH:
         raise TelegramRefusal("Bad Request: message is too long")
+
+
+CAPTION_LIMIT = 1024  # characters of a photo's caption, as shown
+PHOTO_BYTES = 10 * 1024 * 1024  # what sendPhoto takes at most
+PHOTO_SIDES = 10_000  # width + height at most
+PHOTO_RATIO = 20  # the longer side at most this many times the shorter
+
+
+def check_caption(caption: Any, parse_mode: Any) -> None:
+    """Telegram's checks of a photo caption: parsable HTML, at most 1024 characters as shown (it may be empty)."""
+    if caption is None or caption == "":
+        return
+    if not isinstance(caption, str):
+        raise TelegramRefusal("Bad Request: caption must be a string")
+    shown = caption
+    if parse_mode == "HTML":
+        problems = html_problems(caption)
+        if problems:
+            raise TelegramRefusal(f"Bad Request: can't parse entities: {problems[0]}")
+        shown = html_to_text(caption)
+    if utf16_len(shown) > CAPTION_LIMIT:
+        raise TelegramRefusal("Bad Request: message caption is too long")
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG, read from its header; None for bytes that are not a PNG."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def check_photo(data: Any) -> tuple[int, int]:
+    """Telegram's checks of an uploaded photo (here: a PNG): its size in bytes and its sides; its (width, height)."""
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise TelegramRefusal("Bad Request: there is no photo in the request")
+    size = png_size(bytes(data))
+    if size is None:
+        raise TelegramRefusal("Bad Request: IMAGE_PROCESS_FAILED")
+    width, height = size
+    if len(data) > PHOTO_BYTES or width + height > PHOTO_SIDES or max(size) > PHOTO_RATIO * max(min(size), 1):
+        raise TelegramRefusal("Bad Request: PHOTO_INVALID_DIMENSIONS")
+    return size
 
 
 def check_inline_answer(params: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.chat.render import Screen
-from bot.chat.render.views import agreements, figures, search, sector, sources, who
+from bot.chat.render.views import agreement, agreements, figures, search, sector, sources, who
 
 if TYPE_CHECKING:
     from bot.chat.state import ScreenCache
@@ -65,6 +65,12 @@ async def _agreements(index: Index, filter_text: str, known: Any = None) -> tupl
     return (items, wanted, await index.agreement_counts(wanted), index.sector_names(), parsed, others, years)
 
 
+async def _agreement(index: Index, key: str, known: Any = None) -> tuple[Any, ...] | None:
+    """arg: an agreement's key (a timeline's buttons carry them)."""
+    item = await index.agreement(key)
+    return (item, index.sector_names()) if item is not None else None
+
+
 async def _search(index: Index, text: str, known: Any = None) -> tuple[Any, ...]:
     """arg: the words searched for, as `callbacks.fit_arg` cut them (so every page asks the same question)."""
     return (await index.search(text), text)
@@ -83,6 +89,7 @@ VIEWS: dict[str, View] = {
     "m": View(_mentions, who.who),
     "s": View(_sector, sector.sector),
     "a": View(_agreements, agreements.agreements),
+    "g": View(_agreement, agreement.agreement),
     "q": View(_search, search.search),
     "src": View(_sources, sources.sources),
     "f": View(_figures, figures.figures),

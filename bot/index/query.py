@@ -802,6 +802,43 @@ class Index:
                 years[row.date.year] += 1
         return dict(sorted(years.items(), reverse=True))
 
+    async def agreement(self, key: str) -> Agreement | None:
+        """One agreement by its key (buttons carry it), with its first citations; None when the index has no such
+        agreement."""
+        number = next((row.id for row in self._agreements.values() if row.key == key), None)
+        if number is None:
+            return None
+        return (await self._agreement_models([number]))[0][0]
+
+    async def sentences_about(self, kind: str, key: str) -> dict[tuple[str, str], int]:
+        """Every sentence about a person or organisation (`w`, by entity key or digest) or a sector (`s`, its
+        sub-sectors included), uncapped: (article id, sentence text) → sentence id. The pair names a sentence
+        across rebuilds, where ids and offsets change; comparing two indexes' pairs tells what is new."""
+        if kind == "w":
+            if key.startswith(DIGEST_PREFIX):
+                key = self._digests().get(key[len(DIGEST_PREFIX) :], key)
+            sql = "SELECT s.id, s.article, s.text FROM mentions m JOIN sentences s ON s.id = m.sentence WHERE m.entity = ?"
+        elif kind == "s":
+            sql = "SELECT s.id, s.article, s.text FROM sector_tags t JOIN sentences s ON s.id = t.sentence WHERE t.sector = ?"
+        else:
+            return {}
+        return {(article, text): number for number, article, text in await self._rows(sql, (key,))}
+
+    async def citations(self, sentence_ids: Iterable[int]) -> list[Citation]:
+        """The citations of these sentences, in the order given (ids of this index: `sentences_about`)."""
+        return await self._citations(sentence_ids)
+
+    def followable(self, kind: str, key: str) -> tuple[str, str, str] | None:
+        """What an entity ref (`w`: a key or `~<digest>`) or a sector key (`s`) names in this index: its key, what
+        it is (`person`, `organization`, `sector`) and its name; None when the index holds no such thing."""
+        if kind == "w":
+            if key.startswith(DIGEST_PREFIX):
+                key = self._digests().get(key[len(DIGEST_PREFIX) :], key)
+            entity = self._entities.get(key)
+            return (entity.key, entity.kind, entity.name) if entity is not None else None
+        info = self._sectors.get(key) if kind == "s" else None
+        return (info.key, "sector", info.name) if info is not None else None
+
     async def agreement_counts(self, filter_text: str | None = None) -> dict[str, int]:
         """How many agreements match the filter, by status."""
         counts: dict[str, int] = defaultdict(int)

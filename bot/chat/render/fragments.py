@@ -124,7 +124,53 @@ def _quote(group: Sequence[Citation], terms: Sequence[str] = (), most: int = MAX
     label = _NOT_STATEMENTS.get(getattr(group[0], "kind", "paragraph"))
     if label:
         return f"<i>{label}:</i> {highlight(shown, terms)}\n" + "\n".join(lines)
-    return f"{heading_context(group[0], terms)}<blockquote>{highlight(shown, terms)}</blockquote>\n" + "\n".join(lines)
+    return f"{heading_context(group[0], terms)}{blockquote(highlight(shown, terms), len(shown))}\n" + "\n".join(lines)
+
+
+EXPANDABLE_AFTER = 320  # a quote longer than this is shown collapsed to its first lines, tapped open to read on
+
+
+def blockquote(html_text: str, length: int) -> str:
+    """A quote as Telegram shows one; a long one expandable, so that the page has room for the facts after it
+    (the pager counts it at its collapsed size)."""
+    tag = "<blockquote expandable>" if length > EXPANDABLE_AFTER else "<blockquote>"
+    return f"{tag}{html_text}</blockquote>"
+
+
+COPY_LIMIT = 256  # characters Telegram lets a copy button carry
+_FIRST_QUOTE = re.compile(
+    r"<blockquote(?: expandable)?>(?P<quote>.*?)</blockquote>\n— (?:<a href=\"(?P<url>[^\"]*)\">(?P<linked>.*?)</a>|(?P<plain>[^\n]*?)), "
+    r"(?P<date>\d{4}-\d\d-\d\d)",
+    flags=re.S,
+)
+
+
+def copy_text(page: str, limit: int = COPY_LIMIT) -> str | None:
+    """The first quote of a rendered page and its citation, as plain text for the clipboard:
+    `“sentence” — Outlet, 2025-05-10 https://…`. A quote too long for Telegram's 256 characters is copied as a
+    verbatim passage marked with "…" (the citation whole; the link left out only when it leaves no room for
+    the words). None for a page without a quote."""
+    match = _FIRST_QUOTE.search(page)
+    if match is None:
+        return None
+    quote = " ".join(html.unescape(re.sub(r"<[^>]*>", "", match.group("quote"))).split())
+    outlet = html.unescape(re.sub(r"<[^>]*>", "", match.group("linked") or match.group("plain") or ""))
+    url = html.unescape(match.group("url") or "")
+    for source in (f"— {outlet}, {match.group('date')}" + (f" {url}" if url else ""), f"— {outlet}, {match.group('date')}"):
+        room = limit - len(source) - 3  # the quotation marks and the space before the citation
+        if room >= min(len(quote), 60):
+            return f"“{_passage(quote, room)}” {source}"
+    return None
+
+
+def _passage(quote: str, room: int) -> str:
+    """The quote when it fits in `room` characters, else its beginning cut between words and marked."""
+    if len(quote) <= room:
+        return quote
+    cut = quote[: room - 1]
+    if " " in cut[room // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def heading_context(citation: Citation, terms: Sequence[str] = ()) -> str:

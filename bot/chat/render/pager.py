@@ -7,10 +7,10 @@ words, its tags closed and reopened. Page buttons carry everything they need (`p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CopyTextButton, InlineKeyboardButton, InlineKeyboardMarkup, SwitchInlineQueryChosenChat
 from telegram.constants import MessageLimit
 
 from bot.chat import callbacks
@@ -30,13 +30,31 @@ class Button:
     data: str | None = None  # callback data (≤ 64 bytes)
     url: str | None = None
     switch_inline: str | None = None  # switch_inline_query_current_chat
+    share_query: str | None = None  # switch_inline_query_chosen_chat: this inline query, in a chat the user picks
+    copy: str | None = None  # copy_text: copied to the clipboard (1–256 characters)
 
     def to_telegram(self) -> InlineKeyboardButton:
         if self.url:
             return InlineKeyboardButton(self.text, url=self.url)
         if self.switch_inline is not None:
             return InlineKeyboardButton(self.text, switch_inline_query_current_chat=self.switch_inline)
+        if self.share_query is not None:
+            chosen = SwitchInlineQueryChosenChat(
+                query=self.share_query, allow_user_chats=True, allow_group_chats=True, allow_channel_chats=True
+            )
+            return InlineKeyboardButton(self.text, switch_inline_query_chosen_chat=chosen)
+        if self.copy is not None:
+            return InlineKeyboardButton(self.text, copy_text=CopyTextButton(self.copy))
         return InlineKeyboardButton(self.text, callback_data=self.data)
+
+
+@dataclass(frozen=True)
+class Share:
+    """How an answer is passed on: the deep-link payload that opens it again (`t.me/<bot>?start=<link>`) and
+    the inline query that finds its quotes in another chat. Either may be None (nothing fits)."""
+
+    link: str | None = None
+    query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Screen:
     rows: Sequence[Sequence[Button]] = ()
     view: str | None = None  # None when the answer cannot be paged
     arg: str = ""
+    share: Share | None = None  # 🔗 Link, 📤 Share and 📋 Copy under every page, when the bot's username is known
+    page_data: Callable[[int], str] | None = None  # callback data of a page button, when not `p:<view>:<n>:<arg>`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pages", tuple(self.pages))
@@ -57,22 +77,51 @@ class Screen:
     def page(self, number: int) -> str:
         return self.pages[min(max(number, 1), len(self.pages)) - 1]
 
-    def markup(self, number: int, lead: Sequence[Sequence[Button]] = ()) -> InlineKeyboardMarkup | None:
+    def markup(
+        self, number: int, lead: Sequence[Sequence[Button]] = (), bot_username: str | None = None
+    ) -> InlineKeyboardMarkup | None:
         """The keyboard under page `number`: ◀ n/N ▶, then `lead` (rows for this one message, such as plain
-        text's shortcuts), then the screen's own rows."""
-        rows = [[button.to_telegram() for button in row] for row in (*lead, *self.rows)]
+        text's shortcuts), then the screen's own rows, then — given the bot's username — the row that passes the
+        answer on (a link to it, sharing through inline mode, and copying the page's first quote)."""
+        share = share_row(self, number, bot_username) if bot_username else []
+        rows = [[button.to_telegram() for button in row] for row in (*lead, *self.rows, *([share] if share else []))]
         total = len(self.pages)
         # an argument too long for 64 bytes (a key in a non-Latin script) cannot be paged statelessly: page 1 only
-        if total > 1 and self.view is not None and callbacks.fits(self.view, self.arg, total):
+        pageable = self.page_data is not None or (self.view is not None and callbacks.fits(self.view, self.arg, total))
+        if total > 1 and pageable:
             number = min(max(number, 1), total)
             nav = []
             if number > 1:
-                nav.append(InlineKeyboardButton(PREV, callback_data=callbacks.page_data(self.view, self.arg, number - 1)))
+                nav.append(InlineKeyboardButton(PREV, callback_data=self._page_button(number - 1)))
             nav.append(InlineKeyboardButton(f"{number}/{total}", callback_data=callbacks.NOOP))
             if number < total:
-                nav.append(InlineKeyboardButton(NEXT, callback_data=callbacks.page_data(self.view, self.arg, number + 1)))
+                nav.append(InlineKeyboardButton(NEXT, callback_data=self._page_button(number + 1)))
             rows.insert(0, nav)
         return InlineKeyboardMarkup(rows) if rows else None
+
+    def _page_button(self, number: int) -> str:
+        if self.page_data is not None:
+            return self.page_data(number)
+        assert self.view is not None
+        return callbacks.page_data(self.view, self.arg, number)
+
+
+def share_row(screen: Screen, number: int, bot_username: str) -> list[Button]:
+    """🔗 Link (the deep link that opens this answer), 📤 Share (its inline query, in a chat the user picks) and
+    📋 Copy (the page's first quote with its citation, as plain text): each only when it can be made."""
+    from bot.chat.render.fragments import copy_text  # fragments builds on the pager
+
+    if screen.share is None:
+        return []
+    row = []
+    if screen.share.link:
+        row.append(Button("🔗 Link", url=callbacks.deep_link_url(bot_username, screen.share.link)))
+    if screen.share.query:
+        row.append(Button("📤 Share", share_query=screen.share.query))
+    copied = copy_text(screen.page(number))
+    if copied:
+        row.append(Button("📋 Copy", copy=copied))
+    return row
 
 
 def paginate(
@@ -90,10 +139,10 @@ def paginate(
     The header starts every page so a reader on page 3 still knows what they are reading.
     """
     pages: list[str] = []
-    header_size = len(html_to_text(header))
+    header_size = visible_size(header)
     current, size, quoted, has_block = header, header_size, 0, False
     for block in blocks:
-        block_size, block_quotes = len(html_to_text(block)), block.count("<blockquote>")
+        block_size, block_quotes = visible_size(block), block.count("<blockquote")
         candidate = f"{current}\n\n{block}" if current else block
         within_budget = size + 2 + block_size <= budget and quoted + block_quotes <= max_quotes
         if has_block and (not within_budget or utf16_len(candidate) > limit):
@@ -114,6 +163,16 @@ def paginate(
     if has_block or not pages:
         pages.append(current)
     return pages
+
+
+COLLAPSED_QUOTE = 200  # visible characters an expandable quote takes on a page before it is tapped open
+_EXPANDABLE = re.compile(r"<blockquote expandable>(.*?)</blockquote>", flags=re.S)
+
+
+def visible_size(html: str) -> int:
+    """Characters a reader sees of a block before tapping anything: an expandable quote shows its first lines."""
+    collapsed = _EXPANDABLE.sub(lambda m: "x" * min(len(html_to_text(m.group(1))), COLLAPSED_QUOTE), html)
+    return len(html_to_text(collapsed))
 
 
 _HTML_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")

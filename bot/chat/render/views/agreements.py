@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.chat import callbacks
 from bot.chat.render.fragments import NO_NAMES, agreement_block, agreement_line, echo, esc, with_heading
-from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Button, Screen, paginate
+from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Button, Screen, Share, paginate
 from bot.models import STATUS_ORDER, Agreement, AgreementFilter
 
 STATUS_HEADINGS = {
@@ -68,9 +68,12 @@ def agreements(
         render = (lambda a: agreement_line(a, with_status=True)) if compact else (
             lambda a: agreement_block(a, with_status=True, sector_names=sector_names))
         blocks += with_heading(heading, [render(a) for a in group])
+    share = Share(callbacks.deep_link("a", arg), arg or None)
+    timeline = callbacks.timeline_data(arg)
+    rows = [[Button("📈 On a timeline", timeline)]] if timeline else []
     if compact:
-        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="a", arg=arg)
-    return Screen(paginate(title, blocks), view="a", arg=arg)
+        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), rows, view="a", arg=arg, share=share)
+    return Screen(paginate(title, blocks), rows, view="a", arg=arg, share=share)
 
 
 def _heading(wanted: AgreementFilter | None, filter_text: str | None) -> str:

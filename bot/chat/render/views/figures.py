@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.chat.render.fragments import BLOCK_QUOTES, capped_quotes, esc, figure_line, with_heading
-from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Screen, paginate
+from bot.chat import callbacks
+from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Screen, Share, paginate
 from bot.models import Figure
 
 FIGURE_GROUPS = (
@@ -35,6 +36,7 @@ def figures(items: Sequence[Figure], total: int | None = None) -> Screen:
     for unit, heading in [*FIGURE_GROUPS, *((u, u.capitalize()) for u in sorted({f.unit for f in items} - set(known)))]:
         group = [render(f) for f in items if f.unit == unit]
         blocks += with_heading(f"<b>{heading}</b> ({len(group)})", group)
+    share = Share(callbacks.deep_link("f"))
     if compact:
-        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="f")
-    return Screen(paginate(title, blocks), view="f")
+        return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), view="f", share=share)
+    return Screen(paginate(title, blocks), view="f", share=share)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.chat import callbacks
 from bot.chat.render.fragments import SEARCH_QUOTE_CHARS, echo, esc, quotes
-from bot.chat.render.pager import Button, Screen, paginate
+from bot.chat.render.pager import Button, Screen, Share, paginate
 from bot.models import EntityRef, SearchAnswer, SectorInfo, plural
 from bot.text import fold, query_words
 
@@ -30,7 +30,8 @@ def search(answer: SearchAnswer, arg: str | None = None) -> Screen:
         header += f"\n<i>Searched for: {esc(', '.join(answer.words))}</i>"
     words = answer.query.split()
     blocks = [quotes([hit.citation], hit.terms or words, SEARCH_QUOTE_CHARS) for hit in answer.hits]
-    return Screen(paginate(header, blocks), view="q", arg=answer.query if arg is None else arg)
+    arg = answer.query if arg is None else arg
+    return Screen(paginate(header, blocks), view="q", arg=arg, share=Share(callbacks.deep_link("q", arg), arg))
 
 
 def shortcuts(entities: Sequence[EntityRef], sectors: Sequence[SectorInfo]) -> tuple[Button, ...]:

@@ -16,7 +16,7 @@ from bot.chat.render.fragments import (
     quotes,
     with_heading,
 )
-from bot.chat.render.pager import Button, Screen, paginate
+from bot.chat.render.pager import Button, Screen, Share, paginate
 from bot.models import SectorAnswer, SectorInfo
 
 
@@ -31,7 +31,8 @@ def sector(answer: SectorAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> 
     if answer.subsectors:
         header_lines.append("Includes: " + ", ".join(f"{esc(s.name)} ({s.count})" for s in answer.subsectors))
     rows = entity_buttons(((s.key, f"{s.name} ({s.count})") for s in answer.subsectors if s.count), kind="s", per_row=3)
-    rows.append([Button("🏭 All sectors", callbacks.page_data("s", "", 1))])
+    follow = callbacks.follow_data("s", info.key)
+    rows.append([Button("🏭 All sectors", callbacks.page_data("s", "", 1))] + ([Button("🔔 Follow", follow)] if follow else []))
     blocks = with_heading("<b>Agreements</b>", [agreement_block(a, sector_names=sector_names) for a in answer.agreements])
     shown = {c.sentence for a in answer.agreements for c in a.citations}
     said = [c for c in answer.citations if c.sentence not in shown]
@@ -40,7 +41,8 @@ def sector(answer: SectorAnswer, sector_names: Mapping[str, str] = NO_NAMES) -> 
     )
     if not blocks:
         blocks.append(f"Nothing in the articles is about {esc(info.name)} yet. /sector lists the sectors that have facts.")
-    return Screen(paginate("\n".join(header_lines), blocks), rows, view="s", arg=info.key)
+    share = Share(callbacks.deep_link("s", info.key), info.name)
+    return Screen(paginate("\n".join(header_lines), blocks), rows, view="s", arg=info.key, share=share)
 
 
 def sector_list(known: Sequence[SectorInfo], intro: str) -> Screen:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.chat.render.fragments import esc, link
-from bot.chat.render.pager import Screen, paginate
+from bot.chat import callbacks
+from bot.chat.render.pager import Screen, Share, paginate
 from bot.models import Source, plural
 
 
@@ -27,7 +28,7 @@ def sources(items: Sequence[Source], total: int | None = None) -> Screen:
         header = f"<b>Sources</b> (the newest {len(items)} of {plural(total, 'article')})"
     else:
         header = f"<b>Sources</b> ({plural(len(items), 'article')})"
-    return Screen(paginate(header, blocks), view="src")
+    return Screen(paginate(header, blocks), view="src", share=Share(callbacks.deep_link("src")))
 
 
 def _what_it_holds(source: Source) -> str:

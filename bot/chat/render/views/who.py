@@ -19,7 +19,7 @@ from bot.chat.render.fragments import (
     statements_first,
     with_heading,
 )
-from bot.chat.render.pager import Button, Screen, paginate
+from bot.chat.render.pager import Button, Screen, Share, paginate
 from bot.models import EntityRef, Person, WhoAnswer, plural
 from bot.text import fold
 
@@ -74,7 +74,8 @@ def _named(answer: WhoAnswer, buttons: list[list[Button]]) -> Screen:
         blocks.append("<b>Did you mean</b>" + _candidate_lines(answer.candidates))
     elif answer.status == "none":
         buttons = [row for row in buttons if all(button.data is None or not button.data.startswith("w:") for button in row)]
-    return Screen(paginate(header, blocks), buttons, view="m", arg=answer.query)
+    share = Share(callbacks.deep_link("m", answer.query), answer.query)
+    return Screen(paginate(header, blocks), buttons, view="m", arg=answer.query, share=share)
 
 
 def search_button(text: str) -> Button | None:
@@ -140,7 +141,15 @@ def _who_found(answer: WhoAnswer, sector_names: Mapping[str, str]) -> Screen:
         )
     if not blocks:
         blocks.append("<i>The articles name them but say nothing more.</i>")
-    return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=callbacks.entity_ref(entity.key))
+    ref = callbacks.entity_ref(entity.key)
+    rows.append([follow_button("w", entity.key)])
+    share = Share(callbacks.deep_link("w", ref), entity.name)
+    return Screen(paginate("\n".join(header_lines), blocks), rows, view="w", arg=ref, share=share)
+
+
+def follow_button(kind: str, key: str) -> Button:
+    """🔔 Follow on a person's, an organisation's or a sector's page: new sentences about it come to the user."""
+    return Button("🔔 Follow", callbacks.follow_data(kind, key))
 
 
 def _people_blocks(people: Sequence[Person]) -> list[str]:
