@@ -27,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="(re)build the index from the seed folder, atomically")
     index.add_argument("--seeds", type=Path, help="folder of article files (default: SEEDS_DIR)")
     index.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
+    index.add_argument("--no-cache", action="store_true", help="read every file anew; leave the cache beside the index alone")
     export = commands.add_parser("export", help="print the whole index as one JSON document")
     export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
     console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
@@ -79,20 +80,20 @@ def main(argv: list[str] | None = None) -> int:
 
         return console_main(args, settings) or 0
     if args.command == "index":
-        return _index(settings)
+        return _index(settings, cache=not args.no_cache)
     if args.command == "export":
         return _export(settings)
     parser.error(f"unknown command {args.command}")
     return 2
 
 
-def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
+def _build(settings: Settings, summary_to: TextIO | None = None, cache: bool = True) -> int:
     """Build the index and print its summary; on failure one line (plus skipped files) on stderr. Exit code."""
     from bot.index.build import BuildError, build_index
     from bot.ingest.pipeline import SeedsError
 
     try:
-        report = build_index(settings.seeds_dir, settings.db_path)
+        report = build_index(settings.seeds_dir, settings.db_path, cache=cache)
     except SeedsError as error:
         print(f"citebot: {error}", file=sys.stderr)
         return 1
@@ -109,8 +110,8 @@ def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
     return 0 if report.articles else 1
 
 
-def _index(settings: Settings) -> int:
-    return _build(settings)
+def _index(settings: Settings, cache: bool = True) -> int:
+    return _build(settings, cache=cache)
 
 
 def _export(settings: Settings) -> int:
