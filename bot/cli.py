@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--seeds", type=Path, help="folder of article files (default: SEEDS_DIR)")
     index.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
     index.add_argument("--no-cache", action="store_true", help="read every file anew; leave the cache beside the index alone")
+    index.add_argument("--json", action="store_true",
+                       help="progress and the report (or the failure) as JSON lines on stdout, for a bot running this build")
+    index.add_argument("--parent", type=int, metavar="PID",
+                       help="stop, removing what this build wrote, when process PID is gone (the bot that started it)")
+    index.add_argument("--nice", type=int, default=0, metavar="N", help="run at a lower CPU priority (os.nice)")
     export = commands.add_parser("export", help="print the whole index as one JSON document")
     export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
     console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
@@ -80,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return console_main(args, settings) or 0
     if args.command == "index":
+        from bot.index import child
+        from bot.ingest.pipeline import WORKERS_VARIABLE
+
+        if settings.citebot_build_workers:  # from .env too, where the pipeline would not look
+            os.environ[WORKERS_VARIABLE] = str(settings.citebot_build_workers)
+        child.prepare(settings.build_memory_mb, parent=args.parent, nice=args.nice)
+        if args.json:  # a build a bot started and follows
+            return child.report_as_json(settings, cache=not args.no_cache)
         return _index(settings, cache=not args.no_cache)
     if args.command == "export":
         return _export(settings)
@@ -104,6 +117,11 @@ def _build(settings: Settings, summary_to: TextIO | None = None, cache: bool = T
         return 1
     except OSError as error:
         print(f"citebot: cannot write the index {settings.db_path}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        from bot.index.child import out_of_memory
+
+        print(f"citebot: {out_of_memory(settings.build_memory_mb)}", file=sys.stderr)
         return 1
     for line in report.summary_lines():
         print(line, file=summary_to or sys.stdout)

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_max_body: int = Field(1_048_576, ge=4096, le=100 * 1_048_576)  # bytes of one webhook request
     log_level: str = "INFO"
+    build_memory_mb: int = Field(4096, ge=0)  # address space of an index build's each process, in MB; 0: no limit
+    citebot_build_workers: int | None = Field(None, ge=1)  # processes extracting new files (default: the cores, ≤ 4)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -36,7 +38,7 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(",", " ").split())
         return value
 
-    @field_validator("bot_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("bot_token", "webhook_secret", "webhook_url", "citebot_build_workers", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

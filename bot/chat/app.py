@@ -33,10 +33,11 @@ from telegram.request import BaseRequest
 
 from bot.chat import callbacks, commands, handlers
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
-from bot.chat.holder import in_daemon_thread
+from bot.chat.holder import IndexHolder
 from bot.chat.state import BotData, background_tasks
 from bot.config import Settings
-from bot.index.query import Index, IndexUnavailable
+from bot.index.child import build_in_child, child_environment
+from bot.index.query import IndexUnavailable
 from bot.models import plural
 
 log = logging.getLogger(__name__)
@@ -226,26 +227,28 @@ async def post_init(application: Application) -> None:
     then publish the command menus."""
     settings = application.bot_data.settings
     db_path = Path(settings.db_path)
+    holder = application.bot_data.index
+    holder.build_environment = child_environment(settings)
     from bot.index.build import remove_leftovers
 
     for leftover in remove_leftovers(db_path, ours_too=True):
         log.info("removed %s, left by a build that was stopped", leftover.name)
     try:
-        index = await Index.open(db_path)
+        await holder.open_file(db_path)
     except IndexUnavailable as why:
         log.info("%s; building the index from %s", why, settings.seeds_dir)
-        index = await _build_and_open(settings, db_path)
-    await application.bot_data.index.swap(index)
+        await _build_and_open(holder, settings, db_path)
     await publish_menus(application, settings)
 
 
-async def _build_and_open(settings: Settings, db_path: Path) -> Index:
-    from bot.index.build import build_index  # the ingest layer is only needed when there is something to build
-
+async def _build_and_open(holder: IndexHolder, settings: Settings, db_path: Path) -> None:
+    """Build the index in a child process (as /reload does: the build's memory never becomes the bot's), open it."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    report = await in_daemon_thread(build_index, Path(settings.seeds_dir), db_path)
+    report = await build_in_child(
+        Path(settings.seeds_dir), db_path, command=holder.build_command, environment=holder.build_environment
+    )
     log.info("built the index: %s, %s skipped", plural(report.articles, "article"), plural(len(report.skipped), "file"))
-    return await Index.open(db_path)
+    await holder.open_file(db_path)
 
 
 async def publish_menus(application: Application, settings: Settings) -> None:

@@ -15,6 +15,7 @@ import gc
 import hashlib
 import logging
 import os
+import signal
 import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -232,7 +233,7 @@ def _pool(processes: int) -> Iterator[ProcessPoolExecutor | None]:
     if processes <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork"), initializer=_worker_started)
     try:
         yield pool
     except BaseException:
@@ -243,6 +244,17 @@ def _pool(processes: int) -> Iterator[ProcessPoolExecutor | None]:
                 worker.kill()
         raise
     pool.shutdown()
+
+
+def _worker_started() -> None:
+    """A worker ends at once on SIGTERM (what stops a build's process group); the build's own handler, which
+    it inherits, is for the process that writes the index. It writes nothing to stdout, which a bot reads the
+    build's progress from, so it lets go of it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
 
 
 @contextlib.contextmanager
