@@ -1,4 +1,4 @@
-"""The `citebot` command: run | index | export | console | explain (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
+"""The `citebot` command: run | index | export | console | explain | health (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--parent", type=int, metavar="PID",
                        help="stop, removing what this build wrote, when process PID is gone (the bot that started it)")
     index.add_argument("--nice", type=int, default=0, metavar="N", help="run at a lower CPU priority (os.nice)")
+    commands.add_parser(
+        "health", help="exit 0 when a running bot handles updates (a recent heartbeat) and its index opens; 1 if not"
+    )
     export = commands.add_parser("export", help="print the whole index as one JSON document")
     export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
     console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
@@ -96,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
         return _index(settings, cache=not args.no_cache)
     if args.command == "export":
         return _export(settings)
+    if args.command == "health":
+        from bot.health import check
+
+        healthy, line = check(settings)
+        print(f"citebot health: {line}", file=sys.stdout if healthy else sys.stderr)
+        return 0 if healthy else 1
     parser.error(f"unknown command {args.command}")
     return 2
 

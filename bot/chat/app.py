@@ -27,11 +27,12 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.chat import callbacks, commands, handlers
+from bot.chat import callbacks, commands, handlers, watch
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
 from bot.chat.holder import IndexHolder
 from bot.chat.state import BotData, background_tasks
@@ -121,6 +122,8 @@ class CitebotApplication(Application):
     the updates left are dropped (one WARNING line says how many), and background tasks are cancelled."""
 
     async def stop(self) -> None:
+        for task in self.bot_data.loops:  # the watch and the heartbeat (bot.chat.watch): nothing new while stopping
+            task.cancel()
         if self.running:
             await self._drain(STOP_GRACE)
         await super().stop()
@@ -135,15 +138,16 @@ class CitebotApplication(Application):
         dropped = waiting.close() if waiting is not None else 0
         while True:
             try:
-                self.update_queue.get_nowait()
+                queued = self.update_queue.get_nowait()
             except asyncio.QueueEmpty:
                 break
             self.update_queue.task_done()
-            dropped += 1
+            dropped += isinstance(queued, Update)
         if dropped:
             log.warning("stopping: %s left unanswered", plural(dropped, "queued update"))
         for task in background_tasks(self):
             task.cancel()
+
 
 
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:
@@ -208,6 +212,7 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.plain_text))
+    application.add_handler(TypeHandler(watch.Heartbeat, watch.beat), group=-1)  # before any other handler
     application.add_error_handler(handlers.on_error)
 
 
@@ -228,14 +233,18 @@ async def post_init(application: Application) -> None:
     settings = application.bot_data.settings
     db_path = Path(settings.db_path)
     holder = application.bot_data.index
-    holder.build_environment = child_environment(settings)
+    holder.build_environment.update(child_environment(settings))
+    holder.read_only = settings.index_read_only
     from bot.index.build import remove_leftovers
 
-    for leftover in remove_leftovers(db_path, ours_too=True):
-        log.info("removed %s, left by a build that was stopped", leftover.name)
+    if not settings.index_read_only:
+        for leftover in remove_leftovers(db_path, ours_too=True):
+            log.info("removed %s, left by a build that was stopped", leftover.name)
     try:
         await holder.open_file(db_path)
     except IndexUnavailable as why:
+        if settings.index_read_only:
+            raise IndexUnavailable(f"{why}; INDEX_READ_ONLY is set, so build it with `citebot index` first") from why
         log.info("%s; building the index from %s", why, settings.seeds_dir)
         await _build_and_open(holder, settings, db_path)
     await publish_menus(application, settings)
@@ -286,7 +295,7 @@ async def publish_menus(application: Application, settings: Settings) -> None:
             log.info("removed the admin menu of %s, no longer an admin", former)
     await attempt("publish the description", bot.set_my_description(DESCRIPTION))
     await attempt("publish the short description", bot.set_my_short_description(SHORT_DESCRIPTION))
-    if have != had:
+    if have != had and not settings.index_read_only:  # a read-only replica writes nothing beside the index
         _write_admin_menus(record, have)
 
 

@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], Awaitable[None]]  # (files read, files in all, the name of the last one)
 
 
+READ_ONLY_REASON = (
+    "this bot serves an index built elsewhere (INDEX_READ_ONLY is set): rebuild it where it is built "
+    "(`citebot index`), and every bot serving it switches to the new file by itself"
+)
+
+
 class RebuildFailed(Exception):
     """No new index could be built or opened; the current one is still answering."""
 
@@ -88,6 +94,7 @@ class IndexHolder:
         self.build_command: Sequence[str] | None = None  # how a rebuild starts its child; None: `citebot index`
         self.build_environment: dict[str, str] = {}  # what the child must see of the settings
         self.building: int | None = None  # the process id of the build running now
+        self.read_only = False  # INDEX_READ_ONLY: the index is built elsewhere; a rebuild is refused
 
     @property
     def current(self) -> Index | None:
@@ -188,6 +195,8 @@ class IndexHolder:
         cancellation goes on."""
         from bot.index import child  # the build's side is only needed when there is something to build
 
+        if self.read_only:
+            raise RebuildFailed(READ_ONLY_REASON)
         read: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
 
         def on_progress(done: int, total: int, file_name: str) -> None:

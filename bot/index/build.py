@@ -222,6 +222,27 @@ def index_meta(db_path: Path) -> dict[str, str]:
         return {}
 
 
+def stale_reason(db_path: Path, seeds_dir: Path) -> str | None:
+    """Why the index at `db_path` is not what a build would make now: the seed files, or the extraction code and
+    lexicon, changed since it was built. None when it is, and when there is nothing to build from (no seeds
+    folder, no article file in it). Reads every seed file (to digest it): call it off the event loop."""
+    from bot.ingest.cache import extractor_version
+    from bot.ingest.pipeline import SeedsError, article_files, seeds_digest
+
+    try:
+        if not article_files(Path(seeds_dir))[0]:
+            return None
+        digest = seeds_digest(Path(seeds_dir))
+    except (SeedsError, OSError):
+        return None
+    meta = index_meta(db_path)
+    if meta.get("seeds_digest") != digest:
+        return "the seed files changed since the index was built"
+    if meta.get("extractor") != extractor_version():
+        return "the extraction code or lexicon changed since the index was built"
+    return None
+
+
 def article_hashes(db_path: Path) -> dict[str, str]:
     """Article id → content hash of an existing index; empty when there is none or it cannot be read."""
     if not Path(db_path).is_file():
