@@ -200,19 +200,20 @@ def ingest_folder(
                 finished(i)
         del jobs, read
         reused = 0
-        for i, key in enumerate(keys):
-            if results[i] is not None:
-                continue
-            try:
-                results[i] = unpack(stored[key])  # type: ignore[assignment]
-                reused += 1
-            except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
-                log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
-                raw, reason = _read_bytes(files[i])
-                blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None))
-                new[key] = blob
-                results[i] = unpack(blob)  # type: ignore[assignment]
-            finished(i)
+        with _no_collections():  # what is unpacked is kept: nothing for the cycle collector to find meanwhile
+            for i, key in enumerate(keys):
+                if results[i] is not None:
+                    continue
+                try:
+                    results[i] = unpack(stored[key])  # type: ignore[assignment]
+                    reused += 1
+                except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
+                    log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
+                    raw, reason = _read_bytes(files[i])
+                    blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None))
+                    new[key] = blob
+                    results[i] = unpack(blob)  # type: ignore[assignment]
+                finished(i)
         stored.clear()
         if store is not None:
             store.store(new, keep=keys)
@@ -255,6 +256,17 @@ def _worker_started() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
