@@ -19,6 +19,10 @@ class BotData:
         self._settings: Settings | None = None
         self.index = IndexHolder()
         self.background: dict[int, set[asyncio.Task[Any]]] = {}  # update_id → tasks its handlers started
+        self.loops: set[asyncio.Task[Any]] = set()  # what runs as long as the bot does (bot.chat.watch)
+        self.heartbeat_at: float | None = None  # loop time of the last heartbeat handled
+        self.heartbeat_failed = False  # the heartbeat file could not be written (said once)
+        self.watching = asyncio.Event()  # set once the watch has taken its first look (bot.chat.watch)
 
     @property
     def settings(self) -> Settings:
