@@ -39,6 +39,7 @@ def _worktree(revision: str, folder: Path) -> Path:
 
 def _build(root: Path, seeds: Path, db: Path, core: int | None) -> dict:
     db.unlink(missing_ok=True)
+    db.with_name(db.name + ".cache").unlink(missing_ok=True)  # a full build each time, also where builds are cached
     command = [sys.executable, "-c", _BUILD.format(root=str(root), seeds=str(seeds), db=str(db))]
     if core is not None and hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", str(core), *command]

@@ -919,6 +919,15 @@ def generate(n: int, folder: Path | str, seed: int = SEED) -> Corpus:
     return Corpus(folder, files, total, sorted(people), sorted(orgs), sorted(acronyms), time.perf_counter() - started)
 
 
+def article_file(i: int, folder: Path | str, seed: int = SEED) -> Path:
+    """Write article `i` alone (the one a corpus of `i` articles lacks, for a reload that adds one)."""
+    text, _, _ = article_text(_build_world(seed), seed, i)
+    file_id = hashlib.blake2b(f"{seed}:{i}".encode(), digest_size=8).hexdigest()
+    path = Path(folder) / f"{i:06d}_{file_id}.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of articles")

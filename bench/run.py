@@ -37,7 +37,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import SEED, generate
+from bench.corpus import SEED, article_file, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -48,17 +48,18 @@ NAIVE_BUDGET_S = 15.0  # per naive baseline and size: the naive scans are slow b
 PHASE_BUDGET_S = 60.0  # per command, for updates and for the serving process: slow code still gives figures
 MIN_SAMPLES = 30
 
-# the issue's targets at 10,000 articles
+# the targets at 10,000 articles (issue 11)
 TARGETS = {
     "ingest_articles_per_s": ("≥", 200.0),
+    "reload_incremental_s": ("≤", 5.0),
+    "reload_serving_rss_mb": ("≤", 200.0),
+    "reload_p99_over_idle": ("≤", 2.0),
     "p99_ms": ("≤", 10.0),
-    "search_over_floor": ("≤", 3.0),
-    "naive_who_over_who": ("≥", 10.0),
+    "search_over_floor": ("≤", 1.2),
     "updates_per_s": ("≥", 500.0),
-    "rss_mb": ("≤", 200.0),
-    "reload_failed_queries": ("≤", 0),
-    "startup_s": ("≤", 1.0),
+    "startup_s": ("≤", 0.5),
 }
+RSS_EVERY = 0.2  # seconds between samples of a build's memory
 
 now_ns = time.perf_counter_ns
 
@@ -329,56 +330,188 @@ async def measure_updates(db: Path, seeds: Path, lines: list[str]) -> dict[str, 
     return {"updates_per_s": round(done / elapsed, 1), "updates": done, "updates_failed": failed}
 
 
-async def measure_reload(db: Path, seeds: Path, lines: list[str]) -> dict[str, Any]:
-    """An admin's /reload rebuilds the whole index in a thread while a user keeps asking; every answer counts."""
+def group_rss_mb(pgid: int) -> float:
+    """The resident memory of every process of a process group (a build and its workers), in MB."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 2**20
+
+
+class PeakSampler:
+    """Samples a process group's memory every RSS_EVERY seconds in a thread; `peak` is the largest sum seen."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.pgid: int | None = None
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(RSS_EVERY):
+            if self.pgid is not None:
+                self.peak = max(self.peak, group_rss_mb(self.pgid))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return round(self.peak, 1)
+
+
+def all_cores() -> list[str]:
+    """`taskset` over every core, for a child of this (pinned) process that should use both, as a bot's build does."""
+    return ["taskset", "-c", f"0-{(os.cpu_count() or 1) - 1}"] if shutil.which("taskset") else []
+
+
+def measure_build(seeds: Path, db: Path) -> dict[str, Any]:
+    """The full build as a bot runs it: `citebot index --json` in a session of its own, on every core, with
+    the default workers and an empty cache; wall time to the report (the new file validated and swapped in), and
+    the peak memory of its process group, sampled."""
+    db.unlink(missing_ok=True)
+    db.with_name(db.name + ".cache").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING", "BUILD_MEMORY_MB": "0", "BOT_TOKEN": ""}
+    sampler = PeakSampler()
+    started = now_ns()
+    process = subprocess.Popen(
+        [*all_cores(), sys.executable, "-m", "bot", "index", "--seeds", str(seeds), "--db", str(db), "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    sampler.pgid = process.pid
+    outcome: dict[str, Any] = {}
+    assert process.stdout is not None
+    for line in process.stdout:
+        message = json.loads(line)
+        if "report" in message or "error" in message:
+            outcome = message
+    process.wait()
+    seconds = (now_ns() - started) / 1e9
+    peak = sampler.stop()
+    if "report" not in outcome:
+        raise RuntimeError(f"the build failed: {outcome.get('error') or process.returncode}")
+    report = outcome["report"]
+    return {
+        "articles_indexed": report["articles"], "files_skipped": len(report["skipped"]),
+        "ingest_s": round(seconds, 2), "build_workers": report["workers"], "build_peak_rss_mb": peak,
+        "build_main_peak_rss_mb": outcome.get("peak_rss_mb"), "build_worker_peak_rss_mb": outcome.get("worker_peak_rss_mb"),
+    }
+
+
+async def serve_and_reload(db: Path, seeds: Path, lines: list[str], extra: Path) -> dict[str, Any]:
+    """In a serving process of its own (not pinned: its builds use every core, as a bot's do): the query mix idle,
+    then while an admin's /reload rebuilds everything (the cache emptied first) in a child process, then an
+    admin's /reload after one article is added. Its own memory is sampled throughout; every answer counts."""
     from bot.chat.app import build_application
     from bot.chat.offline import Conversation, OfflineRequest, running
+    from bot.chat.state import holder_of
 
     request = OfflineRequest()
     app = build_application(_settings(db, seeds), request)
+    own = Path("/proc/self/status")
+
+    def rss() -> float:
+        return next(int(r.split()[1]) / 1024 for r in own.read_text().splitlines() if r.startswith("VmRSS:"))
+
     async with running(app):
         user = Conversation(app, request)
         admin = Conversation(app, request, user_id=ADMIN_ID)
-        for line in lines[:10]:
+        for line in lines[:20]:
             await _send(user, request, line)
-        old_inode = db.stat().st_ino
-        reload_task = asyncio.create_task(admin.send("/reload"))
-        samples: list[int] = []
-        failed = 0
-        errors: Counter[str] = Counter()
-        started = now_ns()
-        i = 0
-        while not reload_task.done():
-            line = lines[i % len(lines)]
-            i += 1
+        idle: list[int] = []
+        budget_end = time.perf_counter() + PHASE_BUDGET_S / 2
+        for line in lines[:400]:
             t0 = now_ns()
-            try:
-                calls = await _send(user, request, line)
-                if _failed(calls):
+            await _send(user, request, line)
+            idle.append(now_ns() - t0)
+            if time.perf_counter() > budget_end and len(idle) >= MIN_SAMPLES:
+                break
+        rss_idle = rss()
+
+        async def reload_while_asking(label: str, asking: bool = True) -> dict[str, Any]:
+            holder = holder_of(app.bot_data)
+            sampler = PeakSampler()
+            old_inode = db.stat().st_ino
+            reload_task = asyncio.create_task(admin.send("/reload"))
+            samples: list[int] = []
+            failed = 0
+            errors: Counter[str] = Counter()
+            peak_rss = rss()
+            started = now_ns()
+            i = 0
+            while not reload_task.done():
+                if holder.building is not None:
+                    sampler.pgid = holder.building
+                if not asking:
+                    await asyncio.sleep(0.05)
+                    continue
+                line = lines[i % len(lines)]
+                i += 1
+                t0 = now_ns()
+                try:
+                    calls = await _send(user, request, line)
+                    if _failed(calls):
+                        failed += 1
+                        errors["no answer or error reply"] += 1
+                except Exception as error:  # a query that raised is a failed query
                     failed += 1
-                    errors["no answer or error reply"] += 1
-            except Exception as error:  # a query that raised is a failed query
-                failed += 1
-                errors[type(error).__name__] += 1
-            samples.append(now_ns() - t0)
-        window = (now_ns() - started) / 1e9
-        admin_calls = reload_task.result()
+                    errors[type(error).__name__] += 1
+                samples.append(now_ns() - t0)
+                peak_rss = max(peak_rss, rss())
+            window = (now_ns() - started) / 1e9
+            admin_calls = reload_task.result()
+            build_peak = sampler.stop()
+            report = " | ".join((c.text or "")[:160].replace("\n", " ") for c in admin_calls
+                                if c.method == "editMessageText")[-300:]
+            return {
+                f"{label}_s": round(window, 2), f"{label}_qps": round(len(samples) / window, 1) if samples else None,
+                f"{label}_p50_ms": round(percentile(samples, 50), 3) if samples else None,
+                f"{label}_p99_ms": round(percentile(samples, 99), 3) if samples else None,
+                f"{label}_failed_queries": failed, f"{label}_queries": len(samples), f"{label}_errors": dict(errors),
+                f"{label}_swapped": db.stat().st_ino != old_inode, f"{label}_serving_rss_mb": round(peak_rss, 1),
+                f"{label}_build_peak_rss_mb": build_peak, f"{label}_report": report,
+            }
+
+        db.with_name(db.name + ".cache").unlink(missing_ok=True)  # a full rebuild: nothing cached
+        full = await reload_while_asking("reload")
+        shutil.copy(extra, seeds / extra.name)
+        incremental = await reload_while_asking("reload_incremental", asking=False)  # what the admin waits for
+        after = 0
         for line in lines[:50]:  # the new index answers
-            if _failed(await _send(user, request, line)):
-                failed += 1
-                errors["after the swap"] += 1
-    report = " | ".join((c.text or "")[:120].replace("\n", " ") for c in admin_calls if c.method == "editMessageText")[-240:]
+            after += _failed(await _send(user, request, line))
+    idle_p99 = percentile(idle, 99)
     return {
-        "reload_qps": round(len(samples) / window, 1) if window else 0.0,
-        "reload_p99_ms": round(percentile(samples, 99), 3),
-        "reload_p50_ms": round(percentile(samples, 50), 3),
-        "reload_failed_queries": failed,
-        "reload_queries": len(samples),
-        "reload_s": round(window, 2),
-        "reload_swapped": db.stat().st_ino != old_inode,
-        "reload_errors": dict(errors),
-        "reload_report": report,
+        **full, **incremental,
+        "reload_idle_p50_ms": round(percentile(idle, 50), 3), "reload_idle_p99_ms": round(idle_p99, 3),
+        "reload_p99_over_idle": round(full["reload_p99_ms"] / idle_p99, 2) if idle_p99 else None,
+        "reload_idle_serving_rss_mb": round(rss_idle, 1), "reload_failed_after_swap": after,
     }
+
+
+def measure_reload(db: Path, seeds: Path, lines: list[str], extra: Path) -> dict[str, Any]:
+    """`serve_and_reload` in a fresh process (so its memory is a serving process's, not this one's)."""
+    work = Path(tempfile.mkdtemp(prefix="citebot-reload-"))
+    try:
+        (work / "lines.json").write_text(json.dumps(lines), encoding="utf-8")
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "BUILD_MEMORY_MB": "0"}
+        done = subprocess.run(
+            [*all_cores(), sys.executable, "-m", "bench.run", "--serve-reload", str(db), str(seeds),
+             str(work / "lines.json"), str(extra)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=4 * 3600,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the serving process failed: {done.stderr[-2000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- a serving process: start-up and peak RSS
@@ -468,40 +601,38 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
     from bot.index.build import build_index
 
     seeds, db = work / f"corpus-{size}", work / f"index-{size}.sqlite3"
+    (work / "extra").mkdir(exist_ok=True)
     started = time.perf_counter()
     corpus = generate(size, seeds, seed=seed)
     file_words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.files)
     log(f"[{size}] corpus: {len(corpus.files)} articles, {corpus.words:,} body words ({file_words:,} with page chrome) "
         f"in {corpus.seconds:.1f} s")
 
-    gc.collect()
-    profiler = cProfile.Profile() if profile else None
-    t0 = now_ns()
-    if profiler:
-        profiler.enable()
-    report = build_index(seeds, db)
-    if profiler:
-        profiler.disable()
-    ingest_s = (now_ns() - t0) / 1e9
-    index_bytes = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    built = measure_build(seeds, db)
+    ingest_s = built["ingest_s"]
     result: dict[str, Any] = {
         "articles": size,
-        "articles_indexed": getattr(report, "articles", None),
-        "files_skipped": len(getattr(report, "skipped", []) or []),
+        **built,
         "words": file_words,
         "body_words": corpus.words,
-        "ingest_s": round(ingest_s, 2),
         "ingest_articles_per_s": round(size / ingest_s, 1),
         "ingest_words_per_s": round(file_words / ingest_s),
-        "index_mb": round(index_bytes / 2**20, 2),
+        "index_mb": round(db.stat().st_size / 2**20, 2),
+        "cache_mb": round(db.with_name(db.name + ".cache").stat().st_size / 2**20, 2),
     }
+    if profile:  # the build in this process, one worker, for the hot spots (the figure above is the child's)
+        gc.collect()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        build_index(seeds, work / f"profiled-{size}.sqlite3", cache=False)
+        profiler.disable()
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         for table in ("sentences", "entities", "aliases", "mentions", "agreements", "figures", "sector_tags"):
             result[f"rows_{table}"] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    log(f"[{size}] ingest: {ingest_s:.1f} s = {result['ingest_articles_per_s']} articles/s, "
-        f"{result['index_mb']} MB, {result['rows_sentences']:,} sentences, {result['rows_entities']:,} entities"
-        + (" (profiled: cProfile slows it ~2x)" if profile else ""))
-    if profiler:
+    log(f"[{size}] ingest: {ingest_s:.1f} s = {result['ingest_articles_per_s']} articles/s with "
+        f"{result['build_workers']} workers, build peak RSS {result['build_peak_rss_mb']} MB, "
+        f"{result['index_mb']} MB, {result['rows_sentences']:,} sentences, {result['rows_entities']:,} entities")
+    if profile:
         result["_profile_ingest"] = profile_text(profiler)
     save(result)
 
@@ -526,9 +657,10 @@ def measure_size(size: int, work: Path, n_queries: int, seed: int, profile: bool
          lambda r: f"{r['updates_per_s']}/s over {r['updates']} ({r['updates_failed']} failed)"),
         ("serving", lambda: measure_serving(db, seeds, lines[: 4 * 100], first),
          lambda r: f"start-up {r['startup_s']} s, peak RSS {r['rss_mb']} MB"),
-        ("reload", lambda: asyncio.run(measure_reload(db, seeds, lines)),
-         lambda r: f"{r['reload_qps']} q/s, p99 {r['reload_p99_ms']} ms, {r['reload_failed_queries']} failed, "
-                   f"{r['reload_s']} s, swapped {r['reload_swapped']}"),
+        ("reload", lambda: measure_reload(db, seeds, lines, article_file(size, work / "extra", seed)),
+         lambda r: f"full: {r['reload_qps']} q/s, p99 {r['reload_p99_ms']} ms (idle {r['reload_idle_p99_ms']}), "
+                   f"{r['reload_failed_queries']} failed, {r['reload_s']} s, serving RSS {r['reload_serving_rss_mb']} MB, "
+                   f"build {r['reload_build_peak_rss_mb']} MB; one article added: {r['reload_incremental_s']} s"),
     )
     for name, measure, summary in phases:
         try:
@@ -596,7 +728,8 @@ def table(results: dict[str, Any]) -> str:
     largest size meets it."""
     sizes = list(results["sizes"])
     expected = ("updates_per_s", "rss_mb", "startup_s", "reload_qps", "reload_p99_ms", "reload_failed_queries",
-                "naive_who_p99_ms", "naive_sector_p99_ms", "fts5_floor_p99_ms")
+                "naive_who_p99_ms", "naive_sector_p99_ms", "fts5_floor_p99_ms", "reload_incremental_s",
+                "reload_serving_rss_mb", "reload_idle_p99_ms", "reload_p99_over_idle")
     data = [{**{k: float("nan") for k in expected}, **results["sizes"][s]} for s in sizes]
     rows: list[tuple[str, list[str], str, str]] = []
 
@@ -614,29 +747,57 @@ def table(results: dict[str, Any]) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
 
     last = data[-1]
-    row("ingest articles/s", [fmt(d["ingest_articles_per_s"]) for d in data], "≥ 200", last["ingest_articles_per_s"] >= 200)
+
+    def value(d: dict[str, Any], key: str) -> float:
+        got = d.get(key)
+        return float("nan") if got is None else got
+
+    def meets(key: str, figure: float) -> bool | None:
+        if isinstance(figure, float) and math.isnan(figure):
+            return None
+        sign, bound = TARGETS[key]
+        return figure >= bound if sign == "≥" else figure <= bound
+
+    def target(key: str, unit: str = "") -> str:
+        sign, bound = TARGETS[key]
+        return f"{sign} {bound:g}{unit}"
+
+    row("full build articles/s (all cores)", [fmt(d["ingest_articles_per_s"]) for d in data],
+        target("ingest_articles_per_s"), meets("ingest_articles_per_s", last["ingest_articles_per_s"]))
+    row("  build workers", [fmt(d.get("build_workers", "—")) for d in data])
+    row("  build peak RSS MB (all its processes)", [fmt(value(d, "build_peak_rss_mb")) for d in data])
     row("ingest words/s", [fmt(d["ingest_words_per_s"]) for d in data])
-    row("index size MB", [fmt(d["index_mb"]) for d in data])
+    row("index size MB (+ cache MB)", [f"{d['index_mb']:,.1f} + {value(d, 'cache_mb'):,.1f}" for d in data])
+    row("/reload after adding 1 article s", [fmt(value(d, "reload_incremental_s"), 2) for d in data],
+        target("reload_incremental_s"), meets("reload_incremental_s", value(last, "reload_incremental_s")))
+    row("full /reload s (cache emptied)", [fmt(value(d, "reload_s"), 1) for d in data])
+    row("serving RSS MB during a full /reload", [fmt(value(d, "reload_serving_rss_mb")) for d in data],
+        target("reload_serving_rss_mb"), meets("reload_serving_rss_mb", value(last, "reload_serving_rss_mb")))
+    row("  serving RSS MB idle, before it", [fmt(value(d, "reload_idle_serving_rss_mb")) for d in data])
+    row("query p99 ms idle / during a full /reload",
+        [f"{value(d, 'reload_idle_p99_ms'):,.1f} / {value(d, 'reload_p99_ms'):,.1f}" for d in data])
+    row("  during ÷ idle (p99)", [_ratio(value(d, "reload_p99_ms"), value(d, "reload_idle_p99_ms")) for d in data],
+        target("reload_p99_over_idle", "×"), meets("reload_p99_over_idle", value(last, "reload_p99_over_idle")))
+    row("  queries answered/s during it, failed", [f"{fmt(value(d, 'reload_qps'))}, {fmt(d.get('reload_failed_queries', '—'))}"
+                                                   for d in data])
     for command in COMMANDS:
         row(f"/{command} p50 / p99 ms", [f"{d['p50_ms'][command]:,.2f} / {d['p99_ms'][command]:,.2f}" for d in data],
-            "p99 ≤ 10", last["p99_ms"][command] <= 10)
+            "p99 " + target("p99_ms"), meets("p99_ms", last["p99_ms"][command]))
         if command == "who":
             row("  naive rapidfuzz scan p99 ms", [fmt(d["naive_who_p99_ms"], 1) for d in data])
-            row("  naive ÷ /who (p99)", [_ratio(d["naive_who_p99_ms"], d["p99_ms"]["who"]) for d in data], "≥ 10×",
-                last["naive_who_p99_ms"] / last["p99_ms"]["who"] >= 10)
+            row("  naive ÷ /who (p99)", [_ratio(d["naive_who_p99_ms"], d["p99_ms"]["who"]) for d in data])
         if command == "sector":
             row("  naive substring scan p99 ms", [fmt(d["naive_sector_p99_ms"], 1) for d in data])
             row("  naive ÷ /sector (p99)", [_ratio(d["naive_sector_p99_ms"], d["p99_ms"]["sector"]) for d in data])
         if command == "search":
             row("  bare FTS5 MATCH p99 ms", [fmt(d["fts5_floor_p99_ms"], 2) for d in data])
-            row("  /search ÷ FTS5 (p99)", [_ratio(d["p99_ms"]["search"], d["fts5_floor_p99_ms"]) for d in data], "≤ 3×",
-                last["p99_ms"]["search"] / last["fts5_floor_p99_ms"] <= 3)
-    row("updates/s (Application)", [fmt(d["updates_per_s"]) for d in data], "≥ 500", last["updates_per_s"] >= 500)
-    row("peak RSS MB (serving)", [fmt(d["rss_mb"]) for d in data], "≤ 200", last["rss_mb"] <= 200)
-    row("reload: queries/s", [fmt(d["reload_qps"]) for d in data])
-    row("reload: p99 ms", [fmt(d["reload_p99_ms"], 1) for d in data])
-    row("reload: failed queries", [fmt(d["reload_failed_queries"]) for d in data], "0", last["reload_failed_queries"] == 0)
-    row("start-up s (first answer)", [fmt(d["startup_s"], 2) for d in data], "≤ 1", last["startup_s"] <= 1)
+            row("  /search ÷ FTS5 (p99)", [_ratio(d["p99_ms"]["search"], d["fts5_floor_p99_ms"]) for d in data],
+                target("search_over_floor", "×"), meets("search_over_floor", last["p99_ms"]["search"] / last["fts5_floor_p99_ms"]))
+    row("updates/s (Application)", [fmt(d["updates_per_s"]) for d in data], target("updates_per_s"),
+        meets("updates_per_s", last["updates_per_s"]))
+    row("peak RSS MB (serving, queries only)", [fmt(d["rss_mb"]) for d in data])
+    row("start-up s (first answer)", [fmt(d["startup_s"], 2) for d in data], target("startup_s"),
+        meets("startup_s", last["startup_s"]))
 
     header = ("figure", [f"{int(s):,} articles" for s in sizes], "target (10k)", f"@{int(sizes[-1]):,}")
     widths = [max(len(r[0]) for r in [header, *rows])]
@@ -674,7 +835,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile ingest and queries; print the hot spots")
     parser.add_argument("--no-pin", action="store_true", help="do not pin this process to one core")
     parser.add_argument("--table", type=Path, metavar="RESULTS_JSON", help="only print the table of a results file")
+    parser.add_argument("--serve-reload", nargs=4, metavar=("DB", "SEEDS", "LINES_JSON", "EXTRA_ARTICLE"),
+                        help=argparse.SUPPRESS)  # the serving process of the reload phase
     args = parser.parse_args(argv)
+    if args.serve_reload:
+        import logging
+
+        logging.basicConfig(level=logging.ERROR)
+        db, seeds, lines, extra = args.serve_reload
+        lines_list = json.loads(Path(lines).read_text(encoding="utf-8"))
+        print(json.dumps(asyncio.run(serve_and_reload(Path(db), Path(seeds), lines_list, Path(extra)))))
+        return 0
     if args.table:
         print(table(json.loads(args.table.read_text(encoding="utf-8"))))
         return 0

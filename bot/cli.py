@@ -1,4 +1,4 @@
-"""The `citebot` command: run | index | export | console | explain (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
+"""The `citebot` command: run | index | export | console | explain | health (see docs/INTERFACES.md). Thin: parse, call a layer, print."""
 
 from __future__ import annotations
 
@@ -29,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--db", type=Path, help="index file (default: DB_PATH)")
     index.add_argument("--if-stale", action="store_true", help="only when the index is missing, of another version, "
                        "or older than a seed file, the seeds folder or citebot's extraction rules; silent otherwise")
+    index.add_argument("--no-cache", action="store_true", help="read every file anew; leave the cache beside the index alone")
+    index.add_argument("--json", action="store_true",
+                       help="progress and the report (or the failure) as JSON lines on stdout, for a bot running this build")
+    index.add_argument("--parent", type=int, metavar="PID",
+                       help="stop, removing what this build wrote, when process PID is gone (the bot that started it)")
+    index.add_argument("--nice", type=int, default=0, metavar="N", help="run at a lower CPU priority (os.nice)")
+    commands.add_parser(
+        "health", help="exit 0 when a running bot handles updates (a recent heartbeat) and its index opens; 1 if not"
+    )
     export = commands.add_parser("export", help="print the whole index as one JSON document")
     export.add_argument("--db", type=Path, help="index file (default: DB_PATH); built first if missing")
     console = commands.add_parser("console", help="talk to the real bot offline, one message per input line")
@@ -86,20 +95,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "index":
         if args.if_stale and not _stale(settings):
             return 0
-        return _index(settings)
+        from bot.index import child
+        from bot.ingest.pipeline import WORKERS_VARIABLE
+
+        if settings.citebot_build_workers:  # from .env too, where the pipeline would not look
+            os.environ[WORKERS_VARIABLE] = str(settings.citebot_build_workers)
+        child.prepare(settings.build_memory_mb, parent=args.parent, nice=args.nice)
+        if args.json:  # a build a bot started and follows
+            return child.report_as_json(settings, cache=not args.no_cache)
+        return _index(settings, cache=not args.no_cache)
     if args.command == "export":
         return _export(settings)
+    if args.command == "health":
+        from bot.health import check
+
+        healthy, line = check(settings)
+        print(f"citebot health: {line}", file=sys.stdout if healthy else sys.stderr)
+        return 0 if healthy else 1
     parser.error(f"unknown command {args.command}")
     return 2
 
 
-def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
+def _build(settings: Settings, summary_to: TextIO | None = None, cache: bool = True) -> int:
     """Build the index and print its summary; on failure one line (plus skipped files) on stderr. Exit code."""
     from bot.index.build import BuildError, build_index
     from bot.ingest.pipeline import SeedsError
 
     try:
-        report = build_index(settings.seeds_dir, settings.db_path)
+        report = build_index(settings.seeds_dir, settings.db_path, cache=cache)
     except SeedsError as error:
         print(f"citebot: {error}", file=sys.stderr)
         return 1
@@ -111,13 +134,18 @@ def _build(settings: Settings, summary_to: TextIO | None = None) -> int:
     except OSError as error:
         print(f"citebot: cannot write the index {settings.db_path}: {error.strerror or error}", file=sys.stderr)
         return 1
+    except MemoryError:
+        from bot.index.child import out_of_memory
+
+        print(f"citebot: {out_of_memory(settings.build_memory_mb)}", file=sys.stderr)
+        return 1
     for line in report.summary_lines():
         print(line, file=summary_to or sys.stdout)
     return 0 if report.articles else 1
 
 
-def _index(settings: Settings) -> int:
-    return _build(settings)
+def _index(settings: Settings, cache: bool = True) -> int:
+    return _build(settings, cache=cache)
 
 
 def _stale(settings: Settings) -> bool:

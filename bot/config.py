@@ -28,6 +28,19 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_max_body: int = Field(1_048_576, ge=4096, le=100 * 1_048_576)  # bytes of one webhook request
     log_level: str = "INFO"
+    build_memory_mb: int = Field(4096, ge=0)  # address space of an index build's each process, in MB; 0: no limit
+    citebot_build_workers: int | None = Field(None, ge=1)  # processes extracting new files (default: the cores, ≤ 4)
+    index_check_interval: float = Field(3.0, gt=0, le=3600)  # seconds between looks at DB_PATH (and the seeds)
+    watch_seeds: bool = False  # rebuild when the seed files change
+    watch_seeds_debounce: float = Field(5.0, ge=0, le=3600)  # seconds the seeds must stay unchanged first
+    index_read_only: bool = False  # serve an index built elsewhere: never build, follow the file
+    drop_pending_updates: bool = False  # drop what users sent while the bot was down
+    heartbeat_file: Path | None = None  # refreshed by the running bot; default <DB_PATH>.heartbeat
+    heartbeat_interval: float = Field(10.0, gt=0, le=3600)  # seconds between heartbeats
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.heartbeat_file or self.db_path.with_name(self.db_path.name + ".heartbeat")
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -46,7 +59,7 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts)
         return value
 
-    @field_validator("bot_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("bot_token", "webhook_secret", "webhook_url", "citebot_build_workers", "heartbeat_file", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import SECTOR_TOPICS, generate
+from bench.corpus import SECTOR_TOPICS, article_file, generate
 
 SECTORS_JSON = Path(__file__).resolve().parent.parent / "bot" / "ingest" / "lexicon" / "sectors.json"
 
@@ -32,6 +32,13 @@ def test_same_seed_same_corpus_and_small_is_a_prefix_of_large(tmp_path: Path) ->
     assert [p.name for p in first.files] == [p.name for p in again.files] == [p.name for p in larger.files[:30]]
     assert all(p.read_bytes() == q.read_bytes() for p, q in zip(first.files, larger.files))
     assert _digest(tmp_path / "a") != _digest(tmp_path / "d")
+
+
+def test_the_one_more_article_of_a_reload_is_the_next_of_the_corpus(tmp_path: Path) -> None:
+    larger = generate(31, tmp_path / "a", seed=7)
+    (tmp_path / "b").mkdir()
+    alone = article_file(30, tmp_path / "b", seed=7)
+    assert alone.name == larger.files[30].name and alone.read_bytes() == larger.files[30].read_bytes()
 
 
 def test_articles_look_like_seed_files(tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check
 
 
 UNSEEN = ROOT / "tests" / "data" / "unseen" / "101_brazil_india.txt"
+CHILD_BUILD = [sys.executable, str(ROOT / "tests" / "child_build.py"), "index"]
 
 
 @pytest.fixture
@@ -43,15 +44,44 @@ async def reload_bot(seeds_db: Path, tmp_path: Path):
     assert not bot.errors
 
 
-async def test_non_admin_reload_is_refused_and_changes_nothing(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    builds = []
-    monkeypatch.setattr(build, "build_index", lambda *a, **k: builds.append(a))
+def child_build(bot: ChatBot, **variables: object) -> None:
+    """Make the bot's builds run tests/child_build.py (the real `citebot index`, slowed, held or pooled)."""
+    holder = holder_of(bot.app.bot_data)
+    holder.build_command = CHILD_BUILD
+    holder.build_environment.update({f"CITEBOT_TEST_{name.upper()}": str(value) for name, value in variables.items()})
+
+
+def group_members(pgid: int) -> list[int]:
+    """The processes of a process group, read from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+async def wait_until(condition, what: str, timeout: float = 60.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        await asyncio.sleep(0.02)
+
+
+async def test_non_admin_reload_is_refused_and_changes_nothing(reload_bot: ChatBot, tmp_path: Path, caplog) -> None:
+    builds = tmp_path / "builds.log"
+    child_build(reload_bot, builds=builds)
     before = reload_bot.settings.db_path.stat().st_mtime_ns
     caplog.set_level("WARNING")
     calls = await reload_bot.user().send("/reload")
     assert [c.method for c in calls] == ["sendMessage"]
     assert "only for" in calls[0].text and "Reloaded" not in calls[0].text
-    assert builds == [] and reload_bot.settings.db_path.stat().st_mtime_ns == before
+    assert not builds.exists() and reload_bot.settings.db_path.stat().st_mtime_ns == before
     assert any("refused /reload" in r.getMessage() for r in caplog.records)
 
 
@@ -76,18 +106,7 @@ async def test_failed_reload_keeps_the_old_index(reload_bot: ChatBot) -> None:
 
 
 async def test_queries_during_a_reload_are_all_answered(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_build = build.build_index
-
-    def slow_build(seeds_dir, db_path, progress=None):
-        def slow_progress(done: int, total: int, name: str) -> None:
-            time.sleep(0.3)
-            if progress:
-                progress(done, total, name)
-
-        time.sleep(1.0)  # a big folder: reading takes a while (and releases the GIL, as file reads do)
-        return real_build(seeds_dir, db_path, slow_progress)
-
-    monkeypatch.setattr(build, "build_index", slow_build)
+    child_build(reload_bot, delay=0.6)  # a big folder: reading takes a while
     monkeypatch.setattr(handlers, "PROGRESS_EDIT_INTERVAL", 0.1)
     admin = reload_bot.admin()
     reloading = asyncio.ensure_future(admin.send("/reload"))
@@ -108,9 +127,8 @@ async def test_queries_during_a_reload_are_all_answered(reload_bot: ChatBot, mon
     assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
 
 
-async def test_a_second_reload_while_one_runs_is_told_to_wait(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_build = build.build_index
-    monkeypatch.setattr(build, "build_index", lambda s, d, p=None: (time.sleep(0.3), real_build(s, d, p))[1])
+async def test_a_second_reload_while_one_runs_is_told_to_wait(reload_bot: ChatBot) -> None:
+    child_build(reload_bot, delay=0.3)
     first = asyncio.ensure_future(reload_bot.admin().send("/reload"))
     await asyncio.sleep(0.05)
     second = await reload_bot.admin().send("/reload")
@@ -124,17 +142,7 @@ async def test_progress_and_report_survive_telegram_errors_and_the_new_index_ser
     """Telegram timing out on every edit of the progress message neither stops the reload nor keeps the old index."""
     seeds = reload_bot.settings.seeds_dir
     shutil.copy(UNSEEN, seeds / UNSEEN.name)
-    real_build = build.build_index
-
-    def slow_build(seeds_dir, db_path, progress=None):
-        def slow_progress(done: int, total: int, name: str) -> None:
-            time.sleep(0.1)
-            if progress:
-                progress(done, total, name)
-
-        return real_build(seeds_dir, db_path, slow_progress)
-
-    monkeypatch.setattr(build, "build_index", slow_build)
+    child_build(reload_bot, delay=0.2)
     monkeypatch.setattr(handlers, "PROGRESS_EDIT_INTERVAL", 0.05)
     do_request = reload_bot.request.do_request
 
@@ -171,45 +179,87 @@ async def test_a_report_of_hundreds_of_skipped_files_fits_one_message(reload_bot
     assert 10 < listed < 400 and f"… and {400 - listed} more" in final.text
 
 
-async def test_two_reloads_in_one_batch_build_once(reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_two_reloads_in_one_batch_build_once(reload_bot: ChatBot, tmp_path: Path) -> None:
     """Updates of one getUpdates batch are handled one after the other, the second before the first's rebuild
     task has started: the lock must already be taken when the second asks."""
-    builds: list[Path] = []
-    real_build = build.build_index
-    monkeypatch.setattr(build, "build_index", lambda s, d, p=None: (builds.append(d), real_build(s, d, p))[1])
+    log = tmp_path / "builds.log"
+    child_build(reload_bot, builds=log)
     admin = reload_bot.admin()
     for update in (admin.message_update("/reload"), admin.message_update("/reload")):
         await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
     await wait_background(reload_bot.app)
     texts = [c.text or "" for c in reload_bot.request.calls if c.method in ("sendMessage", "editMessageText")]
-    assert len(builds) == 1
+    builds = log.read_text().split()
+    assert len(builds) == 1 and int(builds[0]) != os.getpid()  # built once, by a process of its own
     assert sum("already running" in t for t in texts) == 1 and sum("Reloaded" in t for t in texts) == 1
     assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
 
 
-async def test_stopping_during_a_reload_does_not_wait_for_the_build(
-    reload_bot: ChatBot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_stopping_during_a_reload_does_not_wait_for_the_build(reload_bot: ChatBot, tmp_path: Path) -> None:
     """A build that does not finish (a huge folder, a file that cannot be read to its end) kept SIGTERM waiting:
-    the Application waited for the rebuild task, which waited for the build."""
-    release = threading.Event()
-    real_build = build.build_index
+    the Application waited for the rebuild task, which waited for the build. Now the build is stopped, and
+    nothing of it is left."""
+    child_build(reload_bot, hold=tmp_path / "never")
+    holder = holder_of(reload_bot.app.bot_data)
+    update = reload_bot.admin().message_update("/reload")
+    await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
+    assert background_tasks(reload_bot.app)
+    await wait_until(lambda: holder.building is not None, "the build starting")
+    pid = holder.building
+    await asyncio.wait_for(reload_bot.app.stop(), 15)
+    texts = [c.text or "" for c in reload_bot.request.calls if c.method == "editMessageText"]
+    assert texts and "interrupted" in texts[-1]
+    assert not holder.reload_lock.locked()
+    assert group_members(pid) == [] and not list(tmp_path.glob("citebot.sqlite3.building-*"))
 
-    def stuck_build(seeds_dir, db_path, progress=None):
-        release.wait(60)
-        return real_build(seeds_dir, db_path, progress)
 
-    monkeypatch.setattr(build, "build_index", stuck_build)
-    try:
-        update = reload_bot.admin().message_update("/reload")
-        await reload_bot.app.process_update(Update.de_json(update, reload_bot.app.bot))
-        assert background_tasks(reload_bot.app)
-        await asyncio.wait_for(reload_bot.app.stop(), 15)
-        texts = [c.text or "" for c in reload_bot.request.calls if c.method == "editMessageText"]
-        assert texts and "interrupted" in texts[-1]
-        assert not holder_of(reload_bot.app.bot_data).reload_lock.locked()
-    finally:
-        release.set()
+async def test_a_killed_build_keeps_the_old_index_and_leaves_no_process_behind(reload_bot: ChatBot, tmp_path: Path) -> None:
+    """The kernel's OOM killer (or an operator) ends the build with SIGKILL while its workers extract: the
+    reload fails in plain words, the old index answers, and the workers do not linger."""
+    release = tmp_path / "release"
+    child_build(reload_bot, pool=1, hold=release)
+    holder = holder_of(reload_bot.app.bot_data)
+    reloading = asyncio.ensure_future(reload_bot.admin().send("/reload"))
+    await wait_until(lambda: holder.building is not None and len(group_members(holder.building)) == 3,
+                     "the build and its two workers running")
+    pid = holder.building
+    os.kill(pid, signal.SIGKILL)  # the build alone: its workers are orphaned
+    final = (await reloading)[-1]
+    assert "Reload failed: the index build was killed (SIGKILL)" in shown_text([final]) and "still answering" in final.text
+    assert group_members(pid) == []
+    assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_a_build_killed_while_writing_leaves_no_temporary_file(reload_bot: ChatBot, tmp_path: Path) -> None:
+    seeds = reload_bot.settings.seeds_dir
+    shutil.copy(UNSEEN, seeds / UNSEEN.name)
+    child_build(reload_bot, hold_written=tmp_path / "never")
+    holder = holder_of(reload_bot.app.bot_data)
+    before = build.index_meta(reload_bot.settings.db_path)
+    reloading = asyncio.ensure_future(reload_bot.admin().send("/reload"))
+    await wait_until(lambda: list(tmp_path.glob("citebot.sqlite3.building-*")), "the temporary index file written")
+    os.kill(holder.building, signal.SIGKILL)
+    final = (await reloading)[-1]
+    assert "Reload failed" in final.text and "still answering" in final.text
+    assert not list(tmp_path.glob("citebot.sqlite3.building-*"))
+    assert build.index_meta(reload_bot.settings.db_path) == before
+    assert "I hold 2 articles" in shown_text(await reload_bot.user().send("/start"))
+
+
+async def test_a_build_that_outgrows_its_memory_fails_with_the_reason(reload_bot: ChatBot, tmp_path: Path) -> None:
+    child_build(reload_bot, allocate_mb=16_000)
+    holder_of(reload_bot.app.bot_data).build_environment["BUILD_MEMORY_MB"] = "2048"
+    final = (await reload_bot.admin().send("/reload"))[-1]
+    assert "more memory than BUILD_MEMORY_MB allows (2048 MB per process)" in shown_text([final])
+    assert "still answering" in final.text
+    assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
+
+
+async def test_a_build_that_crashes_keeps_the_old_index(reload_bot: ChatBot) -> None:
+    holder_of(reload_bot.app.bot_data).build_command = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    final = (await reload_bot.admin().send("/reload"))[-1]
+    assert "Reload failed: the index build failed (exit code 3" in shown_text([final])
+    assert "Nikolai Patrushev" in shown_text(await reload_bot.user().send("/who Patrushev"))
 
 
 async def test_leftovers_of_a_killed_build_are_removed_at_start(tmp_path: Path, seeds_db: Path) -> None:

@@ -31,7 +31,7 @@ def fake_ingest(monkeypatch: pytest.MonkeyPatch):
     """The real pipeline with its reading replaced: `result` (an `Ingested`) is what ingest returns."""
     state = types.SimpleNamespace(result=None, calls=0)
 
-    def ingest_folder(seeds_dir: Path, progress=None) -> pipeline.Ingested:
+    def ingest_folder(seeds_dir: Path, progress=None, **options) -> pipeline.Ingested:
         if not Path(seeds_dir).is_dir():
             raise pipeline.SeedsError(f"seeds folder not found: {seeds_dir}")
         state.calls += 1

@@ -132,3 +132,12 @@ def test_a_page_that_names_its_outlet_only_in_its_address(tmp_path: Path, addres
         "the capital next week, the foreign ministry said on Thursday.\n", encoding="utf-8")
     (article,) = ingest_folder(tmp_path).facts.articles
     assert article.outlet == outlet
+
+
+def test_a_description_starts_after_the_conjunction_before_it() -> None:
+    from bot.ingest.entities import find_entities
+
+    found = find_entities("Norair has resumed direct flights to the capital, while private carrier SkyJet Air is "
+                          "launching new routes.", "paragraph")
+    descriptions = {o.name: o.description for o in found.orgs}
+    assert descriptions["SkyJet Air"] == "private carrier"

@@ -406,4 +406,4 @@ def test_bugs_caught_only_grows() -> None:
     assert not [case.id for case in bugs if case.data.get("xfail")], "a caught bug is fixed: it cannot be an xfail"
 
 
-MIN_BUGS_CAUGHT = 57  # the cases bugs_caught.jsonl holds: raise it with every case added, never lower it
+MIN_BUGS_CAUGHT = 59  # the cases bugs_caught.jsonl holds: raise it with every case added, never lower it

@@ -36,16 +36,18 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
-from bot.chat import callbacks, commands, handlers, notify
+from bot.chat import callbacks, commands, handlers, notify, watch
 from bot.chat.follows import SqliteFollowStore, follows_file
 from bot.chat.sending import BotApiRequest, ResendOnDroppedConnection
-from bot.chat.holder import in_daemon_thread
+from bot.chat.holder import IndexHolder
 from bot.chat.state import BotData, background_tasks, track_background, update_of
 from bot.config import Settings
+from bot.index.child import build_in_child, child_environment
 from bot.index.query import Index, IndexUnavailable
 from bot.models import plural
 
@@ -130,6 +132,8 @@ class CitebotApplication(Application):
     the updates left are dropped (one WARNING line says how many), and background tasks are cancelled."""
 
     async def stop(self) -> None:
+        for task in self.bot_data.loops:  # the watch and the heartbeat (bot.chat.watch): nothing new while stopping
+            task.cancel()
         if self.running:
             await self._drain(STOP_GRACE)
         await super().stop()
@@ -144,15 +148,16 @@ class CitebotApplication(Application):
         dropped = waiting.close() if waiting is not None else 0
         while True:
             try:
-                self.update_queue.get_nowait()
+                queued = self.update_queue.get_nowait()
             except asyncio.QueueEmpty:
                 break
             self.update_queue.task_done()
-            dropped += 1
+            dropped += isinstance(queued, Update)
         if dropped:
             log.warning("stopping: %s left unanswered", plural(dropped, "queued update"))
         for task in background_tasks(self):
             task.cancel()
+
 
 
 def build_application(settings: Settings, request: BaseRequest | None = None) -> Application:
@@ -230,6 +235,7 @@ def register_handlers(application: Application, settings: Settings) -> None:
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(MessageHandler(filters.COMMAND & ADDRESSED_TO_ME, handlers.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, handlers.plain_text))
+    application.add_handler(TypeHandler(watch.Heartbeat, watch.beat), group=-1)  # before any other handler
     application.add_error_handler(handlers.on_error)
 
 
@@ -249,19 +255,23 @@ async def post_init(application: Application) -> None:
     then publish the command menus."""
     settings = application.bot_data.settings
     db_path = Path(settings.db_path)
+    holder = application.bot_data.index
+    holder.build_environment.update(child_environment(settings))
+    holder.read_only = settings.index_read_only
     from bot.index.build import remove_leftovers
 
-    for leftover in remove_leftovers(db_path, ours_too=True):
-        log.info("removed %s, left by a build that was stopped", leftover.name)
+    if not settings.index_read_only:
+        for leftover in remove_leftovers(db_path, ours_too=True):
+            log.info("removed %s, left by a build that was stopped", leftover.name)
     try:
-        index = await Index.open(db_path)
+        await holder.open_file(db_path)
     except IndexUnavailable as why:
+        if settings.index_read_only:
+            raise IndexUnavailable(f"{why}; INDEX_READ_ONLY is set, so build it with `citebot index` first") from why
         log.info("%s; building the index from %s", why, settings.seeds_dir)
-        index = await _build_and_open(settings, db_path)
+        await _build_and_open(holder, settings, db_path)
     application.bot_data.follows = await SqliteFollowStore.open(follows_path(settings))
-    holder = application.bot_data.index
     holder.on_swap.append(functools.partial(notify_followers, application))
-    await holder.swap(index)
     await publish_menus(application, settings)
 
 
@@ -282,13 +292,14 @@ async def notify_followers(application: Application, old: Index | None, new: Ind
     track_background(application, update_of(application, asyncio.current_task()), task)
 
 
-async def _build_and_open(settings: Settings, db_path: Path) -> Index:
-    from bot.index.build import build_index  # the ingest layer is only needed when there is something to build
-
+async def _build_and_open(holder: IndexHolder, settings: Settings, db_path: Path) -> None:
+    """Build the index in a child process (as /reload does: the build's memory never becomes the bot's), open it."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    report = await in_daemon_thread(build_index, Path(settings.seeds_dir), db_path)
+    report = await build_in_child(
+        Path(settings.seeds_dir), db_path, command=holder.build_command, environment=holder.build_environment
+    )
     log.info("built the index: %s, %s skipped", plural(report.articles, "article"), plural(len(report.skipped), "file"))
-    return await Index.open(db_path)
+    await holder.open_file(db_path)
 
 
 async def publish_menus(application: Application, settings: Settings) -> None:
@@ -342,7 +353,7 @@ async def publish_menus(application: Application, settings: Settings) -> None:
             log.info("removed the admin menu of %s, no longer an admin", former)
     await attempt("publish the description", bot.set_my_description(DESCRIPTION))
     await attempt("publish the short description", bot.set_my_short_description(SHORT_DESCRIPTION))
-    if have != had:
+    if have != had and not settings.index_read_only:  # a read-only replica writes nothing beside the index
         _write_admin_menus(record, have)
 
 

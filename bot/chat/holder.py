@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
+import os
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from bot.index.query import Index, unavailable_errors
-from bot.models import Skipped
+from bot.index.query import Index, IndexUnavailable, unavailable_errors
+from bot.models import Skipped, plural
 
 if TYPE_CHECKING:
     from bot.chat.render import Screen
@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 Progress = Callable[[int, int, str], Awaitable[None]]  # (files read, files in all, the name of the last one)
 SwapHook = Callable[["Index | None", Index], Awaitable[None]]  # (the index before, the one now current)
+
+
+READ_ONLY_REASON = (
+    "this bot serves an index built elsewhere (INDEX_READ_ONLY is set): rebuild it where it is built "
+    "(`citebot index`), and every bot serving it switches to the new file by itself"
+)
 
 
 class RebuildFailed(Exception):
@@ -33,10 +38,6 @@ class RebuildFailed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.skipped = list(skipped)
-
-
-class BuildStopped(Exception):
-    """Raised in the build thread, at its next file, when the bot stops during a rebuild."""
 
 
 class ScreenCache:
@@ -92,6 +93,12 @@ class IndexHolder:
         # Awaited after every swap, whatever made it (/reload, a new index file), while the old index is still
         # open: what a hook compares or reads of it is there. A hook that fails is logged; the swap stands.
         self.on_swap: list[SwapHook] = []
+        self.file: FileState | None = None  # of the index file the current index was opened from
+        self._unusable: FileState | None = None  # a replacement that could not be opened, until it changes
+        self.build_command: Sequence[str] | None = None  # how a rebuild starts its child; None: `citebot index`
+        self.build_environment: dict[str, str] = {}  # what the child must see of the settings
+        self.building: int | None = None  # the process id of the build running now
+        self.read_only = False  # INDEX_READ_ONLY: the index is built elsewhere; a rebuild is refused
 
     @property
     def current(self) -> Index | None:
@@ -149,6 +156,39 @@ class IndexHolder:
     def release_rebuild(self) -> None:
         self.reload_lock.release()
 
+    async def open_file(self, db_path: Path) -> Index:
+        """Open the index file at `db_path` and make it current; raises IndexUnavailable (the current one kept)."""
+        state = file_state(db_path)
+        index = await Index.open(Path(db_path))
+        await self.swap(index)
+        self.file = state
+        return index
+
+    async def follow(self, db_path: Path) -> bool:
+        """Switch to the file at `db_path` when it is no longer the one the current index was opened from (a
+        `citebot index` or a build job replaced it); whether it switched. A file that cannot be opened (another
+        schema version, not an index) is said once and not tried again until it changes; the current index keeps
+        answering. Never while a rebuild runs: the rebuild swaps its own file in."""
+        state = file_state(db_path)
+        if state is None or state == self.file or state == self._unusable or self._index is None:
+            return False
+        if not await self.claim_rebuild():
+            return False
+        try:
+            index = await Index.open(Path(db_path))
+        except IndexUnavailable as why:
+            self._unusable = state
+            log.warning("the index file was replaced, but the new one cannot be used (%s); still answering from the "
+                        "one before", why)
+            return False
+        finally:
+            self.release_rebuild()
+        await self.swap(index)
+        self.file = state
+        articles = (await index.stats()).articles
+        log.info("switched to the index file written beside the bot (%s)", plural(articles, "article"))
+        return True
+
     async def rebuild(
         self,
         seeds_dir: Path,
@@ -157,73 +197,67 @@ class IndexHolder:
         every: float = 1.0,
         interrupted: Callable[[], Awaitable[None]] | None = None,
     ) -> BuildReport:
-        """Build a new index from the seeds in a thread while the current one keeps answering, then open it and
-        swap it in; its report. `progress` is awaited at most every `every` seconds while files are read.
+        """Build a new index from the seeds in a child process (`citebot index --json`: the build's memory and
+        cores are not this process's) while the current one keeps answering, then open it and swap it in; its
+        report. `progress` is awaited at most every `every` seconds while files are read.
 
         Raises RebuildFailed, the current index kept, when no index could be built or opened. When the task is
-        cancelled during the build (the bot stopping), the build ends at its next file, `interrupted` is awaited,
-        and the cancellation goes on."""
-        from bot.index import build  # the ingest layer is only needed when there is something to build
+        cancelled during the build (the bot stopping), the child is stopped, `interrupted` is awaited, and the
+        cancellation goes on."""
+        from bot.index import child  # the build's side is only needed when there is something to build
 
-        loop = asyncio.get_running_loop()
+        if self.read_only:
+            raise RebuildFailed(READ_ONLY_REASON)
         read: dict[str, Any] = {"done": 0, "total": 0, "file": ""}
-        stopping = threading.Event()
 
-        def on_file(done: int, total: int, file_name: str) -> None:  # called from the build thread
-            if stopping.is_set():
-                raise BuildStopped("the bot is stopping")
-            with contextlib.suppress(RuntimeError):  # the loop is closed: the bot has stopped
-                loop.call_soon_threadsafe(read.update, {"done": done, "total": total, "file": file_name})
+        def on_progress(done: int, total: int, file_name: str) -> None:
+            read.update(done=done, total=total, file=file_name)
 
-        building = in_daemon_thread(build.build_index, Path(seeds_dir), Path(db_path), on_file)
+        def started(pid: int) -> None:
+            self.building = pid
+
+        building = asyncio.ensure_future(child.build_in_child(
+            Path(seeds_dir), Path(db_path), on_progress, command=self.build_command,
+            environment=self.build_environment, started=started,
+        ))
         try:
             while not building.done():
                 await asyncio.wait({building}, timeout=every)
                 if not building.done() and read["total"] and progress is not None:
                     await progress(read["done"], read["total"], read["file"])
-        except asyncio.CancelledError:  # the bot is stopping: the build ends at its next file, the old index stays
-            stopping.set()
-            building.cancel()  # nobody will look at its result
+        except asyncio.CancelledError:  # the bot is stopping: the build is stopped, the old index stays
+            building.cancel()
+            with contextlib.suppress(BaseException):
+                await building
             log.warning("reload interrupted: the bot is stopping; the index was not changed")
             if interrupted is not None:
                 await interrupted()
             raise
+        finally:
+            self.building = None
         try:
             report = building.result()
+            state = file_state(db_path)
             new_index = await Index.open(Path(db_path))
         except unavailable_errors() as error:
             log.warning("reload failed: %s", error)
-            raise RebuildFailed(str(error), error.skipped if isinstance(error, build.BuildError) else ()) from error
+            raise RebuildFailed(str(error), getattr(error, "skipped", ())) from error
         except Exception as error:
             log.exception("reload failed")
             raise RebuildFailed("the new index could not be built (the log has the details)") from error
         await self.swap(new_index)  # before anyone is told: a failed message must not keep the old index
+        self.file = state
         log.info("reload done: %s articles, %s skipped", report.articles, len(report.skipped))
         return report
 
 
-def in_daemon_thread(function: Callable[..., T], *args: Any) -> asyncio.Future[T]:
-    """`function(*args)` in a daemon thread of its own, as a future of the running loop. Unlike
-    asyncio.to_thread, nothing waits for that thread when the process ends: a stopping bot does not wait for
-    an index build (whose temporary file the next start removes)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
+FileState = tuple[int, int, int, int]
 
-    def settle(result: Any, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)
 
-    def work() -> None:
-        try:
-            result, error = function(*args), None
-        except BaseException as failure:  # noqa: BLE001 - handed to whoever awaits the future
-            result, error = None, failure
-        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting any more
-            loop.call_soon_threadsafe(settle, result, error)
-
-    threading.Thread(target=work, name=f"citebot-{getattr(function, '__name__', 'work')}", daemon=True).start()
-    return future
+def file_state(path: Path) -> FileState | None:
+    """What tells one file at a path from the next one put there (device, inode, mtime, size); None if absent."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_size)

@@ -42,6 +42,8 @@ NO_TOKEN_MESSAGE = (
     "BOT_TOKEN=<token> in .env or the environment, and run again; or try the bot offline now with `citebot console`."
 )
 INVALID_TOKEN_MESSAGE = "citebot run: Telegram rejected BOT_TOKEN (401 Unauthorized); check it with @BotFather (/token)"
+# A token Telegram rejects stays rejected: the deploy files do not restart on this code (sysexits' EX_CONFIG).
+EXIT_TOKEN_REJECTED = 78
 # PTB logs a failed start-up with a full traceback ("Network Retry Loop (Bootstrap Initialize Application): ...");
 # run() says the same in one line instead.
 _BOOTSTRAP_LOG = "Network Retry Loop (Bootstrap"
@@ -114,6 +116,9 @@ async def serve(application: Application, settings: Settings, secret: str | None
             return
         stopping.cancel()
         server = starting.result()  # raises what kept the bot from starting
+        from bot.chat import watch
+
+        watch.start(application)  # follow the index file, rebuild on changed seeds, beat the heart
         await stop.wait()
     finally:
         for sig in STOP_SIGNALS:
@@ -133,14 +138,18 @@ async def _start(application: Application, settings: Settings, secret: str | Non
 
         path = webhook_url_path(settings.webhook_url)
         logger.info("citebot starting: webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
+        from bot.health import alive
+
         server = WebhookServer(
             application, listen=settings.webhook_listen, port=settings.webhook_port, path=path, secret=secret,
             max_body=settings.webhook_max_body,
+            health=lambda: alive(settings, application.bot_data.heartbeat_at),
         )
         await server.start()  # listening before Telegram is told where to post
         try:
             await application.bot.set_webhook(
-                url=settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=True
+                url=settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=settings.drop_pending_updates,
             )
         except BaseException:
             await server.stop()
@@ -149,7 +158,8 @@ async def _start(application: Application, settings: Settings, secret: str | Non
         logger.info("citebot starting: long polling")
         assert application.updater is not None
         await application.updater.start_polling(
-            allowed_updates=ALLOWED_UPDATES, drop_pending_updates=True, error_callback=_polling_failed
+            allowed_updates=ALLOWED_UPDATES, drop_pending_updates=settings.drop_pending_updates,
+            error_callback=_polling_failed,
         )
     await application.start()
     return server
@@ -225,7 +235,7 @@ def run(settings: Settings | None = None) -> int:
         asyncio.run(serve(application, settings, secret))  # a fresh event loop each time: run() can run again
     except InvalidToken:
         print(INVALID_TOKEN_MESSAGE, file=sys.stderr)
-        return 1
+        return EXIT_TOKEN_REJECTED
     except BadRequest as error:  # e.g. setWebhook refused: Telegram wants an https URL on port 443, 80, 88 or 8443
         print(redact(f"citebot run: Telegram refused to start the bot: {error}", secrets), file=sys.stderr)
         return 1

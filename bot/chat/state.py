@@ -23,6 +23,10 @@ class BotData:
         self.follows: FollowStore | None = None  # opened in post_init
         self.answers = AnswerMemory()  # which message answered which question, for edited questions
         self.background: dict[int, set[asyncio.Task[Any]]] = {}  # update_id → tasks its handlers started
+        self.loops: set[asyncio.Task[Any]] = set()  # what runs as long as the bot does (bot.chat.watch)
+        self.heartbeat_at: float | None = None  # loop time of the last heartbeat handled
+        self.heartbeat_failed = False  # the heartbeat file could not be written (said once)
+        self.watching = asyncio.Event()  # set once the watch has taken its first look (bot.chat.watch)
 
     @property
     def settings(self) -> Settings:

@@ -5,6 +5,7 @@ PTB's own server reads a whole request body, of any size, before it looks at the
 request without the right secret is refused (403) before a byte of its body is read, a body over the cap
 (Telegram's updates are small; WEBHOOK_MAX_BODY, 1 MB by default) is refused with 413, and the server never
 holds more than the cap of any request. A body that is not an update is answered 400, in one log line.
+GET /healthz says whether the bot is handling updates (200) or stuck (503), for a load balancer or a probe.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hmac
 import json
 import logging
 from http import HTTPStatus
+from collections.abc import Callable
 from typing import Any
 
 import tornado.web
@@ -25,6 +27,7 @@ from tornado.httpserver import HTTPServer
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
 IDLE_TIMEOUT = 60.0  # seconds a kept-alive connection may sit idle
 BODY_TIMEOUT = 30.0  # seconds a request may take to send its body
 
@@ -87,6 +90,26 @@ class _UpdateHandler(tornado.web.RequestHandler):
             log.error("webhook request failed", exc_info=(typ, value, tb))
 
 
+class _HealthHandler(tornado.web.RequestHandler):
+    """GET /healthz: 200 while the bot handles updates (its heartbeat is recent), 503 when it does not. Nothing
+    secret is in the answer, so it needs no secret; a reverse proxy need not pass it on."""
+
+    SUPPORTED_METHODS = ("GET", "HEAD")  # type: ignore[assignment]
+
+    def initialize(self, server: WebhookServer) -> None:
+        self.server = server
+
+    def get(self) -> None:
+        ok, description = self.server.health() if self.server.health else (True, "running")
+        self.set_status(HTTPStatus.OK if ok else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.finish({"ok": ok, "description": description})
+
+    def head(self) -> None:
+        ok, _ = self.server.health() if self.server.health else (True, "")
+        self.set_status(HTTPStatus.OK if ok else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.finish()
+
+
 class _WebhookApp(tornado.web.Application):
     def log_request(self, handler: tornado.web.RequestHandler) -> None:
         """Nothing per request: the handlers log one line per update."""
@@ -96,7 +119,8 @@ class WebhookServer:
     """Serves `path` on `listen:port`; `await start()` binds (raising OSError when it cannot), `await stop()`."""
 
     def __init__(
-        self, application: Application, *, listen: str, port: int, path: str, secret: str, max_body: int
+        self, application: Application, *, listen: str, port: int, path: str, secret: str, max_body: int,
+        health: Callable[[], tuple[bool, str]] | None = None,
     ) -> None:
         self.application = application
         self.listen = listen
@@ -104,10 +128,14 @@ class WebhookServer:
         self.path = "/" + path.strip("/") if path.strip("/") else ""
         self.secret = secret.encode("latin-1")
         self.max_body = max_body
+        self.health = health
         self._server: HTTPServer | None = None
 
     async def start(self) -> None:
-        app = _WebhookApp([(r"/.*", _UpdateHandler, {"server": self})])
+        app = _WebhookApp([
+            (HEALTH_PATH, _HealthHandler, {"server": self}),
+            (r"/.*", _UpdateHandler, {"server": self}),
+        ])
         self._server = HTTPServer(
             app,
             max_body_size=self.max_body + 1,  # so that our own 413 answers first when the length is known

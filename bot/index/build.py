@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 3: person descriptions; 4: the meta table (what the index was built from)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
 # The tables that mark an index written before it carried APPLICATION_ID.
@@ -111,6 +111,9 @@ class BuildReport(BaseModel):
     changed: list[str] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+    reused: int = 0  # files whose article and candidates came from the cache (unchanged since the last build)
+    extracted: int = 0  # files read and extracted anew
+    workers: int = 1  # processes that extracted them
 
     def summary_lines(self) -> list[str]:
         where = f" into {self.db_path}" if self.db_path else ""
@@ -119,6 +122,9 @@ class BuildReport(BaseModel):
             f"People: {self.people}, organisations: {self.organizations}, agreements: {self.agreements}, "
             f"figures: {self.figures}, sector tags: {self.sector_tags}",
             f"Since the previous index: {len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed",
+            f"Files read anew: {self.extracted}"
+            + (f" (in {self.workers} processes)" if self.workers > 1 else "")
+            + f", unchanged and taken from the cache: {self.reused}",
         ]
         if self.skipped:
             lines.append(f"Skipped {plural(len(self.skipped), 'file')}:")
@@ -153,23 +159,27 @@ def read_only(db_path: Path) -> Iterator[sqlite3.Connection]:
 # ---------------------------------------------------------------- building
 
 
-def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None) -> BuildReport:
+def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None, cache: bool = True) -> BuildReport:
     """Ingest every seed file and swap a new index in; raises BuildError (old index kept) if no article was read.
 
+    With `cache` (the default) the per-article results of earlier builds are kept beside the index
+    (`<index>.cache`, see bot.ingest.cache), so only new and changed files are read and extracted again.
     `bot.ingest.pipeline.SeedsError` (missing folder) propagates unchanged.
     """
+    from bot.ingest.cache import cache_path, extractor_version
     from bot.ingest.pipeline import ingest_folder  # the ingest layer is only needed when building
 
     started = time.perf_counter()
     db_path = Path(db_path)
     check_replaceable(db_path)  # before the work, not only before the swap
-    ingested: Ingested = ingest_folder(Path(seeds_dir), progress)
+    check_writable(db_path)
+    ingested: Ingested = ingest_folder(Path(seeds_dir), progress, cache=cache_path(db_path) if cache else None)
     facts: Facts = ingested.facts
     skipped = list(ingested.skipped)
     if not facts.articles:
         raise BuildError(f"no article could be read from {seeds_dir}; the index was not changed", skipped)
     previous = article_hashes(db_path)
-    write_index(facts, db_path)
+    write_index(facts, db_path, meta={"seeds_digest": ingested.seeds_digest, "extractor": extractor_version()})
     current = {article.id: article.content_hash for article in facts.articles}
     return BuildReport(
         db_path=db_path,
@@ -186,7 +196,52 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
         changed=sorted(key for key in current if key in previous and previous[key] != current[key]),
         removed=sorted(set(previous) - set(current)),
         seconds=time.perf_counter() - started,
+        reused=ingested.reused,
+        extracted=ingested.extracted,
+        workers=ingested.workers,
     )
+
+
+def check_writable(db_path: Path) -> None:
+    """Raise BuildError when the index's folder cannot be written (a read-only mount): said before the work,
+    not after minutes of it."""
+    folder = Path(db_path).parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise BuildError(f"cannot write the index: {existing} is read-only here; the index was not changed")
+
+
+def index_meta(db_path: Path) -> dict[str, str]:
+    """What an existing index records it was built from (`seeds_digest`, `extractor`); empty when it records
+    nothing (written before it did) or cannot be read."""
+    if not Path(db_path).is_file():
+        return {}
+    try:
+        with read_only(db_path) as con:
+            return dict(con.execute("SELECT key, value FROM meta"))
+    except sqlite3.Error:
+        return {}
+
+
+def stale_reason(db_path: Path, seeds_dir: Path) -> str | None:
+    """Why the index at `db_path` is not what a build would make now: the seed files, or the extraction code and
+    lexicon, changed since it was built. None when it is, and when there is nothing to build from (no seeds
+    folder, no article file in it). Reads every seed file (to digest it): call it off the event loop."""
+    from bot.ingest.cache import extractor_version
+    from bot.ingest.pipeline import SeedsError, article_files, seeds_digest
+
+    try:
+        if not article_files(Path(seeds_dir))[0]:
+            return None
+        digest = seeds_digest(Path(seeds_dir))
+    except (SeedsError, OSError):
+        return None
+    meta = index_meta(db_path)
+    if meta.get("seeds_digest") != digest:
+        return "the seed files changed since the index was built"
+    if meta.get("extractor") != extractor_version():
+        return "the extraction code or lexicon changed since the index was built"
+    return None
 
 
 def article_hashes(db_path: Path) -> dict[str, str]:
@@ -233,8 +288,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_index(facts: Facts, db_path: Path) -> None:
-    """Write `facts` to a temporary file beside `db_path`, validate it, then `os.replace` it over `db_path`.
+def write_index(facts: Facts, db_path: Path, meta: dict[str, str] | None = None) -> None:
+    """Write `facts` (and `meta`, what they were built from) to a temporary file beside `db_path`, validate it,
+    then `os.replace` it over `db_path`.
 
     Raises BuildError on invalid facts or a failed validation; the temporary file is removed and the old
     index is left as it was.
@@ -247,6 +303,7 @@ def write_index(facts: Facts, db_path: Path) -> None:
     temp.unlink(missing_ok=True)
     try:
         rows = _Rows.of(facts)
+        rows.meta = sorted((meta or {}).items())
         _write(rows, temp)
         _validate(temp, rows)
         with open(temp, "rb+") as handle:
@@ -283,6 +340,7 @@ class _Rows:
     figure_citations: list[tuple] = field(default_factory=list)
     agreements_fts: list[tuple] = field(default_factory=list)
     person_descriptions: list[tuple] = field(default_factory=list)
+    meta: list[tuple] = field(default_factory=list)
 
     @classmethod
     def of(cls, facts: Facts) -> _Rows:
@@ -526,6 +584,7 @@ _INSERTS = {
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
     "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
+    "meta": "INSERT INTO meta (key, value) VALUES (?, ?)",
 }
 
 

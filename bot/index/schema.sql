@@ -1,4 +1,4 @@
--- citebot index, schema version 3 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- citebot index, schema version 4 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
 -- build.py also sets PRAGMA application_id = APPLICATION_ID, which marks the file as a citebot index.
 -- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
 -- article id, position), so ordering by sentence id is chronological order.
@@ -167,3 +167,10 @@ CREATE TABLE figure_citations (
     PRIMARY KEY (figure, ord)
 ) WITHOUT ROWID;
 CREATE INDEX figure_citations_sentence ON figure_citations(sentence);
+
+-- What the index was built from: `seeds_digest` (the digest of the seed files' names and bytes) and `extractor`
+-- (the digest of the extraction code and lexicon); a start-up rebuilds when either differs from what it has.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -187,7 +187,10 @@ def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs:
         if any(h[1] <= start < h[2] for h in hits):
             continue
         if noun in _ORG_NOUNS and not qualifier:
-            key = _org_for(noun, recent_orgs, index)
+            # an organisation named earlier in the same sentence first ('… with X, co-founder of Y, Z welcomed the
+            # company'), then the ones the article named last
+            named_here = [h[0] for h in sorted(hits, key=lambda h: h[1]) if h[0] not in index.people and h[2] <= start]
+            key = _org_for(noun, [k for k in recent_orgs if k not in named_here] + named_here, index)
             if key:
                 found.append((key, start, end))
             continue

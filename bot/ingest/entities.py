@@ -705,8 +705,10 @@ def org_descriptor(sentence: Sentence, match: Match, found: SentenceEntities, le
         return
     items = sentence.items
     start = match.start
-    while start > 0 and items[start - 1].kind == "word" and items[start - 1].low not in _STOP_WORDS and not items[start - 1].tags.keys() & {"speech_verb"}:
-        start -= 1
+    if items[start].low.endswith("ing") and not (start > 0 and items[start - 1].kind == "word"):
+        return  # 'Russians holding Mir cards': a verb, not 'investment holding X'
+    while start > 0 and items[start - 1].kind == "word" and items[start - 1].low not in _STOP_WORDS and not items[start - 1].tags.keys() & {"speech_verb", "function_word", "opener"}:
+        start -= 1  # '…, while private carrier X': the description starts after the conjunction
     if start > 0 and (items[start - 1].possessive and items[start - 1].types & {"COUNTRY"} or items[start - 1].types & {"DEMONYM"}):
         start -= 1
     description = sentence.text[items[start].start : items[match.start].end]

@@ -4,22 +4,29 @@ Only regular files inside the folder are read (a FIFO, a device or a symlink lea
 hang a build or read what is not an article); a hidden file or one with another extension is listed as
 skipped rather than silently ignored. Reading and the per-sentence stage of extraction run in a pool of
 processes for a large folder (both are pure and per article); the result is the same as in one process.
+With a cache (bot/ingest/cache.py) only new and changed files go through them: the others' articles and
+candidates are taken from it, and the corpus-wide stages run on all of them as before.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import logging
 import os
+import signal
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from bot.ingest.cache import ArticleCache, file_key, pack, unpack
 from bot.ingest.extract import ArticleCandidates, candidates_of, extract
-from bot.ingest.reader import ArticleError, read_article
+from bot.ingest.reader import MAX_BYTES, ArticleError, parse_article, read_article
 from bot.models import Article, Facts, Skipped
 
 log = logging.getLogger(__name__)
@@ -37,6 +44,10 @@ class Ingested(BaseModel):
     facts: Facts
     skipped: list[Skipped]
     warnings: list[Skipped] = []
+    seeds_digest: str = ""  # of the files read (folder_digest): what the index records it was built from
+    reused: int = 0  # files whose article and candidates came from the cache
+    extracted: int = 0  # files read and extracted anew
+    workers: int = 1  # processes that extracted them
 
 
 def printable(name: str) -> str:
@@ -88,43 +99,186 @@ def _read(path: Path) -> tuple[Article | None, str | None]:
         return None, f"cannot be read ({error.strerror or error})"
 
 
-def _read_and_find(path: Path) -> tuple[Article | None, str | None, ArticleCandidates | None]:
-    """One file: its article and the per-sentence candidates (run in a worker process)."""
-    article, reason = _read(path)
-    return article, reason, candidates_of(article) if article is not None else None
+def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
+    """A file's bytes (at most MAX_BYTES + 1 of them: what is read is what is checked), or why it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1), None
+    except OSError as error:
+        return None, f"cannot be read ({error.strerror or error})"
+
+
+Result = tuple[Article | None, str | None, ArticleCandidates | None]  # an article and its candidates, or why not
+
+
+def _extract(job: tuple[bytes, str]) -> bytes:
+    """One file's bytes → its article and per-sentence candidates, packed as the cache keeps them (run in a worker
+    process, or in this one: every result takes the same way, so a pooled, a single-process and a cached build
+    give the same facts)."""
+    raw, name = job
+    try:
+        if len(raw) > MAX_BYTES:
+            raise ArticleError(f"too large (over {MAX_BYTES // 1_048_576} MB; an article is far smaller)")
+        article = parse_article(raw, name)
+    except ArticleError as error:
+        return pack((None, str(error), None))
+    return pack((article, None, candidates_of(article)))
 
 
 def workers_for(count: int, workers: int | None = None) -> int:
     """How many processes a build of `count` articles uses: `workers`, else CITEBOT_BUILD_WORKERS, else the cores."""
     if workers is None:
         configured = os.environ.get(WORKERS_VARIABLE, "").strip()
-        workers = int(configured) if configured.isdigit() else min(os.cpu_count() or 1, 4)
+        workers = int(configured) if configured.isdigit() else min(_cores(), 4)
     return max(1, workers) if count >= POOL_FROM else 1
 
 
-def ingest_folder(seeds_dir: Path, progress: Progress | None = None, workers: int | None = None) -> Ingested:
+def _cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def folder_digest(keys: list[str]) -> str:
+    """The digest of a seeds folder: of every article file's name and bytes (`cache.file_key`), in any order."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:32]
+
+
+def seeds_digest(seeds_dir: Path) -> str:
+    """What `ingest_folder` records as the digest of the folder it read, computed without extracting anything:
+    a start-up compares it with the index's to tell whether the seeds changed since the index was built."""
+    files, _ = article_files(Path(seeds_dir))
+    return folder_digest([_key_of(path, *_read_bytes(path)) for path in files])
+
+
+def _key_of(path: Path, raw: bytes | None, reason: str | None) -> str:
+    return file_key(path.name, raw) if raw is not None else f"unreadable:{path.name}:{reason}"
+
+
+def ingest_folder(
+    seeds_dir: Path, progress: Progress | None = None, workers: int | None = None, cache: Path | None = None
+) -> Ingested:
     """Read every article file and extract its facts; a bad file is skipped with a one-line reason and never
-    stops the others; a file repeating another article's text is skipped as its duplicate."""
+    stops the others; a file repeating another article's text is skipped as its duplicate.
+
+    With `cache` (a file, see bot.ingest.cache), a file whose name and bytes the cache holds is not read again:
+    its article and candidates come from there, and only new and changed files are extracted (in a pool of
+    processes when there are POOL_FROM of them or more). The corpus-wide stages run on all of them, as always."""
     files, skipped = article_files(seeds_dir)
-    processes = workers_for(len(files), workers)
-    results: list[tuple[Article | None, str | None, ArticleCandidates | None]] = []
-    if processes > 1:
-        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
-            for done, result in enumerate(pool.map(_read_and_find, files, chunksize=8), start=1):
-                results.append(result)
-                if progress:
-                    progress(done, len(files), files[done - 1].name)
-    else:
-        for done, path in enumerate(files, start=1):
-            article, reason = _read(path)
-            results.append((article, reason, None))
-            if progress:
-                progress(done, len(files), path.name)
-    articles, found, warnings = _collect(files, results, skipped)
-    for item in skipped:
-        log.warning("skipped %s: %s", item.file, item.reason)
-    precomputed = found if all(f is not None for f in found) and found else None
-    return Ingested(facts=extract(articles, precomputed), skipped=skipped, warnings=warnings)
+    read = [_read_bytes(path) for path in files]
+    keys = [_key_of(path, raw, reason) for path, (raw, reason) in zip(files, read)]
+    results: list[Result | None] = [None] * len(files)
+    store = ArticleCache(cache) if cache is not None else None
+    done = 0
+
+    def finished(i: int) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(files), files[i].name)
+
+    with contextlib.ExitStack() as stack, _fewer_collections():
+        stored: dict[str, bytes] = {}
+        if store is not None and store.open():
+            stack.callback(store.close)
+            stored = store.load(keys)
+        for i, (raw, reason) in enumerate(read):
+            if raw is None:
+                results[i] = (None, reason, None)
+                finished(i)
+        misses = [i for i, key in enumerate(keys) if results[i] is None and key not in stored]
+        new: dict[str, bytes] = {}
+        processes = workers_for(len(misses), workers)
+        jobs = [(read[i][0], files[i].name) for i in misses]
+        with _pool(processes) as pool:
+            blobs = pool.map(_extract, jobs, chunksize=8) if pool is not None else map(_extract, jobs)
+            for i, blob in zip(misses, blobs):
+                new[keys[i]] = blob
+                results[i] = unpack(blob)  # type: ignore[assignment]
+                finished(i)
+        del jobs, read
+        reused = 0
+        with _no_collections():  # what is unpacked is kept: nothing for the cycle collector to find meanwhile
+            for i, key in enumerate(keys):
+                if results[i] is not None:
+                    continue
+                try:
+                    results[i] = unpack(stored[key])  # type: ignore[assignment]
+                    reused += 1
+                except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
+                    log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
+                    raw, reason = _read_bytes(files[i])
+                    blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None))
+                    new[key] = blob
+                    results[i] = unpack(blob)  # type: ignore[assignment]
+                finished(i)
+        stored.clear()
+        if store is not None:
+            store.store(new, keep=keys)
+        articles, found, warnings = _collect(files, results, skipped)  # type: ignore[arg-type]
+        for item in skipped:
+            log.warning("skipped %s: %s", item.file, item.reason)
+        facts = extract(articles, found if found else None)
+    return Ingested(
+        facts=facts, skipped=skipped, warnings=warnings, seeds_digest=folder_digest(keys), reused=reused,
+        extracted=len(misses), workers=processes,
+    )
+
+
+@contextlib.contextmanager
+def _pool(processes: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of `processes` worker processes (None for one: the work runs here). Left early (an error, the
+    build stopped), its workers are ended at once instead of finishing every queued file first."""
+    if processes <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork"), initializer=_worker_started)
+    try:
+        yield pool
+    except BaseException:
+        workers = list(getattr(pool, "_processes", {}).values())  # the executor has no public way to end them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            with contextlib.suppress(Exception):
+                worker.kill()
+        raise
+    pool.shutdown()
+
+
+def _worker_started() -> None:
+    """A worker ends at once on SIGTERM (what stops a build's process group); the build's own handler, which
+    it inherits, is for the process that writes the index. It writes nothing to stdout, which a bot reads the
+    build's progress from, so it lets go of it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A build makes millions of objects that all live until it ends; Python's cycle collector would walk them
+    again and again (a third of unpickling the cache). Collect young objects less often while it runs."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _collect(

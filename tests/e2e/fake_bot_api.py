@@ -793,6 +793,7 @@ class FakeBotAPI:
         if "allowed_updates" in params and params["allowed_updates"] is not None:
             self._allowed_updates = list(params["allowed_updates"]) or None
         self.webhook = {"url": url, "secret_token": secret, "max_connections": params.get("max_connections", 40)}
+        self._kick()  # updates that waited for a webhook are delivered now, as Telegram does
         return True
 
     def _m_deleteWebhook(self, params: dict[str, Any]) -> bool:

@@ -132,15 +132,17 @@ def bot_env(api: FakeBotAPI, workdir: Path, **extra: str) -> dict[str, str]:
 
 
 
-def launch(api: FakeBotAPI, workdir: Path, mode: str = "polling") -> BotProcess:
-    """Start `citebot run` in `mode` ("polling" or "webhook" on a free local port) and wait until it is serving."""
+def launch(api: FakeBotAPI, workdir: Path, mode: str = "polling", **settings: str) -> BotProcess:
+    """Start `citebot run` in `mode` ("polling" or "webhook" on a free local port) with these settings (environment
+    variables) and wait until it is serving."""
     extra: dict[str, str] = {}
     if mode == "webhook":
-        port = free_port()
+        port = int(settings.pop("WEBHOOK_PORT", 0)) or free_port()
         extra = dict(
             WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_PORT=str(port), WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_SECRET=WEBHOOK_SECRET,
         )
+    extra.update(settings)
     bot = BotProcess(api, workdir, bot_env(api, workdir, **extra), mode=mode)
     bot.start()
     bot.wait_ready("setWebhook" if mode == "webhook" else "getUpdates")

@@ -91,7 +91,7 @@ def test_polling_start_up_registers_with_the_api(polling_bot: BotProcess) -> Non
     api = polling_bot.api
     assert_command_menus(api)
     delete = api.wait_for_method("deleteWebhook", timeout=1)
-    assert delete.params.get("drop_pending_updates") is True
+    assert not delete.params.get("drop_pending_updates")  # what users sent while the bot was down is answered
     poll = api.wait_for(lambda c: c.method == "getUpdates", 1, arrived=True, what="getUpdates")
     assert poll.params["allowed_updates"] == ALLOWED_UPDATES and poll.params["timeout"] > 0
 
@@ -101,7 +101,7 @@ def test_webhook_start_up_registers_with_the_api(webhook_bot: BotProcess) -> Non
     assert_command_menus(api)
     hook = api.wait_for_method("setWebhook", timeout=1)
     assert hook.params["url"].endswith("/hook") and hook.params["secret_token"] == WEBHOOK_SECRET
-    assert hook.params["allowed_updates"] == ALLOWED_UPDATES and hook.params.get("drop_pending_updates") is True
+    assert hook.params["allowed_updates"] == ALLOWED_UPDATES and not hook.params.get("drop_pending_updates")
     assert TOKEN not in hook.params["url"]
 
 
@@ -423,15 +423,15 @@ def test_sigterm_with_1500_queued_updates_stops_within_its_grace(tmp_path_factor
                 process.process.wait(5)
 
 
-def start_failing(api: FakeBotAPI, workdir_name: str, tmp_path_factory: pytest.TempPathFactory,
+def start_failing(api: FakeBotAPI, workdir_name: str, tmp_path_factory: pytest.TempPathFactory, code: int = 1,
                   **env: str) -> tuple[BotProcess, str]:
-    """Start `citebot run` with these settings, expect it to give up with exit code 1; returns it and its stderr."""
+    """Start `citebot run` with these settings, expect it to give up with exit code `code`; returns it and its stderr."""
     workdir = tmp_path_factory.mktemp(workdir_name)
     process = BotProcess(api, workdir, bot_env(api, workdir, **env))
     process.start()
     assert process.process is not None
     try:
-        assert process.process.wait(60) == 1, process.output()[-3000:]
+        assert process.process.wait(60) == code, process.output()[-3000:]
     finally:
         if process.process.poll() is None:
             process.process.kill()
@@ -463,11 +463,13 @@ def test_a_bot_api_answering_html_at_start_exits_1_in_one_line(tmp_path_factory:
     assert line.startswith("citebot run: cannot start: the Bot API's answer is not JSON") and "TELEGRAM_API_BASE_URL" in line
 
 
-def test_wrong_token_exits_1_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Telegram answers 401 Unauthorized to a token it does not know; so does the fake API."""
+def test_wrong_token_exits_78_in_one_line(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Telegram answers 401 Unauthorized to a token it does not know; so does the fake API. Restarting cannot
+    help, so the exit code is one the deploy files do not restart on (78), not the 1 of a failure that may pass."""
     wrong = "654321:WRONG-token-abcdefghijklmnopqrst"
     with FakeBotAPI(TOKEN) as api:
-        process, stderr = start_failing(api, "wrong-token", tmp_path_factory, BOT_TOKEN=wrong)
+        process, stderr = start_failing(api, "wrong-token", tmp_path_factory, code=runner.EXIT_TOKEN_REJECTED,
+                                        BOT_TOKEN=wrong)
         rejected = [c for c in api.calls if c.status == 401]
     output = process.output()
     assert rejected and rejected[0].method == "getMe"
