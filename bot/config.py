@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     seeds_dir: Path = Path("seeds")
     db_path: Path = Path("data/citebot.sqlite3")
-    follows_path: Path | None = None  # FOLLOWS_PATH: what users follow; default `<DB_PATH>.follows.sqlite3`
+    follows_path: Path | None = None  # what users follow; default `<DB_PATH>.follows.sqlite3` (none if read-only)
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     webhook_url: str | None = None
     webhook_port: int = Field(8443, ge=1, le=65535)
@@ -59,7 +59,8 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in parts)
         return value
 
-    @field_validator("bot_token", "webhook_secret", "webhook_url", "citebot_build_workers", "heartbeat_file", mode="before")
+    @field_validator("bot_token", "webhook_secret", "webhook_url", "citebot_build_workers", "heartbeat_file",
+                     "follows_path", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

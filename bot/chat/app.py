@@ -270,13 +270,21 @@ async def post_init(application: Application) -> None:
             raise IndexUnavailable(f"{why}; INDEX_READ_ONLY is set, so build it with `citebot index` first") from why
         log.info("%s; building the index from %s", why, settings.seeds_dir)
         await _build_and_open(holder, settings, db_path)
-    application.bot_data.follows = await SqliteFollowStore.open(follows_path(settings))
-    holder.on_swap.append(functools.partial(notify_followers, application))
+    store_path = follows_path(settings)
+    if store_path is None:
+        log.info("following is off: INDEX_READ_ONLY is set and FOLLOWS_PATH is not (nothing is written beside the index)")
+    else:
+        application.bot_data.follows = await SqliteFollowStore.open(store_path)
+        holder.on_swap.append(functools.partial(notify_followers, application))
     await publish_menus(application, settings)
 
 
-def follows_path(settings: Settings) -> Path:
-    return Path(settings.follows_path) if settings.follows_path else follows_file(Path(settings.db_path))
+def follows_path(settings: Settings) -> Path | None:
+    """FOLLOWS_PATH, else beside the index; None for a read-only replica without FOLLOWS_PATH (it writes nothing
+    beside an index built elsewhere), which then has no follows."""
+    if settings.follows_path:
+        return Path(settings.follows_path)
+    return None if settings.index_read_only else follows_file(Path(settings.db_path))
 
 
 async def notify_followers(application: Application, old: Index | None, new: Index) -> None:
@@ -286,7 +294,7 @@ async def notify_followers(application: Application, old: Index | None, new: Ind
     if old is None or store is None:
         return
     news = await notify.news(old, new, store)
-    if not news:
+    if not news or not await store.claim(notify.batch_of(new)):  # another replica sharing the store sends them
         return
     task = application.create_task(notify.send_news(application.bot, store, news), name="citebot-notify")
     track_background(application, update_of(application, asyncio.current_task()), task)

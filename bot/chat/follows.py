@@ -38,6 +38,7 @@ class FollowStore(Protocol):
     async def forget_user(self, user_id: int) -> None: ...
     async def save_notice(self, user_id: int, payload: str) -> int: ...
     async def notice(self, user_id: int) -> tuple[int, str] | None: ...
+    async def claim(self, batch: str) -> bool: ...
     async def close(self) -> None: ...
 
 
@@ -57,7 +58,12 @@ CREATE TABLE IF NOT EXISTS notices (
     made    REAL NOT NULL,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS batches (
+    batch TEXT PRIMARY KEY,
+    made  REAL NOT NULL
+) WITHOUT ROWID;
 """
+CLAIMS_KEPT = 7 * 24 * 3600  # seconds a claimed batch is remembered: longer than any replica lags behind
 
 
 def follows_file(db_path: Path) -> Path:
@@ -146,6 +152,16 @@ class SqliteFollowStore:
         async with self._db.execute("SELECT seq, payload FROM notices WHERE user_id = ?", (user_id,)) as cursor:
             row = await cursor.fetchone()
         return (int(row[0]), str(row[1])) if row else None
+
+    async def claim(self, batch: str) -> bool:
+        """Whether this caller is the one to send the notifications of `batch` (a new index file, by what tells it
+        from the next): True once, for the first to ask. Replicas sharing this store each switch to the same new
+        file; only one of them writes to the users."""
+        now = time.time()
+        await self._db.execute("DELETE FROM batches WHERE made < ?", (now - CLAIMS_KEPT,))
+        cursor = await self._db.execute("INSERT OR IGNORE INTO batches (batch, made) VALUES (?, ?)", (batch, now))
+        await self._db.commit()
+        return cursor.rowcount > 0
 
 
 def dumps(value: object) -> str:

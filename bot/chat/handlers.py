@@ -34,7 +34,8 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.chat import callbacks, commands, notify, render, views
 from bot.chat.answers import Answer
-from bot.chat.follows import MAX_FOLLOWS, FollowStore, Followed
+from bot.chat import follows as following_store
+from bot.chat.follows import FollowStore, Followed
 from bot.chat.holder import IndexHolder, RebuildFailed, ScreenCache
 from bot.chat.render import Button, Screen
 from bot.chat.render.views import follow as follow_views
@@ -475,10 +476,23 @@ def follow_store(context: Context) -> FollowStore:
     return store
 
 
+async def _following_off(update: Update, context: Context) -> bool:
+    """Whether this bot keeps no follows (a read-only replica without FOLLOWS_PATH); if so, the user is told."""
+    if context.bot_data.follows is not None:
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer(follow_views.FOLLOWING_OFF)
+    else:
+        await reply_text(update, context, render.esc(follow_views.FOLLOWING_OFF))
+    return True
+
+
 @logged("follow")
 async def follow(update: Update, context: Context) -> None:
     """`/follow <name or sector>`: a sector, person or organisation the words name is followed at once; words
     that name several (or nothing exactly) get the candidates as buttons."""
+    if await _following_off(update, context):
+        return
     name = argument(context, MAX_NAME)
     user = update.effective_user
     if user is None:
@@ -495,7 +509,9 @@ async def follow(update: Update, context: Context) -> None:
             answer = await index.who(name)
             entity = answer.person or answer.organization
             if answer.status != "found" or entity is None:
-                await reply_screen(update, context, follow_views.choose(name, answer.candidates[:6], []))
+                # a choice or "did you mean"; for "none" the candidates are merely well-known names, no answer
+                offered = answer.candidates[:6] if answer.status in ("ambiguous", "suggest") else []
+                await reply_screen(update, context, follow_views.choose(name, offered, []))
                 return
             item = follow_views.Item("w", entity.key, "person" if answer.person else "organization", entity.name)
     await reply_text(update, context, render.esc(await _follow(update, context, user.id, item)))
@@ -503,13 +519,14 @@ async def follow(update: Update, context: Context) -> None:
 
 async def _follow(update: Update, context: Context, user_id: int, item: follow_views.Item) -> str:
     store = follow_store(context)
-    outcome = await store.follow(user_id, Followed(item.kind, item.key, item.name))  # type: ignore[arg-type]
+    most = following_store.MAX_FOLLOWS
+    outcome = await store.follow(user_id, Followed(item.kind, item.key, item.name), most)  # type: ignore[arg-type]
     count = len(await store.following(user_id))
     chat = update.effective_chat
     private = chat is None or chat.type == "private"
     if outcome == "added":
         log.info("user %s follows %s:%s", user_id, item.kind, item.key)
-    return follow_views.followed(outcome, item, count, MAX_FOLLOWS, private)
+    return follow_views.followed(outcome, item, count, most, private)
 
 
 async def _items(context: Context, user_id: int) -> list[follow_views.Item]:
@@ -526,18 +543,22 @@ async def _items(context: Context, user_id: int) -> list[follow_views.Item]:
 
 @logged("following")
 async def following(update: Update, context: Context) -> None:
+    if await _following_off(update, context):
+        return
     user = update.effective_user
     if user is None:
         return
     items = await _items(context, user.id)
     async with holder(context).use() as index:
         examples = index.best_known(2)
-    await reply_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS))
+    await reply_screen(update, context, follow_views.following(items, examples, following_store.MAX_FOLLOWS))
 
 
 @logged("unfollow")
 async def unfollow(update: Update, context: Context) -> None:
     """`/unfollow <name>`: stop following what the user follows by that name; alone, the list with buttons."""
+    if await _following_off(update, context):
+        return
     user = update.effective_user
     if user is None:
         return
@@ -546,7 +567,7 @@ async def unfollow(update: Update, context: Context) -> None:
     if not name:
         async with holder(context).use() as index:
             examples = index.best_known(2)
-        await reply_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS))
+        await reply_screen(update, context, follow_views.following(items, examples, following_store.MAX_FOLLOWS))
         return
     wanted = fold(name)
     chosen = [item for item in items if fold(item.name) == wanted] or [item for item in items if wanted in fold(item.name)]
@@ -561,6 +582,8 @@ async def unfollow(update: Update, context: Context) -> None:
 async def follow_press(update: Update, context: Context) -> None:
     """`F:<kind>:<ref>` (🔔 Follow) and `U:<kind>:<ref>` (✖ Unfollow). Following is told in the button's notice;
     unfollowing edits the list the button is under."""
+    if await _following_off(update, context):
+        return
     query = update.callback_query
     assert query is not None
     pressed = callbacks.parse_follow(query.data)
@@ -584,12 +607,14 @@ async def follow_press(update: Update, context: Context) -> None:
     async with holder(context).use() as index:
         examples = index.best_known(2)
     if query.message is not None:
-        await edit_screen(update, context, follow_views.following(items, examples, MAX_FOLLOWS), 1)
+        await edit_screen(update, context, follow_views.following(items, examples, following_store.MAX_FOLLOWS), 1)
 
 
 @logged("button")
 async def notice_page(update: Update, context: Context) -> None:
     """`nt:<seq>:<page>`: a page of the presser's follow notification, from the follow store."""
+    if await _following_off(update, context):
+        return
     query = update.callback_query
     assert query is not None
     pressed = callbacks.parse_notice(query.data)

@@ -12,8 +12,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from telegram import Bot
@@ -32,6 +35,16 @@ NEWS_PER_ITEM = 10  # new sentences carried for one followed item; the rest are 
 NEWS_PER_NOTICE = 30  # new sentences in one notification in all (six pages at most)
 NOTIFY_RATE = 20.0  # notification messages a second at most, below Telegram's 30 a second for a bot
 LOOKED_AT = 200  # new sentences of one item loaded to pick the newest from
+
+
+def batch_of(new: Index) -> str:
+    """What names one new index file to every process that switches to it (the follow store's claim): its path
+    and what tells that file from the next one put there."""
+    try:
+        status = os.stat(new.path)
+    except OSError:  # replaced again already: a name no other batch has
+        return f"{new.path}:{time.time_ns()}"
+    return f"{Path(new.path).resolve()}:{status.st_dev}:{status.st_ino}:{status.st_mtime_ns}:{status.st_size}"
 
 
 async def fresh(old: Index, new: Index, kind: str, key: str) -> tuple[Item, list[Citation], int] | None:
@@ -65,21 +78,27 @@ async def news(old: Index, new: Index, store: FollowStore) -> dict[int, list[New
     return {user_id: capped(items) for user_id, items in by_user.items()}
 
 
-def capped(items: Sequence[News], most: int = NEWS_PER_NOTICE) -> list[News]:
-    """At most `most` sentences in one notification: each item keeps its newest while there is room, the rest
-    counted."""
+def capped(items: Sequence[News], most: int | None = None) -> list[News]:
+    """At most `most` sentences (NEWS_PER_NOTICE) in one notification, each quoted once: an item keeps its newest
+    while there is room, the rest counted; a sentence an item above already quotes (a sector and its parent) is
+    counted as quoted above."""
+    room = NEWS_PER_NOTICE if most is None else most
     kept: list[News] = []
-    room = most
+    quoted: set[tuple[str, int]] = set()
     for entry in items:
-        shown = list(entry.citations[: max(room, 0)])
-        kept.append(News(entry.item, shown, entry.more + len(entry.citations) - len(shown)))
+        fresh = [c for c in entry.citations if (c.article, c.start) not in quoted]
+        shown = fresh[: max(room, 0)]
+        quoted.update((c.article, c.start) for c in shown)
+        above = len(entry.citations) - len(fresh)
+        kept.append(News(entry.item, shown, entry.more + len(fresh) - len(shown), above))
         room -= len(shown)
-    return [entry for entry in kept if entry.citations or entry.more]
+    return [entry for entry in kept if entry.citations or entry.more or entry.above]
 
 
 def dump_news(items: Sequence[News]) -> str:
     return dumps([
         {"kind": n.item.kind, "key": n.item.key, "what": n.item.what, "name": n.item.name, "more": n.more,
+         "above": n.above,
          "citations": [c.model_dump(mode="json") for c in n.citations]}
         for n in items
     ])
@@ -90,7 +109,7 @@ def load_news(payload: str) -> list[News]:
     try:
         return [
             News(Item(n["kind"], n["key"], n["what"], n["name"]), [Citation.model_validate(c) for c in n["citations"]],
-                 int(n.get("more", 0)))
+                 int(n.get("more", 0)), int(n.get("above", 0)))
             for n in json.loads(payload)
         ]
     except (ValueError, KeyError, TypeError):

@@ -26,6 +26,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.chat.state import background_tasks
 from bot.chat.telegram_limits import (
+    TelegramForbidden,
     TelegramRefusal,
     check_caption,
     check_inline_answer,
@@ -119,6 +120,7 @@ class OfflineRequest(BaseRequest):
         self.strict = strict  # refuse what Telegram refuses (HTTP 400) rather than accept it silently
         self.calls: list[ApiCall] = []
         self.messages: dict[int, dict[int, dict[str, Any]]] = {}  # chat id → message id → message
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them is refused with 403
         self._message_ids = itertools.count(1)
 
     @property
@@ -161,6 +163,8 @@ class OfflineRequest(BaseRequest):
         self.calls.append(ApiCall(api_method, params, _current_update.get(), files))
         try:
             result = self._answer(api_method, params, files)
+        except TelegramForbidden as refusal:
+            return 403, json.dumps({"ok": False, "error_code": 403, "description": str(refusal)}).encode()
         except TelegramRefusal as refusal:
             return 400, json.dumps({"ok": False, "error_code": 400, "description": str(refusal)}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -170,6 +174,8 @@ class OfflineRequest(BaseRequest):
             return BOT_USER
         if method == "getUpdates":
             return []
+        if method.startswith("send") and method != "sendChatAction" and int(params.get("chat_id") or 0) in self.blocked:
+            raise TelegramForbidden("Forbidden: bot was blocked by the user")
         if method == "sendMessage":
             if self.strict:
                 check_text(params.get("text"), params.get("parse_mode"))
@@ -333,6 +339,15 @@ class Conversation:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}]
         return {"update_id": next(_update_ids), "message": message}
 
+    def edited_update(self, question: dict[str, Any], text: str) -> dict[str, Any]:
+        """The user edits a message they sent (`question`: an update `message_update` made) to read `text`."""
+        message = {**question["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
+        if command:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command.group())}]
+        return {"update_id": next(_update_ids), "edited_message": message}
+
     def callback_update(self, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
         """A button press (`callback_query`) on `message` (default: the newest bot message with a keyboard)."""
         assert self.chat_id is not None
@@ -385,6 +400,11 @@ class Conversation:
 
     async def send(self, text: str) -> list[ApiCall]:
         return await self.feed(self.message_update(text))
+
+    async def edit(self, text: str, question: int = -1) -> list[ApiCall]:
+        """Edit a message this user sent (default: the last one) to read `text`, as Telegram's "Edit" does."""
+        sent = [update for update in self.fed if "message" in update]
+        return await self.feed(self.edited_update(sent[question], text))
 
     async def press(self, button: str | int) -> list[ApiCall]:
         """Press the button whose text or callback_data equals `button` on the newest keyboard message, or — for

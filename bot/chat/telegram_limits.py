@@ -18,6 +18,10 @@ class TelegramRefusal(Exception):
     """What Telegram would answer with HTTP 400."""
 
 
+class TelegramForbidden(TelegramRefusal):
+    """What Telegram answers with HTTP 403: the user blocked the bot, or never started a chat with it."""
+
+
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span",
     "tg-emoji",
@@ -79,8 +83,12 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+COPY_TEXT_LIMIT = 256  # characters a copy button (CopyTextButton) may carry
+
+
 def check_markup(markup: Any) -> None:
-    """Telegram's checks of an inline keyboard: callback data of 1–64 bytes, no empty button text."""
+    """Telegram's checks of an inline keyboard: callback data of 1–64 bytes, no empty button text, a copy
+    button's text of 1–256 characters, a URL of http(s) or tg, a chosen-chat switch allowing some chat."""
     if not isinstance(markup, dict):
         return
     for row in markup.get("inline_keyboard", []):
@@ -90,6 +98,17 @@ def check_markup(markup: Any) -> None:
                 raise TelegramRefusal("Bad Request: BUTTON_DATA_INVALID")
             if not button.get("text"):
                 raise TelegramRefusal("Bad Request: button text is empty")
+            copy = button.get("copy_text")
+            if copy is not None and not (isinstance(copy, dict) and 1 <= len(str(copy.get("text") or "")) <= COPY_TEXT_LIMIT):
+                raise TelegramRefusal("Bad Request: COPY_TEXT_INVALID")
+            url = button.get("url")
+            if url is not None and not re.match(r"(https?|tg)://\S+$", str(url)):
+                raise TelegramRefusal(f"Bad Request: inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
+            chosen = button.get("switch_inline_query_chosen_chat")
+            if chosen is not None and not any(
+                chosen.get(kind) for kind in ("allow_user_chats", "allow_bot_chats", "allow_group_chats", "allow_channel_chats")
+            ):
+                raise TelegramRefusal("Bad Request: switch_inline_query_chosen_chat must allow some chats")
 
 
 def check_text(text: Any, parse_mode: Any, *, field_name: str = "message") -> None:

@@ -10,6 +10,7 @@ from bot.chat.render.fragments import by_sentence, echo, esc, quotes, with_headi
 from bot.chat.render.pager import Button, Screen, paginate
 from bot.models import Citation, EntityRef, SectorInfo, plural
 
+FOLLOWING_OFF = "This bot keeps no follows (it serves a shared index read-only); /who and /sector answer as ever."
 ICONS = {"person": "👤", "organization": "🏢", "sector": "🏭"}
 
 
@@ -33,7 +34,8 @@ class News:
 
     item: Item
     citations: Sequence[Citation]
-    more: int = 0
+    more: int = 0  # new sentences not quoted for want of room
+    above: int = 0  # new sentences about it that another item of the notification quotes already
 
 
 def usage(people: Sequence[EntityRef], sectors: Sequence[SectorInfo]) -> Screen:
@@ -114,13 +116,15 @@ def unfollow_choice(items: Sequence[Item], query: str) -> Screen:
 def notification(news: Sequence[News], seq: int) -> Screen:
     """One message of new cited sentences about what the user follows, paged (`nt:<seq>:<page>`); buttons to
     each item's page."""
-    total = sum(len(by_sentence(n.citations)) + n.more for n in news)
+    total = sum(len(by_sentence(n.citations)) + n.more for n in news)  # each sentence once
     header = f"🔔 <b>New in the articles</b> about what you follow: {plural(total, 'sentence')}"
     blocks: list[str] = []
     for entry in news:
         shown = by_sentence(entry.citations)
-        heading = f"<b>{esc(entry.item.label)}</b> ({len(shown) + entry.more} new)"
+        heading = f"<b>{esc(entry.item.label)}</b> ({len(shown) + entry.more + entry.above} new)"
         group = [quotes(sentences) for sentences in shown]
+        if entry.above:
+            group.append(f"<i>{plural(entry.above, 'of them is', 'of them are')} quoted above.</i>")
         if entry.more:
             group.append(f"<i>…and {plural(entry.more, 'more new sentence')} on its page.</i>")
         blocks += with_heading(heading, group)
