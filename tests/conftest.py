@@ -78,9 +78,15 @@ def check_calls(calls: list[ApiCall]) -> None:
             assert utf16_len(text) <= MessageLimit.MAX_TEXT_LENGTH, f"{call.method} text of {utf16_len(text)} characters"
             assert parse_mode == "HTML", f"{call.method} without HTML parse mode"
             assert not html_problems(text), f"invalid Telegram HTML: {html_problems(text)}\n{text}"
+        if call.method in ("sendPhoto", "editMessageMedia"):
+            assert call.photo and call.photo.startswith(b"\x89PNG"), f"{call.method} without a PNG"
+            caption = call.caption or ""
+            assert utf16_len(html_to_text(caption)) <= 1024 and not html_problems(caption), caption
         for button in call.buttons():
             if "callback_data" in button:
                 assert 1 <= len(button["callback_data"].encode()) <= 64, button
+            if "copy_text" in button:
+                assert 1 <= len(button["copy_text"]["text"]) <= 256, button
         if call.method == "answerCallbackQuery":
             assert len(call.params.get("text") or "") <= 200
 

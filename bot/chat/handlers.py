@@ -131,14 +131,14 @@ def screens_of(context: Context) -> ScreenCache:
     return context.bot_data.index.screens
 
 
-async def slow(update: Update, context: Context, work: Awaitable[T]) -> T:
-    """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" meanwhile (once)."""
+async def slow(update: Update, context: Context, work: Awaitable[T], action: str = ChatAction.TYPING) -> T:
+    """Await `work`; if it takes longer than TYPING_AFTER seconds, show "typing…" (or `action`) meanwhile (once)."""
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
     chat = update.effective_chat
     if not done and chat is not None:
         with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+            await context.bot.send_chat_action(chat.id, action)
     return await task
 
 
@@ -441,7 +441,8 @@ async def _timeline(update: Update, context: Context, filter_text: str) -> None:
         items = await index.agreements(wanted_text, limit=timeline_views.PLOTTED, per_status=None)
         total = sum((await index.agreement_counts(wanted_text)).values())
     dates = {a.key: min(c.date for c in a.citations) for a in items if a.citations}
-    picture = await slow(update, context, rendered(timeline_views.timeline, items, dates, filter_text, wanted, total))
+    picture = await slow(update, context, rendered(timeline_views.timeline, items, dates, filter_text, wanted, total),
+                         ChatAction.UPLOAD_PHOTO)
     if picture is None:
         await reply_text(update, context, timeline_views.no_timeline(filter_text, wanted))
         return
