@@ -30,6 +30,9 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_COPY_TEXT = 256
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_INLINE_RESULTS = 50
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -226,6 +229,49 @@ def check_reply_markup(markup: Any) -> None:
                     raise _bad("BUTTON_DATA_INVALID")
             if "url" in button and not re.match(r"(https?|tg)://\S+$", str(button["url"])):
                 raise _bad(f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL")
+            if "copy_text" in button:
+                copy = button["copy_text"]
+                if not isinstance(copy, dict) or not 1 <= len(str(copy.get("text") or "")) <= MAX_COPY_TEXT:
+                    raise _bad("COPY_TEXT_INVALID")
+            if "switch_inline_query_chosen_chat" in button:
+                chosen = button["switch_inline_query_chosen_chat"]
+                kinds = ("allow_user_chats", "allow_bot_chats", "allow_group_chats", "allow_channel_chats")
+                if not isinstance(chosen, dict) or not any(chosen.get(kind) for kind in kinds):
+                    raise _bad("SWITCH_INLINE_QUERY_CHOSEN_CHAT_INVALID")
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's header; None for anything that is not a PNG."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def check_photo(data: bytes | None) -> tuple[int, int]:
+    """What sendPhoto checks of an uploaded picture: there is one, it is an image, of sizes Telegram takes."""
+    if not data:
+        raise _bad("there is no photo in the request")
+    size = png_size(data)
+    if size is None:
+        raise _bad("IMAGE_PROCESS_FAILED")
+    width, height = size
+    if len(data) > MAX_PHOTO_BYTES or width + height > 10_000 or max(size) > 20 * max(min(size), 1):
+        raise _bad("PHOTO_INVALID_DIMENSIONS")
+    return size
+
+
+def caption_plain_text(caption: Any, parse_mode: Any) -> str:
+    """A photo's caption as the user reads it (it may be empty; at most 1024 characters as shown)."""
+    if caption is None or caption == "":
+        return ""
+    if isinstance(parse_mode, str) and parse_mode.lower() == "html":
+        try:
+            caption = parse_html(str(caption))
+        except EntityError as error:
+            raise _bad(f"can't parse entities: {error}") from None
+    if len(str(caption)) > MAX_CAPTION:
+        raise _bad("message caption is too long")
+    return str(caption)
 
 
 @dataclass
@@ -274,6 +320,7 @@ class Call:
     description: str | None = None
     fault: str | None = None
     answered_at: float = 0.0  # when the answer (or the drop) went out; `at` is when the request came in
+    files: dict[str, bytes] = field(default_factory=dict)  # uploaded files (a photo), by their form field
 
     @property
     def ok(self) -> bool:
@@ -317,6 +364,8 @@ class FakeBotAPI:
         self.descriptions: dict[str, str] = {}
         self.webhook: dict[str, Any] = {"url": ""}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.menu_button: dict[str, Any] = {"type": "default"}
+        self.blocked: set[int] = set()  # users who blocked the bot: sending to them is refused with 403
         self._cond = threading.Condition()
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1000)
@@ -429,7 +478,7 @@ class FakeBotAPI:
         """Queue an update (an `update_id` is assigned); getUpdates returns it, or the webhook receives it."""
         with self._cond:
             update = {"update_id": next(self._update_ids), **update}
-            for kind in ("message", "callback_query"):
+            for kind in ("message", "edited_message", "callback_query"):
                 chat = (update.get(kind) or {}).get("chat") or ((update.get(kind) or {}).get("message") or {}).get(
                     "chat"
                 )
@@ -464,6 +513,14 @@ class FakeBotAPI:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self.push_update({"message": message})
+
+    def edit_text(self, update: dict[str, Any], text: str) -> dict[str, Any]:
+        """The user edits the message `update` (what `send_text` returned) to read `text`."""
+        message = {**update["message"], "text": text, "edit_date": int(time.time())}
+        message.pop("entities", None)
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.push_update({"edited_message": message})
 
     def press(self, user_id: int, message: dict[str, Any], data: str) -> str:
         """The user presses the button carrying `data` under the bot's `message`; returns the query id."""
@@ -563,7 +620,8 @@ class FakeBotAPI:
 
     # ------------------------------------------------------------------ HTTP
 
-    async def _params(self, request: web.Request) -> dict[str, Any]:
+    async def _params(self, request: web.Request, files: dict[str, bytes] | None = None) -> dict[str, Any]:
+        """The call's parameters; uploaded files go into `files` (by their field), their parameter says `<file …>`."""
         params: dict[str, Any] = dict(request.query)
         if request.can_read_body:
             if request.content_type == "application/json":
@@ -574,7 +632,12 @@ class FakeBotAPI:
             elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 form = await request.post()
                 for key, value in form.items():
-                    params[key] = value if isinstance(value, str) else f"<file {getattr(value, 'filename', '')}>"
+                    if isinstance(value, str):
+                        params[key] = value
+                    else:
+                        params[key] = f"<file {getattr(value, 'filename', '')}>"
+                        if files is not None:
+                            files[key] = value.file.read()
         for key, value in list(params.items()):
             if not isinstance(value, str):
                 continue
@@ -608,7 +671,7 @@ class FakeBotAPI:
             self._record(call)
             return self._error(ApiError(401, "Unauthorized"))
         try:
-            call.params = await self._params(request)
+            call.params = await self._params(request, call.files)
         except ApiError as error:
             call.status, call.description = error.status, error.description
             self._record(call)
@@ -630,7 +693,7 @@ class FakeBotAPI:
                 if handler is None:
                     raise ApiError(404, "Not Found")
                 with self._cond:
-                    result = handler(call.params)
+                    result = handler(call.params, call.files) if method in _UPLOADS else handler(call.params)
         except _Dropped:
             return await self._drop(call, request)
         except _Faulted as faulted:
@@ -872,6 +935,7 @@ class FakeBotAPI:
         chat = self._chat(params)
         plain = message_plain_text(params.get("text"), params.get("parse_mode"))
         check_reply_markup(params.get("reply_markup"))
+        self._not_blocked(chat)
         message: dict[str, Any] = {
             "message_id": self._next_message_id(chat["id"]), "from": dict(self.bot_user), "chat": chat,
             "date": int(time.time()), "text": plain,
@@ -894,6 +958,8 @@ class FakeBotAPI:
         stored = self.messages.get((chat["id"], params["message_id"]))
         if stored is None:
             raise _bad("message to edit not found")
+        if "photo" in stored:
+            raise _bad("there is no text in the message to edit")
         markup = params.get("reply_markup")
         if stored["_html"] == params["text"] and stored.get("_parse_mode") == params.get("parse_mode") and (
             stored.get("reply_markup") == markup
@@ -946,6 +1012,79 @@ class FakeBotAPI:
             raise _bad("START_PARAM_INVALID")
         query.answered, query.answer = True, params
         return True
+
+
+    def _not_blocked(self, chat: dict[str, Any]) -> None:
+        if chat["id"] in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+
+    def _store_photo(self, chat: dict[str, Any], message_id: int, photo: bytes, params: dict[str, Any]) -> dict[str, Any]:
+        width, height = check_photo(photo)
+        unique = f"photo-{chat['id']}-{message_id}-{len(photo)}"
+        message: dict[str, Any] = {
+            "message_id": message_id, "from": dict(self.bot_user), "chat": chat, "date": int(time.time()),
+            "photo": [{"file_id": unique, "file_unique_id": unique, "width": width, "height": height,
+                       "file_size": len(photo)}],
+        }
+        caption = caption_plain_text(params.get("caption"), params.get("parse_mode"))
+        if caption:
+            message["caption"] = caption
+        markup = params.get("reply_markup")
+        check_reply_markup(markup)
+        if markup:
+            message["reply_markup"] = markup
+        self.messages[(chat["id"], message_id)] = {
+            **message, "_html": params.get("caption") or "", "_parse_mode": params.get("parse_mode"), "_photo": photo,
+        }
+        return message
+
+    def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+        chat = self._chat(params)
+        photo = files.get("photo")
+        if photo is None and str(params.get("photo", "")).startswith("attach://"):
+            photo = files.get(str(params["photo"])[len("attach://"):])
+        caption_plain_text(params.get("caption"), params.get("parse_mode"))
+        check_reply_markup(params.get("reply_markup"))
+        check_photo(photo)
+        self._not_blocked(chat)
+        assert photo is not None
+        return self._store_photo(chat, self._next_message_id(chat["id"]), photo, params)
+
+    def _m_editMessageMedia(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any] | bool:
+        media = params.get("media")
+        if not isinstance(media, dict) or media.get("type") != "photo":
+            raise _bad("can't parse InputMedia: media type is not photo")
+        reference = str(media.get("media", ""))
+        photo = files.get(reference[len("attach://"):]) if reference.startswith("attach://") else None
+        check_photo(photo)
+        caption_plain_text(media.get("caption"), media.get("parse_mode"))
+        check_reply_markup(params.get("reply_markup"))
+        if params.get("inline_message_id"):
+            return True
+        chat = self._chat(params)
+        stored = self.messages.get((chat["id"], params.get("message_id")))
+        if stored is None:
+            raise _bad("message to edit not found")
+        if "photo" not in stored:
+            raise _bad("there is no media in the message to edit")
+        assert photo is not None
+        message = self._store_photo(chat, int(params["message_id"]), photo,
+                                    {**media, "reply_markup": params.get("reply_markup")})
+        self.messages[(chat["id"], message["message_id"])]["edit_date"] = message["edit_date"] = int(time.time())
+        return message
+
+    def _m_setChatMenuButton(self, params: dict[str, Any]) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in ("commands", "web_app", "default"):
+            raise _bad("can't parse menu button")
+        self.menu_button = button
+        return True
+
+    def _m_getChatMenuButton(self, params: dict[str, Any]) -> dict[str, Any]:
+        return dict(self.menu_button)
+
+
+_UPLOADS = {"sendPhoto", "editMessageMedia"}
 
 
 class _Dropped(Exception):

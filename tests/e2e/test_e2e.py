@@ -5,7 +5,10 @@ Every wait is bounded; the API refuses any reply Telegram would refuse; nothing 
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import shutil
 import signal
 import socket
 import time
@@ -15,11 +18,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from fake_bot_api import SECRET_HEADER, Call, FakeBotAPI, Fault
-from harness import ADMIN_ID, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
+from harness import ADMIN_ID, REPO, TOKEN, USER_ID, WEBHOOK_SECRET, BotProcess, bot_env, free_port, launch
 
 from bot.chat import runner
 
-ALLOWED_UPDATES = ["message", "callback_query", "inline_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+UNSEEN = REPO / "tests" / "data" / "unseen" / "101_brazil_india.txt"
 ANSWER_TIMEOUT = 20.0
 
 
@@ -85,6 +89,13 @@ def assert_command_menus(api: FakeBotAPI) -> None:
     admin = [cmds for scope, cmds in scopes.items() if str(ADMIN_ID) in scope]
     assert default and {"start", "help", "who", "sector"} <= set(default[0]) and "reload" not in default[0]
     assert admin and "reload" in admin[0]
+    for language in ("", "ru", "vi"):  # private chats and group chats (no /start there), in three languages
+        private = api.commands[json.dumps({"type": "default"}) + "|" + language]
+        groups = api.commands[json.dumps({"type": "all_group_chats"}) + "|" + language]
+        assert "start" in [c["command"] for c in private] and "start" not in [c["command"] for c in groups]
+        assert {"follow", "timeline"} <= {c["command"] for c in groups}
+    assert re.search("[а-я]", api.commands[json.dumps({"type": "default"}) + "|ru"][0]["description"])
+    assert api.menu_button == {"type": "commands"}
 
 
 def test_polling_start_up_registers_with_the_api(polling_bot: BotProcess) -> None:
@@ -263,6 +274,67 @@ def test_reload_as_non_admin_is_refused_politely(bot: BotProcess) -> None:
     assert "reload" in shown(reply).lower()
     say(api, USER_ID, "/who Patrushev", expect="Patrushev")  # the bot went on to the next update
     assert not [c for c in api.calls_since(since, "editMessageText") if c.params.get("chat_id") == USER_ID]
+
+
+def test_timeline_is_sent_as_a_picture(bot: BotProcess) -> None:
+    from PIL import Image
+
+    api = bot.api
+    since = api.mark()
+    api.send_text(USER_ID, "/timeline")
+    photo = api.wait_for(lambda c: c.ok and c.method == "sendPhoto" and c.params.get("chat_id") == USER_ID,
+                         ANSWER_TIMEOUT, since, what="the timeline picture")
+    image = Image.open(io.BytesIO(photo.files["photo"]))
+    image.verify()
+    assert image.format == "PNG" and image.size == (1000, 560)
+    assert photo.result["photo"][0]["width"] == 1000 and photo.result["photo"][0]["height"] == 560
+    assert "Agreements on a timeline: 11 agreements" in photo.result["caption"]
+    numbered = [b for b in buttons(photo.result) if re.match(r"\d+\. ", b["text"])]
+    assert len(numbered) == 11 and all(b["callback_data"].startswith("o:g:") for b in numbered)
+    query_id = api.press(USER_ID, photo.result, numbered[0]["callback_data"])
+    opened = api.wait_for(lambda c: c.ok and c.method == "sendMessage" and c.params.get("chat_id") == USER_ID,
+                          ANSWER_TIMEOUT, since, what="the agreement a timeline button opens")
+    assert "<blockquote" in api.message_html(USER_ID, opened.result["message_id"])
+    assert api._callback_queries[query_id].answered
+
+
+def test_an_edited_question_edits_its_answer(bot: BotProcess) -> None:
+    api = bot.api
+    since = api.mark()
+    question = api.send_text(USER_ID, "/who Patrushev")
+    answer = api.wait_for(lambda c: c.ok and c.method == "sendMessage" and c.params.get("chat_id") == USER_ID,
+                          ANSWER_TIMEOUT, since, what="the answer to the question")
+    since = api.mark()
+    api.edit_text(question, "/who Putin")
+    edited = api.wait_for(lambda c: c.ok and c.method == "editMessageText" and "Vladimir Putin" in c.result["text"],
+                          ANSWER_TIMEOUT, since, what="the answer edited")
+    assert edited.result["message_id"] == answer.result["message_id"]
+    assert not api.calls_since(since, "sendMessage")
+
+
+def test_follow_then_a_reload_that_adds_an_article_sends_the_new_sentences(bot: BotProcess) -> None:
+    api = bot.api
+    follower, blocked = 5151, 5152
+    say(api, follower, "/follow energy", expect="You now follow energy")
+    say(api, blocked, "/follow energy", expect="You now follow energy")
+    api.blocked.add(blocked)
+    shutil.copy(UNSEEN, bot.workdir / "seeds" / UNSEEN.name)
+    since = api.mark()
+    say(api, ADMIN_ID, "/reload")
+    notice = api.wait_for(lambda c: c.ok and c.method == "sendMessage" and c.params.get("chat_id") == follower,
+                          60, since, what="the follow notification")
+    assert "New in the articles" in notice.result["text"] and "energy (4 new)" in notice.result["text"]
+    assert "Global Trade Wire, 2024-11-19" in notice.result["text"]
+    html = api.message_html(follower, notice.result["message_id"])
+    article = " ".join(UNSEEN.read_text(encoding="utf-8").split())
+    quotes = re.findall(r"<blockquote(?: expandable)?>(.*?)</blockquote>", html, re.S)
+    assert len(quotes) == 4 and all(" ".join(re.sub("<[^>]+>", "", q).split()) in article for q in quotes)
+    refused = api.wait_for(lambda c: c.method == "sendMessage" and c.params.get("chat_id") == blocked, 20, since,
+                           what="the attempt to write to the user who blocked the bot")
+    assert refused.status == 403
+    api.blocked.discard(blocked)
+    say(api, blocked, "/following", expect="You follow nothing yet")  # dropped, and not tried again
+    assert len([c for c in api.calls_since(since, "sendMessage") if c.params.get("chat_id") == blocked]) == 2
 
 
 def test_inline_query(bot: BotProcess) -> None:

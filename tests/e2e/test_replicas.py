@@ -129,7 +129,11 @@ def test_two_webhook_replicas_on_one_read_only_index_both_answer_and_both_follow
             assert all(status == 200 for _, _, status in balancer.routed)
             for number, replica in enumerate(replicas):  # each handled its share itself
                 handled = {c for b, c, _ in balancer.routed if b == number}
-                assert handled and all(f"user={chat} command=start" in replica.output() for chat in handled)
+                until_logged = time.monotonic() + WAIT  # a handler's log line comes after its reply was sent
+                while not all(f"user={chat} command=start" in replica.output() for chat in handled):
+                    assert time.monotonic() < until_logged, (handled, replica.output()[-2000:])
+                    time.sleep(0.05)
+                assert handled
                 until_healthy = time.monotonic() + WAIT
                 while healthz(ports[number])[0] != 200:
                     assert time.monotonic() < until_healthy, healthz(ports[number])
