@@ -60,7 +60,8 @@ async def fresh(old: Index, new: Index, kind: str, key: str) -> tuple[Item, list
     if not fresh_ids:
         return None
     loaded = await new.citations(sorted(fresh_ids)[-LOOKED_AT:])
-    newest = sorted(loaded, key=lambda c: (c.date, c.article, c.start), reverse=True)[:NEWS_PER_ITEM]
+    # the newest articles first; an article's sentences in the order it has them
+    newest = sorted(loaded, key=lambda c: (-c.date.toordinal(), c.article, c.start))[:NEWS_PER_ITEM]
     return Item(kind, found_key, what, name), newest, len(fresh_ids) - len(newest)
 
 
