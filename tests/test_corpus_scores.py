@@ -35,10 +35,10 @@ DEV_THRESHOLDS = {
     "empty_correct": (1.00, "query_fails"),
 }
 # The seeds' gold does not count an article's own outlet as an organisation (the dev gold does, and the index
-# lists every outlet as one), and it leaves out one more organisation the seeds name; so organisation
-# precision on the seeds is below 1.00 by construction. Every other measure is exact there.
+# lists every outlet as one): the seeds' two outlets are the two organisations there beyond the gold, so
+# organisation precision on the seeds is 16/18 by construction. Every other measure is exact there.
 SEED_THRESHOLDS = {key: (1.00, details) for key, (_, details) in DEV_THRESHOLDS.items()}
-SEED_THRESHOLDS["org_precision"] = (0.80, "orgs_extra")
+SEED_THRESHOLDS["org_precision"] = (0.88, "orgs_extra")
 
 
 def _scored(articles: Path, gold: Path) -> Score:

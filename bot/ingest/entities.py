@@ -281,6 +281,17 @@ def _person(found: SentenceEntities, sentence: Sentence, first: int, last: int, 
     return candidate
 
 
+def _to_be_founded(sentence: Sentence, first: int, lex: Lexicon) -> bool:
+    """'to establish the X Centre', 'the creation of a Y Fund': a body still to be made is the subject of a plan
+    or a document, not an organisation that acts or signs."""
+    tokens = sentence.tokens
+    k = first - 1
+    while k >= first - 2 and k >= 0 and tokens[k].low in ("the", "a", "an", "new", "joint"):
+        k -= 1
+    return any(k - n + 1 >= 0 and "founding" in lex.gazetteer.get(tuple(t.fold for t in tokens[k - n + 1 : k + 1]))
+               for n in (1, 2))
+
+
 def _bodies_sharing_of(sentence: Sentence, first: int, last: int) -> bool:
     """'the Party, State(,) and Government of Việt Nam': bare capitalised bodies in a list that shares one
     'of COUNTRY' name a country's leadership as a whole, not an organisation of it."""
@@ -853,6 +864,9 @@ def _typed_chunks(sentence: Sentence, found: SentenceEntities, lex: Lexicon) -> 
                 continue
             if rule == "org-head" and " " in item.text and taxonomy().is_term(item.text):
                 found.fired.append(("sector-term", item.text))  # 'LNG (Liquefied Natural Gas)': a thing, not a body
+                continue
+            if _to_be_founded(sentence, first, lex):
+                found.fired.append(("org-to-be-founded", item.text))  # 'an agreement to establish the X Centre'
                 continue
             if _bodies_sharing_of(sentence, first, last):
                 found.fired.append(("collective-bodies", sentence.text[sentence.tokens[first].start : item.end]))

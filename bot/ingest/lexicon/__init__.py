@@ -257,6 +257,7 @@ _WORD_LISTS = (  # (file, key, tag): lists whose every phrase carries the tag
     ("organizations.json", "verbs_of_organisations", "org_verb"),
     ("organizations.json", "after_descriptors", "after_descriptor"),
     ("organizations.json", "modifier_nouns", "modifier_noun"),
+    ("organizations.json", "founding_words", "founding"),
     ("people.json", "role_verbs", "role_verb"),
     ("people.json", "possessed_by_people", "possessed_by_people"),
     ("name_parts.json", "honorifics", "honorific"),
