@@ -1,17 +1,21 @@
 """The read API over one index file (aiosqlite). Returns pydantic answers with citations; never formats text.
 
-The file is opened read-only. Small, hot tables (articles' metadata, entities and their folded aliases,
-agreements' metadata, sector counts) are loaded once at `open`, so a query is a few indexed look-ups plus one
-batched load of the cited sentences.
+The file is opened read-only, on READERS connections (each aiosqlite connection is a thread of its own), so one
+slow query (a bm25 ranking of common words) does not queue the answers behind it. Small, hot tables (articles'
+metadata, entities and their folded aliases, agreements' metadata, sector counts) are loaded once at `open`, so
+a query is a few indexed look-ups plus one batched load of the cited sentences.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +73,7 @@ STATUS_WORDS: dict[tuple[str, ...], str] = {
     ("not", "concluded"): "not concluded", ("failed",): "not concluded",
 }
 _YEAR = re.compile(r"(?:19|20)\d\d\Z")
+READERS = 3  # read connections of one open index: a slow query holds one, the others keep answering
 
 
 class IndexUnavailable(Exception):
@@ -134,34 +139,48 @@ class _Agreement:
 class Index:
     """An open, read-only index. Open with `await Index.open(path)`; close with `await index.close()`."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self._db = db
+    def __init__(self, db: aiosqlite.Connection | Sequence[aiosqlite.Connection], path: Path) -> None:
+        self._connections = [db] if isinstance(db, aiosqlite.Connection) else list(db)
+        self._db = self._connections[0]
+        self._free: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for connection in self._connections:
+            self._free.put_nowait(connection)
         self.path = path
         self._by_digest: dict[str, str] | None = None
         self._matches: dict[str, list[int]] = {}  # folded /agreements filter → matching ids, in answer order
         self._families: dict[str, list[int]] = {}  # sector key → agreement ids of it and its sub-sectors
 
     @classmethod
-    async def open(cls, path: Path) -> Index:
-        """Open the index file read-only; raises IndexUnavailable if it is missing, of another schema version or
-        not an index at all."""
+    async def open(cls, path: Path, readers: int = READERS) -> Index:
+        """Open the index file read-only on `readers` connections; raises IndexUnavailable if it is missing, of
+        another schema version or not an index at all."""
         path = Path(path)
         if not path.is_file():
             raise IndexUnavailable(f"no index at {path}")
-        db = await aiosqlite.connect(read_only_uri(path), uri=True)
-        index = cls(db, path)
+        connections = await _connect_all(path, max(1, readers))
+        index = cls(connections, path)
         try:
             await index._load()
         except sqlite3.DatabaseError as error:  # not SQLite at all, or tables this version does not know
-            await db.close()
+            await index.close()
             raise IndexUnavailable(f"{path} is not a readable citebot index ({error})") from error
         except BaseException:
-            await db.close()
+            await index.close()
             raise
         return index
 
     async def close(self) -> None:
-        await self._db.close()
+        for connection in self._connections:
+            await connection.close()
+
+    @contextlib.asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection no other query is using, waited for when all are busy."""
+        connection = await self._free.get()
+        try:
+            yield connection
+        finally:
+            self._free.put_nowait(connection)
 
     async def __aenter__(self) -> Index:
         return self
@@ -172,7 +191,7 @@ class Index:
     # ------------------------------------------------------------ loading
 
     async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
-        async with self._db.execute(sql, parameters) as cursor:
+        async with self._reader() as connection, connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
 
     async def _load(self) -> None:
@@ -981,6 +1000,34 @@ class Index:
         ]
         return sorted(figures, key=lambda f: (f.citations[0].date, f.citations[0].article, f.citations[0].start)
                       if f.citations else (dt.date.max, "", 0))
+
+
+async def _connect_all(path: Path, count: int) -> list[aiosqlite.Connection]:
+    """`count` read-only connections to one and the same file: should the file be replaced while they open (a
+    build job swapping its new index in), they are opened again, so that no two read different files."""
+    for _attempt in range(5):
+        before = _inode(path)
+        connections: list[aiosqlite.Connection] = []
+        try:
+            for _ in range(count):
+                connections.append(await aiosqlite.connect(read_only_uri(path), uri=True))
+        except BaseException:
+            for connection in connections:
+                await connection.close()
+            raise
+        if before is not None and before == _inode(path):
+            return connections
+        for connection in connections:
+            await connection.close()
+    raise IndexUnavailable(f"{path} kept being replaced while it was opened")
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
 
 
 @lru_cache(maxsize=1)
