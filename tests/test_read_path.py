@@ -68,3 +68,166 @@ async def test_every_connection_is_closed(seeds_db: Path) -> None:
     for connection in index._connections:
         with pytest.raises(ValueError):
             await connection.execute("SELECT 1")
+
+
+# ---------------------------------------------------------------- fuzzy /who through the trigram index
+
+DEV = ROOT / "tests" / "data" / "dev" / "articles"
+
+
+@pytest.fixture(scope="module")
+def dev_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from bot.index.build import build_index
+
+    path = tmp_path_factory.mktemp("dev") / "dev.sqlite3"
+    build_index(DEV, path, cache=False)
+    return path
+
+
+def _misspellings(name: str) -> list[str]:
+    """The typos a reader makes: a letter dropped, two swapped, one doubled, one replaced (deterministic)."""
+    spelt = []
+    for position in (len(name) // 3, len(name) // 2, 2 * len(name) // 3):
+        if position <= 0 or position >= len(name) - 1 or not name[position].isalpha():
+            continue
+        spelt.append(name[:position] + name[position + 1 :])
+        spelt.append(name[:position] + name[position + 1] + name[position] + name[position + 2 :])
+        spelt.append(name[:position] + name[position] + name[position:])
+        spelt.append(name[:position] + ("e" if name[position] != "e" else "a") + name[position + 1 :])
+    return spelt
+
+
+async def _scanning_every_alias(index: Index) -> None:
+    """Make the index score every alias form and word, as the rapidfuzz scan it replaces did."""
+    async def everything(table: str, _text: str, _most: int) -> list[int]:
+        return list(range(len(index._alias_list if table == "alias_trigrams" else index._words)))
+
+    index._trigram_candidates = everything  # type: ignore[method-assign]
+
+
+def _answer(answer) -> tuple:
+    entity = answer.person or answer.organization
+    return (answer.status, entity.key if entity else None, tuple(c.key for c in answer.candidates))
+
+
+async def test_trigram_fuzzy_who_finds_what_the_scan_of_every_alias_found(dev_db: Path) -> None:
+    trigram = await Index.open(dev_db)
+    scan = await Index.open(dev_db)
+    await _scanning_every_alias(scan)
+    try:
+        names = [entity.name for entity in trigram._entities.values() if len(entity.name) >= 6]
+        queries = [typo for name in names for typo in _misspellings(name)]
+        assert len(queries) > 100
+        differ = []
+        found = 0
+        for query in queries:
+            by_trigrams, by_scan = _answer(await trigram.who(query)), _answer(await scan.who(query))
+            found += by_scan[0] == "found"
+            if by_trigrams != by_scan:
+                differ.append((query, by_trigrams, by_scan))
+        assert found > len(queries) // 4  # the queries do exercise the fuzzy path
+        assert differ == []
+    finally:
+        await trigram.close()
+        await scan.close()
+
+
+async def test_fuzzy_who_scores_only_what_the_trigram_index_offers(dev_db: Path) -> None:
+    index = await Index.open(dev_db)
+    try:
+        offered: list[tuple[str, str, int]] = []
+        original = index._trigram_candidates
+
+        async def spy(table: str, text: str, most: int) -> list[int]:
+            rows = await original(table, text, most)
+            offered.append((table, text, len(rows)))
+            return rows
+
+        index._trigram_candidates = spy  # type: ignore[method-assign]
+        name = next(e.name for e in index._entities.values() if len(e.name.split()) >= 2 and len(e.name) >= 10)
+        typo = _misspellings(name)[0]
+        await index.who(typo)
+        assert offered and offered[0][0] == "alias_trigrams"
+        assert all(count <= len(index._alias_list) for _table, _text, count in offered)
+    finally:
+        await index.close()
+
+
+# ---------------------------------------------------------------- flags stored per alias
+
+
+def test_aliases_carry_their_generic_and_shown_flags(dev_db: Path) -> None:
+    import sqlite3
+
+    from bot.index.build import generic_word, shown_aliases
+
+    con = sqlite3.connect(dev_db)
+    try:
+        rows = con.execute(
+            "SELECT a.entity, a.alias, a.folded, a.generic, a.shown, e.kind, e.name FROM aliases a "
+            "JOIN entities e ON e.key = a.entity ORDER BY a.entity, a.ord"
+        ).fetchall()
+        assert rows
+        by_entity: dict[str, list[tuple]] = {}
+        for row in rows:
+            by_entity.setdefault(row[0], []).append(row)
+            assert row[3] == int(all(generic_word(word) for word in row[2].split()))
+        for key, entity_rows in by_entity.items():
+            kind, name = entity_rows[0][5], entity_rows[0][6]
+            aliases = [row[1] for row in entity_rows]
+            shown = set(shown_aliases(kind, name, aliases))
+            assert [row[4] for row in entity_rows] == [int(alias in shown) for alias in aliases], key
+        assert any(row[4] == 0 for row in rows)  # a lone given name or patronymic is flagged
+        words = dict(con.execute("SELECT word, generic FROM alias_words").fetchall())
+        assert words and all(flag == int(generic_word(word)) for word, flag in words.items())
+        forms = [row[0] for row in con.execute("SELECT folded FROM alias_forms ORDER BY id")]
+        assert forms == list(dict.fromkeys(row[2] for row in rows))
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- keyset pages
+
+
+async def _pages(read, size: int) -> list[list]:
+    pages, cursor = [], None
+    while True:
+        items, cursor = await read(cursor, size)
+        pages.append(items)
+        if cursor is None:
+            return pages
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 100])
+async def test_keyset_pages_of_figures_and_sources_are_the_whole_answer_sliced(dev_db: Path, size: int) -> None:
+    index = await Index.open(dev_db)
+    try:
+        for whole, read in ((await index.figures(), index.figures_page), (await index.sources(), index.sources_page)):
+            assert len(whole) > 3
+            pages = await _pages(read, size)
+            assert [item for page in pages for item in page] == whole
+            assert all(len(page) == size for page in pages[:-1]) and 0 < len(pages[-1]) <= size
+        assert await index.figures(5) == (await index.figures_page(None, 5))[0] == (await index.figures())[:5]
+        assert await index.sources(5) == (await index.sources())[:5]
+    finally:
+        await index.close()
+
+
+async def test_a_figures_page_is_one_range_read_of_the_keyset_index(dev_db: Path) -> None:
+    index = await Index.open(dev_db)
+    try:
+        statements: list[str] = []
+        for connection in index._connections:
+            await connection.set_trace_callback(statements.append)
+        first, cursor = await index.figures_page(None, 3)
+        statements.clear()
+        second, _ = await index.figures_page(cursor, 3)
+        figure_reads = [s for s in statements if "FROM figures" in s]
+        assert len(figure_reads) == 1 and "(first_sentence, id) >" in figure_reads[0] and "LIMIT 4" in figure_reads[0]
+        assert second == (await index.figures())[3:6]
+        plan = " ".join(row[-1] for row in await index._rows(
+            "EXPLAIN QUERY PLAN SELECT id FROM figures WHERE first_sentence IS NOT NULL AND (first_sentence, id) > (?, ?) "
+            "ORDER BY first_sentence, id LIMIT 4", (1, 1)))
+        assert "figures_first" in plan and "TEMP B-TREE" not in plan  # a range of the index, no sort
+    finally:
+        await index.close()
