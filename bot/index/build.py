@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags,
-# alias forms and words with their trigram indexes (fuzzy /who), keyset orders of figures and articles
+SCHEMA_VERSION = 5  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags
+# (generic, shown), alias words with theirs, figures' first cited sentence (their keyset)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
 # The tables that mark an index written before it carried APPLICATION_ID.
@@ -342,28 +342,17 @@ class _Rows:
     figure_citations: list[tuple] = field(default_factory=list)
     agreements_fts: list[tuple] = field(default_factory=list)
     person_descriptions: list[tuple] = field(default_factory=list)
-    alias_forms: list[tuple] = field(default_factory=list)
     alias_words: list[tuple] = field(default_factory=list)
-    alias_trigrams: list[tuple] = field(default_factory=list)
-    word_trigrams: list[tuple] = field(default_factory=list)
     meta: list[tuple] = field(default_factory=list)
 
-    def add_alias_forms(self) -> None:
-        """Each distinct folded alias once and each word of them once, numbered in the order the reader loads
-        the aliases (entity, ord), with the trigram rows fuzzy /who looks them up by (padded with a space, so
-        a word's first and last letters make trigrams of their own)."""
-        forms: dict[str, int] = {}
+    def add_alias_words(self) -> None:
+        """Each word of the folded aliases once, in the order the reader loads the aliases (entity, ord), with
+        its "generic" flag (fuzzy /who never takes a typo of a generic word for a name)."""
         words: dict[str, int] = {}
         for _entity, _ord, _alias, folded, _generic, _shown in sorted(self.aliases, key=lambda row: (row[0], row[1])):
-            if folded in forms:
-                continue
-            forms[folded] = len(forms)
             for word in folded.split():
                 words.setdefault(word, len(words))
-        self.alias_forms = [(number, folded) for folded, number in forms.items()]
         self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
-        self.alias_trigrams = [(number, trigram_text(folded)) for folded, number in forms.items()]
-        self.word_trigrams = [(number, trigram_text(word)) for word, number in words.items()]
 
     @classmethod
     def of(cls, facts: Facts) -> _Rows:
@@ -459,7 +448,7 @@ class _Rows:
                 alias_keys[folded].add(key)
                 if entry["kind"] == "organization":
                     org_alias_keys[folded].add(key)
-        rows.add_alias_forms()
+        rows.add_alias_words()
 
         mentioned: dict[str, set[int]] = defaultdict(set)
         for key, entry in entities.items():
@@ -628,12 +617,6 @@ def generic_word(word: str) -> bool:
     return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
 
 
-def trigram_text(folded: str) -> str:
-    """What the trigram tables index for a folded alias or word (and what a query is cut into): padded with a
-    space on each side."""
-    return f" {folded} "
-
-
 def _resolve(text: str, alias_keys: dict[str, set[str]]) -> str | None:
     """The one entity whose alias is `text`, or the longest run of its words (`Russia's Andes Power` → Andes Power)."""
     words = fold(text).split()
@@ -670,10 +653,7 @@ _INSERTS = {
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
     "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
-    "alias_forms": "INSERT INTO alias_forms (id, folded) VALUES (?, ?)",
     "alias_words": "INSERT INTO alias_words (id, word, generic) VALUES (?, ?, ?)",
-    "alias_trigrams": "INSERT INTO alias_trigrams (rowid, text) VALUES (?, ?)",
-    "word_trigrams": "INSERT INTO word_trigrams (rowid, text) VALUES (?, ?)",
     "meta": "INSERT INTO meta (key, value) VALUES (?, ?)",
 }
 
@@ -694,8 +674,6 @@ def _write(rows: _Rows, path: Path) -> None:
         con.execute("COMMIT")
         con.execute("INSERT INTO sentences_fts (sentences_fts) VALUES ('optimize')")
         con.execute("INSERT INTO agreements_fts (agreements_fts) VALUES ('optimize')")
-        con.execute("INSERT INTO alias_trigrams (alias_trigrams) VALUES ('optimize')")
-        con.execute("INSERT INTO word_trigrams (word_trigrams) VALUES ('optimize')")
     finally:
         con.close()
 

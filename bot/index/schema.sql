@@ -66,21 +66,12 @@ CREATE TABLE aliases (
 ) WITHOUT ROWID;
 CREATE INDEX aliases_folded ON aliases(folded);
 
--- Each distinct folded alias once (id 0, 1, … in (entity, ord) order of its first alias) and each word of them
--- once, with trigram indexes of both (the text padded with a space each side, so that the first and last
--- letters make trigrams of their own): fuzzy /who scores only the forms and words that share trigrams with
--- the query, not every alias.
-CREATE TABLE alias_forms (
-    id     INTEGER PRIMARY KEY,
-    folded TEXT NOT NULL
-);
+-- Each word of the folded aliases once, numbered in (entity, ord) order of its first alias, with its flag.
 CREATE TABLE alias_words (
     id      INTEGER PRIMARY KEY,
     word    TEXT NOT NULL,
     generic INTEGER NOT NULL                -- as aliases.generic, for the one word
 );
-CREATE VIRTUAL TABLE alias_trigrams USING fts5(text, content='', tokenize='trigram');  -- rowid = alias_forms.id
-CREATE VIRTUAL TABLE word_trigrams USING fts5(text, content='', tokenize='trigram');   -- rowid = alias_words.id
 
 -- Every sentence naming an entity: the extractor's mentions plus the entity's own citations.
 CREATE TABLE mentions (
