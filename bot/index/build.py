@@ -12,15 +12,16 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from bot.ingest.lexicon import taxonomy
+from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.text import searchable as _searchable
 from bot.models import Citation, Facts, Skipped, plural
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 3: person descriptions; 4: the meta table (what the index was built from)
+SCHEMA_VERSION = 5  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags
+# (generic, shown), alias words with theirs, figures' first cited sentence (their keyset)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
 # The tables that mark an index written before it carried APPLICATION_ID.
@@ -340,7 +342,17 @@ class _Rows:
     figure_citations: list[tuple] = field(default_factory=list)
     agreements_fts: list[tuple] = field(default_factory=list)
     person_descriptions: list[tuple] = field(default_factory=list)
+    alias_words: list[tuple] = field(default_factory=list)
     meta: list[tuple] = field(default_factory=list)
+
+    def add_alias_words(self) -> None:
+        """Each word of the folded aliases once, in the order the reader loads the aliases (entity, ord), with
+        its "generic" flag (fuzzy /who never takes a typo of a generic word for a name)."""
+        words: dict[str, int] = {}
+        for _entity, _ord, _alias, folded, _generic, _shown in sorted(self.aliases, key=lambda row: (row[0], row[1])):
+            for word in folded.split():
+                words.setdefault(word, len(words))
+        self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
 
     @classmethod
     def of(cls, facts: Facts) -> _Rows:
@@ -426,14 +438,17 @@ class _Rows:
         alias_keys: dict[str, set[str]] = defaultdict(set)
         org_alias_keys: dict[str, set[str]] = defaultdict(set)
         for key, entry in entities.items():
+            shown = set(shown_aliases(entry["kind"], entry["name"], entry["aliases"]))
             for ord_, alias in enumerate(entry["aliases"]):
                 folded = fold(alias)
                 if not folded:
                     continue
-                rows.aliases.append((key, ord_, alias, folded))
+                generic = all(generic_word(word) for word in folded.split())
+                rows.aliases.append((key, ord_, alias, folded, int(generic), int(alias in shown)))
                 alias_keys[folded].add(key)
                 if entry["kind"] == "organization":
                     org_alias_keys[folded].add(key)
+        rows.add_alias_words()
 
         mentioned: dict[str, set[int]] = defaultdict(set)
         for key, entry in entities.items():
@@ -487,8 +502,10 @@ class _Rows:
                 facts_in[article_of[sentence]].add(("agreement", number))
 
         for number, figure in enumerate(facts.figures, start=1):
-            rows.figures.append((number, figure.value, figure.unit, figure.about, UNIT_SEPARATOR.join(figure.variants)))
-            for ord_, sentence in enumerate(dict.fromkeys(sid(c) for c in figure.citations)):
+            cited_figure = list(dict.fromkeys(sid(c) for c in figure.citations))
+            rows.figures.append((number, figure.value, figure.unit, figure.about, UNIT_SEPARATOR.join(figure.variants),
+                                 cited_figure[0] if cited_figure else None))
+            for ord_, sentence in enumerate(cited_figure):
                 rows.figure_citations.append((number, ord_, sentence))
                 facts_in[article_of[sentence]].add(("figure", number))
 
@@ -548,6 +565,58 @@ def _all_citations(facts: Facts) -> Iterable[Citation]:
         yield mention.citation
 
 
+@lru_cache(maxsize=1)
+def _family_names() -> dict[str, frozenset[str]]:
+    """Folded family names by naming tradition (name_parts.json)."""
+    from bot.ingest.lexicon import load
+
+    return {
+        culture: frozenset(fold(name) for name in names)
+        for culture, names in load("name_parts.json")["family_names"].items()
+    }
+
+
+def shown_aliases(kind: str, name: str, aliases: Sequence[str]) -> list[str]:
+    """The aliases a page lists under "Also written": not a lone given name (`Vladimir` of Vladimir Putin,
+    `Jinping` of Xi Jinping; the Vietnamese `Lâm` of To Lam is how Vietnamese news refers to him, and stays) nor
+    a lone patronymic (`Ivanovich`). They still find the entity; they only do not describe it."""
+    if kind != "person":
+        return list(aliases)
+    name_words = fold(name).split()
+    if len(name_words) < 2:
+        return list(aliases)
+    families = _family_names()
+    first = name_words[0]
+    vietnamese = first in families.get("vietnamese", frozenset())
+    family_first = not vietnamese and any(first in names for culture, names in families.items() if culture != "vietnamese")
+    given = set(name_words[1:] if family_first else name_words[:-1])
+    endings = tuple(lexicon().patronymic_endings)
+    surnames = {  # words other spellings of the name end with: a surname, whatever its place in the name
+        fold(alias).split()[-1]
+        for alias in aliases
+        if len(fold(alias).split()) > 1 and fold(alias) != fold(name) and not fold(alias).endswith(endings)
+    }
+    shown = []
+    for alias in aliases:
+        words = fold(alias).split()
+        if words and len(words) < len(name_words) and words[-1] not in surnames:
+            if len(words) == 1 and words[0].endswith(endings) and words[0] != name_words[-1]:
+                continue  # a patronymic alone
+            if not vietnamese and set(words) <= given:
+                continue  # given names alone
+        shown.append(alias)
+    return shown
+
+
+@lru_cache(maxsize=8192)
+def generic_word(word: str) -> bool:
+    """A folded word that names no one on its own: a title, an organisation head noun, a country or demonym, a
+    function word (`president`, `board`, `russian`, `the`). Stored per alias and alias word at build time; the
+    reader asks it only of query words no alias holds."""
+    vocab = vocabulary()
+    return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
+
+
 def _resolve(text: str, alias_keys: dict[str, set[str]]) -> str | None:
     """The one entity whose alias is `text`, or the longest run of its words (`Russia's Andes Power` → Andes Power)."""
     words = fold(text).split()
@@ -570,7 +639,7 @@ _INSERTS = {
     "fts": "INSERT INTO sentences_fts (rowid, text) VALUES (?, ?)",
     "entities": "INSERT INTO entities (key, ord, kind, name, role, organization, org_key, description, mentions) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "aliases": "INSERT INTO aliases (entity, ord, alias, folded) VALUES (?, ?, ?, ?)",
+    "aliases": "INSERT INTO aliases (entity, ord, alias, folded, generic, shown) VALUES (?, ?, ?, ?, ?, ?)",
     "mentions": "INSERT OR IGNORE INTO mentions (entity, sentence) VALUES (?, ?)",
     "entity_citations": "INSERT INTO entity_citations (entity, sentence, ord) VALUES (?, ?, ?)",
     "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence, parties, parties_folded, sectors) "
@@ -580,10 +649,11 @@ _INSERTS = {
     "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",
     "sectors": "INSERT INTO sectors (key, ord, name, parent, count) VALUES (?, ?, ?, ?, ?)",
     "sector_tags": "INSERT INTO sector_tags (sector, sentence, direct) VALUES (?, ?, ?)",
-    "figures": "INSERT INTO figures (id, value, unit, about, variants) VALUES (?, ?, ?, ?, ?)",
+    "figures": "INSERT INTO figures (id, value, unit, about, variants, first_sentence) VALUES (?, ?, ?, ?, ?, ?)",
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
     "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
+    "alias_words": "INSERT INTO alias_words (id, word, generic) VALUES (?, ?, ?)",
     "meta": "INSERT INTO meta (key, value) VALUES (?, ?)",
 }
 

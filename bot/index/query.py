@@ -1,17 +1,22 @@
 """The read API over one index file (aiosqlite). Returns pydantic answers with citations; never formats text.
 
-The file is opened read-only. Small, hot tables (articles' metadata, entities and their folded aliases,
-agreements' metadata, sector counts) are loaded once at `open`, so a query is a few indexed look-ups plus one
-batched load of the cited sentences.
+The file is opened read-only, on READERS connections (each aiosqlite connection is a thread of its own), so one
+slow query (a bm25 ranking of common words) does not queue the answers behind it. Small, hot tables (articles'
+metadata, entities and their folded aliases, agreements' metadata, sector counts) are loaded once at `open`, so
+a query is a few indexed look-ups plus one batched load of the cited sentences.
 """
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import contextlib
 import datetime as dt
+import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +24,15 @@ from pathlib import Path
 import aiosqlite
 from rapidfuzz import fuzz, process
 
-from bot.index.build import APPLICATION_ID, SCHEMA_VERSION, UNIT_SEPARATOR, description_key, read_only_uri
-from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
+from bot.index.build import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    UNIT_SEPARATOR,
+    description_key,
+    generic_word,
+    read_only_uri,
+)
+from bot.ingest.lexicon import lexicon, taxonomy
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -69,6 +81,7 @@ STATUS_WORDS: dict[tuple[str, ...], str] = {
     ("not", "concluded"): "not concluded", ("failed",): "not concluded",
 }
 _YEAR = re.compile(r"(?:19|20)\d\d\Z")
+READERS = 3  # read connections of one open index: a slow query holds one, the others keep answering
 
 
 class IndexUnavailable(Exception):
@@ -108,6 +121,7 @@ class _Entity:
     mentions: int
     aliases: tuple[str, ...]
     org_key: str | None = None
+    shown: tuple[str, ...] = ()  # the aliases "Also written" lists (aliases.shown)
 
     def ref(self) -> EntityRef:
         if self.kind == "person":
@@ -134,34 +148,48 @@ class _Agreement:
 class Index:
     """An open, read-only index. Open with `await Index.open(path)`; close with `await index.close()`."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self._db = db
+    def __init__(self, db: aiosqlite.Connection | Sequence[aiosqlite.Connection], path: Path) -> None:
+        self._connections = [db] if isinstance(db, aiosqlite.Connection) else list(db)
+        self._db = self._connections[0]
+        self._free: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for connection in self._connections:
+            self._free.put_nowait(connection)
         self.path = path
         self._by_digest: dict[str, str] | None = None
         self._matches: dict[str, list[int]] = {}  # folded /agreements filter → matching ids, in answer order
         self._families: dict[str, list[int]] = {}  # sector key → agreement ids of it and its sub-sectors
 
     @classmethod
-    async def open(cls, path: Path) -> Index:
-        """Open the index file read-only; raises IndexUnavailable if it is missing, of another schema version or
-        not an index at all."""
+    async def open(cls, path: Path, readers: int = READERS) -> Index:
+        """Open the index file read-only on `readers` connections; raises IndexUnavailable if it is missing, of
+        another schema version or not an index at all."""
         path = Path(path)
         if not path.is_file():
             raise IndexUnavailable(f"no index at {path}")
-        db = await aiosqlite.connect(read_only_uri(path), uri=True)
-        index = cls(db, path)
+        connections = await _connect_all(path, max(1, readers))
+        index = cls(connections, path)
         try:
             await index._load()
         except sqlite3.DatabaseError as error:  # not SQLite at all, or tables this version does not know
-            await db.close()
+            await index.close()
             raise IndexUnavailable(f"{path} is not a readable citebot index ({error})") from error
         except BaseException:
-            await db.close()
+            await index.close()
             raise
         return index
 
     async def close(self) -> None:
-        await self._db.close()
+        for connection in self._connections:
+            await connection.close()
+
+    @contextlib.asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection no other query is using, waited for when all are busy."""
+        connection = await self._free.get()
+        try:
+            yield connection
+        finally:
+            self._free.put_nowait(connection)
 
     async def __aenter__(self) -> Index:
         return self
@@ -172,7 +200,7 @@ class Index:
     # ------------------------------------------------------------ loading
 
     async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
-        async with self._db.execute(sql, parameters) as cursor:
+        async with self._reader() as connection, connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
 
     async def _load(self) -> None:
@@ -194,11 +222,18 @@ class Index:
         ):
             self._described[folded].append((entity, count))
         self._article_breakdown: dict[str, dict[str, int]] | None = None
+        self._newest = sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+        self._oldest_keys = [(a.date.isoformat(), a.id) for a in reversed(self._newest)]  # ascending, to bisect
 
         aliases: dict[str, list[str]] = defaultdict(list)
+        shown: dict[str, list[str]] = defaultdict(list)
         self._exact: dict[str, set[str]] = defaultdict(set)
-        for entity, alias, folded in await self._rows("SELECT entity, alias, folded FROM aliases ORDER BY entity, ord"):
+        for entity, alias, folded, flagged_shown in await self._rows(
+            "SELECT entity, alias, folded, shown FROM aliases ORDER BY entity, ord"
+        ):
             aliases[entity].append(alias)
+            if flagged_shown:
+                shown[entity].append(alias)
             self._exact[folded].add(entity)
         self._entities: dict[str, _Entity] = {}
         self._people_of: dict[str, list[str]] = defaultdict(list)
@@ -206,18 +241,24 @@ class Index:
             "SELECT key, kind, name, role, organization, org_key, description, mentions FROM entities ORDER BY ord"
         ):
             self._entities[key] = _Entity(
-                key, kind, name, role, organization, description, mentions, tuple(aliases.get(key, ())), org_key
+                key, kind, name, role, organization, description, mentions, tuple(aliases.get(key, ())), org_key,
+                tuple(shown.get(key, ())),
             )
             if org_key and kind == "person":
                 self._people_of[org_key].append(key)
-        # Folded aliases for fuzzy matching: each distinct string once, with its words' postings.
+        # Folded aliases for fuzzy matching: each distinct string once, with its words' postings; the words of
+        # them (alias_words) with their "generic" flags.
         self._alias_list: list[str] = list(self._exact)
         self._alias_words: list[frozenset[str]] = [frozenset(alias.split()) for alias in self._alias_list]
         self._postings: dict[str, set[int]] = defaultdict(set)
         for number, words in enumerate(self._alias_words):
             for word in words:
                 self._postings[word].add(number)
-        self._vocabulary: list[str] = list(self._postings)
+        self._words: list[str] = []
+        self._generic_words: dict[str, bool] = {}
+        for _number, word, generic in await self._rows("SELECT id, word, generic FROM alias_words ORDER BY id"):
+            self._words.append(word)
+            self._generic_words[word] = bool(generic)
         self._most_mentioned = [
             e.key for e in sorted(self._entities.values(), key=lambda e: (-e.mentions, e.name))[:KNOWN_NAMES]
         ]
@@ -449,9 +490,9 @@ class Index:
         if described:
             return await self._decide(name, described, described_as=name, ordered=True), False
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
-        specific = [w for w in words if not _generic(w)]
+        specific = [w for w in words if not self._is_generic(w)]
         if not specific:
-            return self._generic_only(name, query, words)
+            return await self._generic_only(name, query, words)
         by_role = self._people_by_role(name, words)
         if by_role is not None:
             return by_role, False
@@ -464,7 +505,7 @@ class Index:
             contained = {key for key in contained if self._names_match(words, key)}
         if contained:
             return await self._decide(name, contained), False
-        ranked = self._ranked(self._fuzzy(query, specific))
+        ranked = self._ranked(await self._fuzzy(query, specific))
         fitting = [(key, score) for key, score in ranked if not as_name or self._names_match(words, key)]
         if fitting:
             best_key, best = fitting[0]
@@ -478,7 +519,7 @@ class Index:
             return self._suggest(name, suggestions[:SUGGESTIONS]), True
         return self._none(name), True
 
-    def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
+    async def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
         """A query of generic words only (`President`, `Party`, `Energy Group`): the entities whose one alias holds
         every word, or a near miss of a whole alias, as suggestions — never one entity's page. Words no entity's
         name holds that are not titles or countries (`Kremlin`) may still be a name the articles use."""
@@ -486,7 +527,7 @@ class Index:
         if keys:
             return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), False
         may_name = not all(_title_like(word) for word in words)
-        keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
+        keys = {key for key, _ in self._ranked(await self._fuzzy(query, []))[:3]}
         if not keys:
             return self._none(name), may_name
         return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), may_name
@@ -665,8 +706,16 @@ class Index:
             for key in self._exact[self._alias_list[number]]
         }
 
-    def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
-        """Entity → best similarity (0–100) of the query to one of its aliases, whole or word by word."""
+    def _is_generic(self, word: str) -> bool:
+        """A folded word that names no one on its own: the flag stored with the alias words, or, for a word no
+        alias holds, the lexicon's answer."""
+        flag = self._generic_words.get(word)
+        return _generic(word) if flag is None else flag
+
+    async def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
+        """Entity → best similarity (0–100) of the query to one of its aliases, whole or word by word; scored by
+        rapidfuzz (a scan in C++ of the distinct folded forms: 2 ms for 13,500 at 10,000 articles, where an FTS5
+        trigram index of them took 9 ms to offer candidates — bench/README.md)."""
         scores: dict[str, float] = {}
 
         def note(number: int, score: float) -> None:
@@ -681,17 +730,16 @@ class Index:
         totals: dict[int, float] | None = None
         for word in words:
             best: dict[int, float] = {}
-            options = (
-                [(word, 100.0)]
-                if len(word) < 4
-                else [
+            if len(word) < 4:
+                options = [(word, 100.0)]
+            else:
+                options = [
                     (match, score)
                     for match, score, _ in process.extract(
-                        word, self._vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_SCORE, limit=5
+                        word, self._words, scorer=fuzz.ratio, processor=None, score_cutoff=TOKEN_SCORE, limit=5
                     )
-                    if match == word or not _generic(match)  # `presidnt` is not a way to write a name
+                    if match == word or not self._generic_words.get(match, False)  # `presidnt` is not a way to write a name
                 ]
-            )
             for match, score in options:
                 for number in self._postings.get(match, ()):
                     best[number] = max(best.get(number, 0.0), score)
@@ -866,7 +914,7 @@ class Index:
                 )
                 if rows:
                     entity = self._entities[key]
-                    names = (w for a in entity.aliases for w in fold(a).split() if not _generic(w))
+                    names = (w for a in entity.aliases for w in fold(a).split() if not self._is_generic(w))
                     terms = tuple(dict.fromkeys([*rest, *names]))
                     return await self._answer(text, words, rows, limit, terms, "about", entity.ref())
         rows = await self._rows(
@@ -916,7 +964,7 @@ class Index:
         for size in range(min(len(words), 6), 0, -1):
             for first in range(len(words) - size + 1):
                 run = words[first : first + size]
-                if size == 1 and (_generic(run[0]) or len(run[0]) < 3):
+                if size == 1 and (self._is_generic(run[0]) or len(run[0]) < 3):
                     continue
                 keys = self._exact.get(" ".join(run))
                 if keys and len(keys) == 1:
@@ -938,7 +986,7 @@ class Index:
                 run = words[first : first + size]
                 phrase = " ".join(run)
                 keys = self._exact.get(phrase)
-                if keys and len(keys) == 1 and not (size == 1 and (_generic(phrase) or len(phrase) < 3)):
+                if keys and len(keys) == 1 and not (size == 1 and (self._is_generic(phrase) or len(phrase) < 3)):
                     entities.append(next(iter(keys)))
                     used |= span
                     continue
@@ -954,7 +1002,22 @@ class Index:
     async def sources(self, limit: int | None = None) -> list[Source]:
         """Every article (the first `limit`), newest first; `facts` counts the distinct entities, agreements and
         figures cited from it plus its sector-tagged sentences. `stats().articles` says how many there are."""
-        newest = sorted(self._articles.values(), key=lambda a: (a.date, a.id), reverse=True)[:limit]
+        return (await self.sources_page(None, limit))[0]
+
+    async def sources_page(
+        self, after: tuple[str, str] | None = None, limit: int | None = None
+    ) -> tuple[list[Source], tuple[str, str] | None]:
+        """A page of `sources()`: the `limit` articles after the keyset cursor (the date and id of the last one
+        shown; None: from the newest), and the cursor of this page's last one (None when no article follows)."""
+        first = 0
+        if after is not None:  # the articles after it are those older: as many before them as are not
+            first = len(self._oldest_keys) - bisect.bisect_left(self._oldest_keys, (after[0], after[1]))
+        last = len(self._newest) if limit is None else min(len(self._newest), first + max(limit, 0))
+        newest = self._newest[first:last]
+        cursor = (newest[-1].date.isoformat(), newest[-1].id) if newest and last < len(self._newest) else None
+        return await self._sources_of(newest), cursor
+
+    async def _sources_of(self, newest: Sequence[_Article]) -> list[Source]:
         breakdown = await self._breakdown()
         return [
             Source(
@@ -990,12 +1053,35 @@ class Index:
     async def figures(self, limit: int | None = None) -> list[Figure]:
         """Every figure (the first `limit`) with its citations, in the order of their first citation.
         `stats().figures` says how many there are."""
-        rows = await self._rows("SELECT id, value, unit, about, variants FROM figures ORDER BY id")
-        if limit is not None and len(rows) > limit:
-            # Sentence ids run in (date, article, offset) order, so a figure's first cited sentence orders it.
-            first = dict(await self._rows("SELECT figure, sentence FROM figure_citations WHERE ord = 0"))
-            rows = sorted(rows, key=lambda row: first.get(row[0], 1 << 62))[:limit]
-        return await self._figures_of_rows(rows)
+        return (await self.figures_page(None, limit))[0]
+
+    async def figures_page(
+        self, after: tuple[int | None, int] | None = None, limit: int | None = None
+    ) -> tuple[list[Figure], tuple[int | None, int] | None]:
+        """A page of `figures()` read in SQL: the `limit` figures after the keyset cursor (the first cited
+        sentence and id of the last one shown; None: from the first), and the cursor of this page's last one
+        (None when no figure follows). Sentence ids run in (date, article, offset) order, so a figure's first
+        cited sentence orders it (`figures_first` is that index); a figure cited nowhere comes last, by id."""
+        columns = "id, value, unit, about, variants, first_sentence"
+        wanted = -1 if limit is None else max(limit, 0) + 1
+        rows: list[tuple] = []
+        if after is None or after[0] is not None:
+            start = after if after is not None else (-1, -1)
+            rows += await self._rows(
+                f"SELECT {columns} FROM figures WHERE first_sentence IS NOT NULL AND (first_sentence, id) > (?, ?) "
+                "ORDER BY first_sentence, id LIMIT ?",
+                (start[0], start[1], wanted),
+            )
+        if limit is None or len(rows) <= limit:
+            since = after[1] if after is not None and after[0] is None else -1
+            rows += await self._rows(
+                f"SELECT {columns} FROM figures WHERE first_sentence IS NULL AND id > ? ORDER BY id LIMIT ?",
+                (since, -1 if limit is None else wanted - len(rows)),
+            )
+        more = limit is not None and len(rows) > limit
+        rows = rows[: max(limit, 0)] if limit is not None else rows
+        cursor = (rows[-1][5], rows[-1][0]) if more and rows else None
+        return await self._figures_of_rows([row[:5] for row in rows]), cursor
 
     async def _figure_models(self, ids: Sequence[int]) -> list[Figure]:
         """The figures of these ids with their citations, in the order of their first citation."""
@@ -1020,55 +1106,40 @@ class Index:
                       if f.citations else (dt.date.max, "", 0))
 
 
-@lru_cache(maxsize=1)
-def _family_names() -> dict[str, frozenset[str]]:
-    """Folded family names by naming tradition (name_parts.json)."""
-    from bot.ingest.lexicon import load
+async def _connect_all(path: Path, count: int) -> list[aiosqlite.Connection]:
+    """`count` read-only connections to one and the same file: should the file be replaced while they open (a
+    build job swapping its new index in), they are opened again, so that no two read different files."""
+    for _attempt in range(5):
+        before = _inode(path)
+        connections: list[aiosqlite.Connection] = []
+        try:
+            for _ in range(count):
+                connections.append(await aiosqlite.connect(read_only_uri(path), uri=True))
+        except BaseException:
+            for connection in connections:
+                await connection.close()
+            raise
+        if before is not None and before == _inode(path):
+            return connections
+        for connection in connections:
+            await connection.close()
+    raise IndexUnavailable(f"{path} kept being replaced while it was opened")
 
-    return {
-        culture: frozenset(fold(name) for name in names)
-        for culture, names in load("name_parts.json")["family_names"].items()
-    }
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
 
 
 def _shown_aliases(entity: _Entity) -> list[str]:
-    """The aliases a page lists under "Also written": not a lone given name (`Vladimir` of Vladimir Putin,
-    `Jinping` of Xi Jinping; the Vietnamese `Lâm` of To Lam is how Vietnamese news refers to him, and stays) nor
-    a lone patronymic (`Ivanovich`). They still find the entity; they only do not describe it."""
-    if entity.kind != "person":
-        return list(entity.aliases)
-    name_words = fold(entity.name).split()
-    if len(name_words) < 2:
-        return list(entity.aliases)
-    families = _family_names()
-    first = name_words[0]
-    vietnamese = first in families.get("vietnamese", frozenset())
-    family_first = not vietnamese and any(first in names for culture, names in families.items() if culture != "vietnamese")
-    given = set(name_words[1:] if family_first else name_words[:-1])
-    endings = tuple(lexicon().patronymic_endings)
-    surnames = {  # words other spellings of the name end with: a surname, whatever its place in the name
-        fold(alias).split()[-1]
-        for alias in entity.aliases
-        if len(fold(alias).split()) > 1 and fold(alias) != fold(entity.name) and not fold(alias).endswith(endings)
-    }
-    shown = []
-    for alias in entity.aliases:
-        words = fold(alias).split()
-        if words and len(words) < len(name_words) and words[-1] not in surnames:
-            if len(words) == 1 and words[0].endswith(endings) and words[0] != name_words[-1]:
-                continue  # a patronymic alone
-            if not vietnamese and set(words) <= given:
-                continue  # given names alone
-        shown.append(alias)
-    return shown
+    """The aliases a page lists under "Also written" (flagged at build time, see `build.shown_aliases`)."""
+    return list(entity.shown)
 
 
-@lru_cache(maxsize=8192)
-def _generic(word: str) -> bool:
-    """A folded query word that names no one on its own: a title, an organisation head noun, a country or
-    demonym, a function word (`president`, `board`, `russian`, `the`)."""
-    vocab = vocabulary()
-    return any(vocab.generic(form) for form in (word, word.capitalize(), word.upper()))
+_generic = generic_word  # a query word that names no one on its own (a title, a country, a function word)
 
 
 def _match_expression(text: str, any_word: bool = False) -> str:

@@ -1,4 +1,4 @@
--- citebot index, schema version 4 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
+-- citebot index, schema version 5 (PRAGMA user_version; bump SCHEMA_VERSION in build.py with any change here).
 -- build.py also sets PRAGMA application_id = APPLICATION_ID, which marks the file as a citebot index.
 -- Written once by bot/index/build.py into a fresh file, then only read. Sentence ids follow (article date,
 -- article id, position), so ordering by sentence id is chronological order.
@@ -55,13 +55,23 @@ CREATE TABLE entities (
 CREATE INDEX entities_org_key ON entities(org_key);
 
 CREATE TABLE aliases (
-    entity TEXT NOT NULL REFERENCES entities(key),
-    ord    INTEGER NOT NULL,                -- the name first, then the aliases as extracted
-    alias  TEXT NOT NULL,
-    folded TEXT NOT NULL,
+    entity  TEXT NOT NULL REFERENCES entities(key),
+    ord     INTEGER NOT NULL,               -- the name first, then the aliases as extracted
+    alias   TEXT NOT NULL,
+    folded  TEXT NOT NULL,
+    generic INTEGER NOT NULL DEFAULT 0,     -- 1: every word of it names no one on its own (a title, a country,
+                                            -- an organisation head noun: `President`, `Board`): never an answer alone
+    shown   INTEGER NOT NULL DEFAULT 1,     -- 0: a lone given name or patronymic, left out of "Also written"
     PRIMARY KEY (entity, ord)
 ) WITHOUT ROWID;
 CREATE INDEX aliases_folded ON aliases(folded);
+
+-- Each word of the folded aliases once, numbered in (entity, ord) order of its first alias, with its flag.
+CREATE TABLE alias_words (
+    id      INTEGER PRIMARY KEY,
+    word    TEXT NOT NULL,
+    generic INTEGER NOT NULL                -- as aliases.generic, for the one word
+);
 
 -- Every sentence naming an entity: the extractor's mentions plus the entity's own citations.
 CREATE TABLE mentions (
@@ -157,8 +167,10 @@ CREATE TABLE figures (
     value TEXT NOT NULL,
     unit  TEXT NOT NULL,
     about TEXT NOT NULL,
-    variants TEXT NOT NULL DEFAULT ''   -- other spellings of the same figure ('USD 5.2 billion'), joined by char(31)
+    variants TEXT NOT NULL DEFAULT '',  -- other spellings of the same figure ('USD 5.2 billion'), joined by char(31)
+    first_sentence INTEGER              -- its earliest citation: /figures pages by (first_sentence, id), a keyset
 );
+CREATE INDEX figures_first ON figures(first_sentence, id);
 
 CREATE TABLE figure_citations (
     figure   INTEGER NOT NULL,
