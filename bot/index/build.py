@@ -577,8 +577,8 @@ def _family_names() -> dict[str, frozenset[str]]:
 
 
 def shown_aliases(kind: str, name: str, aliases: Sequence[str]) -> list[str]:
-    """The aliases a page lists under "Also written": not a lone given name (`Vladimir` of Vladimir Putin,
-    `Jinping` of Xi Jinping; the Vietnamese `Lâm` of To Lam is how Vietnamese news refers to him, and stays) nor
+    """The aliases a page lists under "Also written": not a lone given name (`Pavel` of Pavel Orlov,
+    `Wei` of Li Wei; the Vietnamese `Hùng` of Trần Hùng is how Vietnamese news refers to him, and stays) nor
     a lone patronymic (`Ivanovich`). They still find the entity; they only do not describe it."""
     if kind != "person":
         return list(aliases)

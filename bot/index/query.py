@@ -466,7 +466,7 @@ class Index:
         without naming them (`the Party chief`). Otherwise only the query's specific words pick an entity: generic
         ones (titles, organisation head nouns, countries, function words) narrow the choice but never make one, so
         `/who President` suggests rather than answers; a given name and a surname open only an entity whose
-        surname it is (`Sergei Kudryashov` never opens Sergei Tarasov). When nothing matches, the answer carries
+        surname it is (`Pavel Orlov` never opens Pavel Zimin). When nothing matches, the answer carries
         the sentences that name the words, and whether a search for them finds anything."""
         answer, may_name = await self._match(name)
         if answer.status in ("found", "ambiguous"):
@@ -499,7 +499,7 @@ class Index:
         containing = self._aliases_containing(specific)
         if containing:
             return await self._decide(name, containing), False
-        as_name = len(words) >= 2 and len(specific) == len(words)  # `Sergei Kudryashov`, not `Putin's adviser`
+        as_name = len(words) >= 2 and len(specific) == len(words)  # `Pavel Orlov`, not `Orlov's adviser`
         contained = self._aliases_within(words, specific)
         if as_name:
             contained = {key for key in contained if self._names_match(words, key)}
@@ -538,7 +538,7 @@ class Index:
         return [entity for entity, _count in entries if entity in self._entities]
 
     def _people_by_role(self, name: str, words: list[str]) -> WhoAnswer | None:
-        """`Zarubezhneft leader`, `PetroVietnam chairman`: an organisation named with a title offers its people
+        """`Borealgas leader`, `Mekongoil chairman`: an organisation named with a title offers its people
         (those whose role fits the title first), and the organisation itself."""
         titles = [w for w in words if _title_word(w)]
         rest = [w for w in words if w not in titles]
@@ -561,7 +561,7 @@ class Index:
 
     def _names_match(self, words: list[str], key: str) -> bool:
         """Whether a query that is a name (given name and surname, any order, typos and transliterations allowed:
-        Likhachov = Likhachev, Yevtushenkov = Evtushenkov) names this entity: every query word is a word of its
+        Zimin = Simin, Yevdokimov = Evdokimov) names this entity: every query word is a word of its
         names, or the query adds words to all of the entity's name the articles give (a given name, a
         patronymic), or it is an alias written without its spaces or initials (`DK Sunil`)."""
         entity = self._entities[key]
@@ -575,7 +575,7 @@ class Index:
         return any(fuzz.ratio(whole, compact(alias)) >= 90 for alias in entity.aliases)
 
     def _sharing_a_word(self, words: list[str]) -> list[str]:
-        """Entities one of whose names holds one of the words (`Sergei …` for `Sergei Kudryashov`), best known first."""
+        """Entities one of whose names holds one of the words (`Pavel …` for `Pavel Orlov`), best known first."""
         keys = {key for word in words for number in self._postings.get(word, ()) for key in self._exact[self._alias_list[number]]}
         return sorted(keys, key=self._popularity)[:SUGGESTIONS]
 
@@ -896,7 +896,7 @@ class Index:
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
         """Sentences (not headings) holding the words, ranked by bm25 (diacritics, case and the spellings of one
-        name ignored). Stop words are left out (`what did Putin say about energy` → putin, energy). When the words
+        name ignored). Stop words are left out (`what did Orlov say about energy` → orlov, energy). When the words
         name a person or organisation, the sentences about them holding the other words (their bullets under
         `Statements by …` and `he said` included); when no sentence holds every word, those holding most."""
         words = content_query_words(text)
@@ -972,8 +972,8 @@ class Index:
         return None
 
     def named_in(self, text: str) -> tuple[list[EntityRef], list[SectorInfo]]:
-        """The people, organisations and sectors a question names (`what did Putin say about energy` → Vladimir
-        Putin, energy), for buttons beside its search: whole aliases and sector names, longest first."""
+        """The people, organisations and sectors a question names (`what did Orlov say about energy` → Pavel
+        Orlov, energy), for buttons beside its search: whole aliases and sector names, longest first."""
         words = content_query_words(text)
         entities: list[str] = []
         sectors: list[str] = []
@@ -1195,7 +1195,7 @@ def _name_words_close(query: str, word: str) -> bool:
 
 def _ordinary(word: str, sentences: Sequence[str]) -> bool:
     """Whether the articles also write the word in lower case (`cooperation`, `energy`): an ordinary word, however
-    a sentence that starts with it or a title writes it; a name (`Kremlin`, `GAZelle`) never is."""
+    a sentence that starts with it or a title writes it; a name (`Kremlin`, `TruckMaster`) never is."""
     for sentence in sentences:
         for folded, start, end in search_tokens(sentence):
             if folded == word and sentence[start:end].islower():

@@ -1,6 +1,6 @@
 """What an article says an organisation is, in an apposition after its name, when no descriptor before the name
-says it ('Russian oil company X'): 'AFK Sistema – one of Russia’s leading multi-sector private investment firms
-established in 1993 –', 'Novatek, Russia's largest LNG producer, said …'. The words are the article's own."""
+says it ('Russian oil company X'): 'Orion Holding – one of the country’s leading multi-sector private investment firms
+established in 1993 –', 'Borealgas, the country's largest LNG producer, said …'. The words are the article's own."""
 
 from __future__ import annotations
 

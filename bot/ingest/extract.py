@@ -304,7 +304,7 @@ def _person(record: PersonRecord, key: str, mentions: dict[str, list[Citation]],
 def _organization(record: OrgRecord, key: str, mentions: dict[str, list[Citation]]) -> Organization:
     name = record.name
     description = record.descriptions[0] if record.descriptions else None
-    if description is None:  # what an apposition says it is: 'AFK Sistema – one of Russia’s leading … firms –'
+    if description is None:  # what an apposition says it is: 'Orion Holding – one of the country’s leading … firms –'
         forms = sorted({name, *record.aliases}, key=len, reverse=True)
         description = next(
             (found for citation in mentions.get(key, []) if citation.kind in STATEMENT_KINDS
