@@ -143,8 +143,11 @@ def test_two_webhook_replicas_on_one_read_only_index_both_answer_and_both_follow
             assert "Files read anew: 1" in job()  # the job again: one new article
             answered = {0: set(), 1: set()}
             ask_both("I hold 3 articles")
-            for replica in replicas:
-                assert "switched to the index file written beside the bot (3 articles)" in replica.output()
+            for replica in replicas:  # the line is logged once the old index is closed, after the new one answers
+                until_logged = time.monotonic() + WAIT
+                while "switched to the index file written beside the bot (3 articles)" not in replica.output():
+                    assert time.monotonic() < until_logged, replica.output()[-2000:]
+                    time.sleep(0.05)
 
             since = api.mark()
             api.send_text(ADMIN_ID, "/reload")  # a replica says where the index is built, and builds nothing
