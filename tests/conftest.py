@@ -158,3 +158,19 @@ def shown_text(calls: list[ApiCall]) -> str:
         for button in call.buttons():
             parts.append(button.get("text", ""))
     return "\n".join(parts)
+
+
+@pytest.fixture
+async def private_seeds_bot(seeds_db: Path, tmp_path: Path):
+    """A bot whose SEEDS_DIR is a private copy of the seeds (to add an article to, or to break) over a copy of
+    their index; checks its calls, its answered buttons and that no handler raised."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    bot = await make_bot(db_path, seeds_dir=seeds)
+    async with running(bot.app):
+        yield bot
+    check_calls(bot.request.calls)
+    check_callbacks_answered(bot)
+    assert not bot.errors, f"handlers raised: {bot.errors!r}"

@@ -14,24 +14,15 @@ from bot.chat.offline import ApiCall, running, wait_background
 from bot.chat.state import holder_of
 from bot.chat.telegram_limits import html_to_text
 from bot.index.build import build_index
-from tests.conftest import ADMIN_ID, ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
+from tests.conftest import ADMIN_ID, ROOT, SEEDS, ChatBot, make_bot, shown_text
 
 UNSEEN = ROOT / "tests" / "data" / "unseen" / "101_brazil_india.txt"
 
 
 @pytest.fixture
-async def follow_bot(seeds_db: Path, tmp_path: Path):
+def follow_bot(private_seeds_bot: ChatBot) -> ChatBot:
     """A bot over a private copy of the seeds (to add an article to) and their index, with its own follow store."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    db_path = tmp_path / "citebot.sqlite3"
-    shutil.copy(seeds_db, db_path)
-    bot = await make_bot(db_path, seeds_dir=seeds)
-    async with running(bot.app):
-        yield bot
-    check_calls(bot.request.calls)
-    check_callbacks_answered(bot)
-    assert not bot.errors, f"handlers raised: {bot.errors!r}"
+    return private_seeds_bot
 
 
 def sent_to(calls: list[ApiCall], chat_id: int) -> list[ApiCall]:

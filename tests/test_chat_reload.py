@@ -22,7 +22,7 @@ from bot.chat.offline import running, wait_background
 from bot.chat.state import background_tasks, holder_of
 from bot.chat.telegram_limits import utf16_len
 from bot.index import build
-from tests.conftest import ROOT, SEEDS, ChatBot, check_callbacks_answered, check_calls, make_bot, shown_text
+from tests.conftest import ROOT, SEEDS, ChatBot, make_bot, shown_text
 
 
 UNSEEN = ROOT / "tests" / "data" / "unseen" / "101_brazil_india.txt"
@@ -30,18 +30,9 @@ CHILD_BUILD = [sys.executable, str(ROOT / "tests" / "child_build.py"), "index"]
 
 
 @pytest.fixture
-async def reload_bot(seeds_db: Path, tmp_path: Path):
+def reload_bot(private_seeds_bot: ChatBot) -> ChatBot:
     """A bot whose SEEDS_DIR is a private copy of the seeds, so tests can break it."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    db_path = tmp_path / "citebot.sqlite3"
-    shutil.copy(seeds_db, db_path)
-    bot = await make_bot(db_path, seeds_dir=seeds)
-    async with running(bot.app):
-        yield bot
-    check_calls(bot.request.calls)
-    check_callbacks_answered(bot)
-    assert not bot.errors
+    return private_seeds_bot
 
 
 def child_build(bot: ChatBot, **variables: object) -> None:

@@ -61,6 +61,7 @@ PICTURE_NAME = "timeline.png"
 MAX_QUERY = 256  # characters of a search, a filter or an inline query (Telegram's own cap on inline queries)
 
 T = TypeVar("T")
+P = TypeVar("P", callbacks.PageRef, callbacks.OpenView)  # the button data a press carries
 _sent_chars: contextvars.ContextVar[list[int]] = contextvars.ContextVar("sent_chars")
 
 
@@ -673,20 +674,32 @@ async def open_entry(update: Update, context: Context) -> None:
     await reply_screen(update, context, screen)
 
 
+async def _pressed_screen(update: Update, context: Context, kind: type[P]) -> tuple[P, Screen] | None:
+    """The button data of a page or open-view press, parsed as `kind`, and the screen it names; None (the press
+    already answered) for stale data or an answer the index no longer holds."""
+    query = update.callback_query
+    assert query is not None
+    parsed = callbacks.parse(query.data)
+    if not isinstance(parsed, kind):
+        await stale_button(update, context)
+        return None
+    async with holder(context).use() as index:
+        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
+    if screen is None:
+        await query.answer("That answer is no longer in the index. Please send the command again.")
+        return None
+    return parsed, screen
+
+
 @logged("button")
 async def turn_page(update: Update, context: Context) -> None:
     """`p:<view>:<page>:<arg>`: that page of the answer, edited into the message the button is under."""
     query = update.callback_query
     assert query is not None
-    parsed = callbacks.parse(query.data)
-    if not isinstance(parsed, callbacks.PageRef):
-        await stale_button(update, context)
+    pressed = await _pressed_screen(update, context, callbacks.PageRef)
+    if pressed is None:
         return
-    async with holder(context).use() as index:
-        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
-    if screen is None:
-        await query.answer("That answer is no longer in the index. Please send the command again.")
-        return
+    parsed, screen = pressed
     page = parsed.page
     if page > len(screen.pages):
         page = len(screen.pages)
@@ -703,17 +716,11 @@ async def open_view(update: Update, context: Context) -> None:
     the message the button is under stays as it was."""
     query = update.callback_query
     assert query is not None
-    parsed = callbacks.parse(query.data)
-    if not isinstance(parsed, callbacks.OpenView):
-        await stale_button(update, context)
-        return
-    async with holder(context).use() as index:
-        screen = await views.screen(index, parsed.view, parsed.arg, screens_of(context))
-    if screen is None:
-        await query.answer("That answer is no longer in the index. Please send the command again.")
+    pressed = await _pressed_screen(update, context, callbacks.OpenView)
+    if pressed is None:
         return
     await query.answer()
-    await reply_screen(update, context, screen)
+    await reply_screen(update, context, pressed[1])
 
 
 @logged("button")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from bot.chat import callbacks
 from bot.chat.render.pager import Button
 from bot.chat.telegram_limits import utf16_len
-from bot.models import Agreement, Citation, Figure, Stats, plural
+from bot.models import Agreement, AgreementFilter, Citation, Figure, Stats, plural
 from bot.text import FUNCTION_WORDS, query_words, search_tokens
 
 if TYPE_CHECKING:
@@ -334,3 +334,16 @@ def fact_counts(counts: Stats | BuildReport) -> str:
         plural(counts.agreements, "agreement"),
         plural(counts.figures, "figure"),
     ])
+
+
+def filter_heading(wanted: AgreementFilter | None, filter_text: str | None) -> str:
+    """` matching “nuclear” · signed · reported in 2024`: an /agreements or /timeline filter as it was read,
+    escaped HTML; empty without a filter."""
+    if wanted is None:
+        return f" matching “{echo(filter_text)}”" if filter_text else ""
+    parts = [f" matching “{echo(wanted.topic)}”" if wanted.topic else ""]
+    if wanted.statuses:
+        parts.append(" · " + esc(" or ".join(wanted.statuses)))
+    if wanted.year is not None:
+        parts.append(f" · reported in {wanted.year}")
+    return "".join(parts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.chat import callbacks
-from bot.chat.render.fragments import NO_NAMES, agreement_block, agreement_line, echo, esc, with_heading
+from bot.chat.render.fragments import NO_NAMES, agreement_block, agreement_line, echo, esc, filter_heading, with_heading
 from bot.chat.render.pager import COMPACT_AFTER, LIST_BUDGET, Button, Screen, Share, paginate
 from bot.models import STATUS_ORDER, Agreement, AgreementFilter
 
@@ -50,7 +50,7 @@ def agreements(
     shown = {status: sum(1 for a in items if a.status == status) for status in {a.status for a in items}}
     total = {status: max(count, (counts or {}).get(status, 0)) for status, count in shown.items()}
     everything = max(sum((counts or {}).values()), len(items))
-    title = f"<b>Agreements</b>{_heading(wanted, filter_text)} ({everything})"
+    title = f"<b>Agreements</b>{filter_heading(wanted, filter_text)} ({everything})"
     if everything > len(items):
         title += "\n<i>The first of each kind; add a word to narrow the list, e.g. /agreements nuclear.</i>"
     blocks: list[str] = []
@@ -74,18 +74,6 @@ def agreements(
     if compact:
         return Screen(paginate(title, blocks, budget=LIST_BUDGET, max_quotes=10**6), rows, view="a", arg=arg, share=share)
     return Screen(paginate(title, blocks), rows, view="a", arg=arg, share=share)
-
-
-def _heading(wanted: AgreementFilter | None, filter_text: str | None) -> str:
-    """` matching “nuclear” · signed · reported in 2024`: the filter as it was read."""
-    if wanted is None:
-        return f" matching “{echo(filter_text)}”" if filter_text else ""
-    parts = [f" matching “{echo(wanted.topic)}”" if wanted.topic else ""]
-    if wanted.statuses:
-        parts.append(" · " + esc(" or ".join(wanted.statuses)))
-    if wanted.year is not None:
-        parts.append(f" · reported in {wanted.year}")
-    return "".join(parts)
 
 
 def _described(wanted: AgreementFilter | None, filter_text: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.chat import callbacks
 from bot.chat.render.chart import TimelinePoint, timeline_png
-from bot.chat.render.fragments import echo, esc, shorten
+from bot.chat.render.fragments import esc, filter_heading, shorten
 from bot.chat.render.pager import Button, Share
 from bot.chat.telegram_limits import html_to_text, utf16_len
 from bot.models import STATUS_ORDER, Agreement, AgreementFilter, plural
@@ -42,7 +42,7 @@ def timeline(
         return None
     dated.sort(key=lambda a: (dates[a.key], STATUS_ORDER.index(a.status) if a.status in STATUS_ORDER else 99, a.title))
     points = [TimelinePoint(number, dates[a.key], a.status) for number, a in enumerate(dated, 1)]
-    described = _described(wanted, filter_text)
+    described = filter_heading(wanted, filter_text)
     png = timeline_png(points, f"Agreements{html_to_text(described)}", [*STATUS_ORDER, *sorted({a.status for a in dated} - set(STATUS_ORDER))])
     caption = _caption(dated, dates, described, total)
     buttons = []
@@ -52,18 +52,6 @@ def timeline(
     listed = callbacks.open_view_data("a", callbacks.fit_arg("a", filter_text))
     rows.append([Button("📄 As a list" if len(dated) <= BUTTONS else f"📄 All {total} as a list", listed)])
     return Picture(png, caption, rows, Share(callbacks.deep_link("timeline", filter_text), filter_text or None))
-
-
-def _described(wanted: AgreementFilter | None, filter_text: str) -> str:
-    """` matching “nuclear” · signed · reported in 2025`, escaped HTML; empty without a filter."""
-    if wanted is None:
-        return f" matching “{echo(filter_text)}”" if filter_text else ""
-    parts = [f" matching “{echo(wanted.topic)}”" if wanted.topic else ""]
-    if wanted.statuses:
-        parts.append(" · " + esc(" or ".join(wanted.statuses)))
-    if wanted.year is not None:
-        parts.append(f" · reported in {wanted.year}")
-    return "".join(parts)
 
 
 def _caption(dated: Sequence[Agreement], dates: Mapping[str, dt.date], described: str, total: int) -> str:
@@ -88,6 +76,6 @@ def _caption(dated: Sequence[Agreement], dates: Mapping[str, dt.date], described
 def no_timeline(filter_text: str, wanted: AgreementFilter | None) -> str:
     """Nothing to draw: what the filter matched nothing of, and where to go instead."""
     if filter_text:
-        return (f"No agreement{_described(wanted, filter_text)} to put on a timeline. "
+        return (f"No agreement{filter_heading(wanted, filter_text)} to put on a timeline. "
                 "/agreements lists what there is; /timeline alone draws them all.")
     return "No agreements in the articles yet, so there is no timeline to draw."
