@@ -492,7 +492,7 @@ class Index:
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
         specific = [w for w in words if not self._is_generic(w)]
         if not specific:
-            return await self._generic_only(name, query, words)
+            return self._generic_only(name, query, words)
         by_role = self._people_by_role(name, words)
         if by_role is not None:
             return by_role, False
@@ -505,7 +505,7 @@ class Index:
             contained = {key for key in contained if self._names_match(words, key)}
         if contained:
             return await self._decide(name, contained), False
-        ranked = self._ranked(await self._fuzzy(query, specific))
+        ranked = self._ranked(self._fuzzy(query, specific))
         fitting = [(key, score) for key, score in ranked if not as_name or self._names_match(words, key)]
         if fitting:
             best_key, best = fitting[0]
@@ -519,7 +519,7 @@ class Index:
             return self._suggest(name, suggestions[:SUGGESTIONS]), True
         return self._none(name), True
 
-    async def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
+    def _generic_only(self, name: str, query: str, words: list[str]) -> tuple[WhoAnswer, bool]:
         """A query of generic words only (`President`, `Party`, `Energy Group`): the entities whose one alias holds
         every word, or a near miss of a whole alias, as suggestions — never one entity's page. Words no entity's
         name holds that are not titles or countries (`Kremlin`) may still be a name the articles use."""
@@ -527,7 +527,7 @@ class Index:
         if keys:
             return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), False
         may_name = not all(_title_like(word) for word in words)
-        keys = {key for key, _ in self._ranked(await self._fuzzy(query, []))[:3]}
+        keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
         if not keys:
             return self._none(name), may_name
         return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), may_name
@@ -712,7 +712,7 @@ class Index:
         flag = self._generic_words.get(word)
         return _generic(word) if flag is None else flag
 
-    async def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
+    def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
         """Entity → best similarity (0–100) of the query to one of its aliases, whole or word by word; scored by
         rapidfuzz (a scan in C++ of the distinct folded forms: 2 ms for 13,500 at 10,000 articles, where an FTS5
         trigram index of them took 9 ms to offer candidates — bench/README.md)."""
@@ -726,7 +726,7 @@ class Index:
             query, self._alias_list, scorer=fuzz.ratio, processor=None, score_cutoff=SUGGEST_SCORE, limit=10
         ):
             note(number, score)
-        # Word by word: each query word may be a typo of a word of one alias (`sergei kudrashov`).
+        # Word by word: each query word may be a typo of a word of one alias (`pavel orlof`).
         totals: dict[int, float] | None = None
         for word in words:
             best: dict[int, float] = {}
