@@ -56,7 +56,7 @@ _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
 AGREEMENT_LIMIT = 50  # agreements per who/sector answer, in agreement order
 AGREEMENTS_PER_STATUS = 60  # agreements of each status in an /agreements answer (the rest are counted)
-CITATIONS_PER_AGREEMENT = 8  # carried per agreement: enough to quote three and link five; the rest are counted
+CITATIONS_PER_AGREEMENT = 8  # carried per agreement or figure: enough to quote three and link five; the rest are counted
 _REMEMBERED_FILTERS = 64
 FOUND_SCORE = 88  # a fuzzy match this good, and clearly ahead of the next, is an answer
 CLEAR_LEAD = 6
@@ -157,6 +157,8 @@ class Index:
         self.path = path
         self._by_digest: dict[str, str] | None = None
         self._matches: dict[str, list[int]] = {}  # folded /agreements filter → matching ids, in answer order
+        self._match_counts: dict[str, dict[str, int]] = {}  # the same filter → how many match, by status
+        self._years: set[int] | None = None  # the years agreements were first reported in
         self._families: dict[str, list[int]] = {}  # sector key → agreement ids of it and its sub-sectors
 
     @classmethod
@@ -320,9 +322,8 @@ class Index:
                 chunk,
             ):
                 article = self._articles[article_id]
-                loaded[number] = Citation.model_construct(
-                    article=article_id, outlet=article.outlet, date=article.date, url=article.url,
-                    sentence=text, start=start, end=end, kind=kind, heading=heading,
+                loaded[number] = Citation.stored(
+                    article_id, article.outlet, article.date, article.url, text, start, end, kind, heading
                 )
         return loaded
 
@@ -333,22 +334,31 @@ class Index:
         return [loaded[number] for number in ids if number in loaded]
 
     async def _cited_sentences(
-        self, table: str, column: str, ids: list[int], most: int | None = None
-    ) -> tuple[dict[int, list[int]], dict[int, int]]:
-        """Owner id → its first `most` citation sentence ids, and owner id → how many it has in all, for
-        agreements or figures (table/column are ours, not input)."""
+        self, table: str, column: str, ids: list[int], most: int
+    ) -> tuple[dict[int, list[int]], dict[int, int], dict[int, int]]:
+        """Owner id → its first `most` citation sentence ids, owner id → how many it has in all, and owner id →
+        how many articles those are, for agreements or figures (table/column are ours, not input). Only the first
+        ones are read: a figure such as "2%" may be cited by a thousand sentences, and an answer quotes three."""
         cited: dict[int, list[int]] = defaultdict(list)
         counts: dict[int, int] = defaultdict(int)
+        articles: dict[int, int] = defaultdict(int)
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for owner, sentence in await self._rows(
-                f"SELECT {column}, sentence FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, ord", chunk
+            for owner, count, distinct in await self._rows(
+                f"SELECT c.{column}, count(*), count(DISTINCT s.article) FROM {table} c "
+                f"JOIN sentences s ON s.id = c.sentence WHERE c.{column} IN ({marks}) GROUP BY c.{column}",
+                chunk,
             ):
-                counts[owner] += 1
-                if most is None or counts[owner] <= most:
-                    cited[owner].append(sentence)
-        return cited, counts
+                counts[owner], articles[owner] = count, distinct
+            for owner, sentence in await self._rows(
+                f"SELECT {column}, sentence FROM (SELECT {column}, sentence, ord, row_number() OVER "
+                f"(PARTITION BY {column} ORDER BY ord) AS n FROM {table} WHERE {column} IN ({marks})) "
+                f"WHERE n <= ? ORDER BY {column}, ord",
+                (*chunk, most),
+            ):
+                cited[owner].append(sentence)
+        return cited, counts, articles
 
     def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
         return sorted(set(agreement_ids), key=lambda number: (self._agreements[number].order, number))
@@ -356,7 +366,9 @@ class Index:
     async def _agreement_models(self, ordered_ids: Sequence[int]) -> tuple[list[Agreement], set[int]]:
         """Agreements with their first citations (the rest only counted), and the sentence ids those citations are."""
         ids = list(ordered_ids)
-        cited, counts = await self._cited_sentences("agreement_citations", "agreement", ids, CITATIONS_PER_AGREEMENT)
+        cited, counts, articles = await self._cited_sentences(
+            "agreement_citations", "agreement", ids, CITATIONS_PER_AGREEMENT
+        )
         shown = {s for number in ids for s in cited[number]}
         citations = await self._citation_map(shown)
         models = []
@@ -367,6 +379,7 @@ class Index:
                 Agreement(
                     key=row.key, title=row.title, type=row.type, parties=list(row.parties), status=row.status,
                     sectors=list(row.sectors), citations=carried, more_sources=counts[number] - len(cited[number]),
+                    articles=articles[number],
                 )
             )
         return models, shown
@@ -385,8 +398,13 @@ class Index:
         if wanted.year is not None:
             ordered = [number for number in ordered if (self._agreements[number].date or dt.date.min).year == wanted.year]
         if len(self._matches) >= _REMEMBERED_FILTERS:
-            self._matches.pop(next(iter(self._matches)))
+            oldest = next(iter(self._matches))
+            del self._matches[oldest], self._match_counts[oldest]
+        counts: dict[str, int] = defaultdict(int)
+        for number in ordered:
+            counts[self._agreements[number].status] += 1
         self._matches[folded] = ordered
+        self._match_counts[folded] = dict(counts)
         return ordered
 
     async def _about(self, topic: str) -> set[int]:
@@ -415,7 +433,9 @@ class Index:
         statuses: list[str] = []
         year: int | None = None
         rest: list[str] = []
-        years = {row.date.year for row in self._agreements.values() if row.date}
+        if self._years is None:
+            self._years = {row.date.year for row in self._agreements.values() if row.date}
+        years = self._years
         i = 0
         while i < len(words):
             pair = tuple(fold(w) for w in words[i : i + 2])
@@ -833,8 +853,12 @@ class Index:
         status (`agreement_counts` says how many match in all) and `limit` in all."""
         taken: dict[str, int] = defaultdict(int)
         chosen: list[int] = []
-        for number in await self._matching(filter_text):
-            if limit is not None and len(chosen) >= limit:
+        matching = await self._matching(filter_text)
+        counts = self._match_counts[fold(filter_text or "")]
+        wanted = len(matching) if per_status is None else sum(min(per_status, n) for n in counts.values())
+        wanted = wanted if limit is None else min(limit, wanted)
+        for number in matching:
+            if len(chosen) >= wanted:  # every status has its share: the rest of 40,000 agreements need no look
                 break
             status = self._agreements[number].status
             if per_status is None or taken[status] < per_status:
@@ -889,10 +913,8 @@ class Index:
 
     async def agreement_counts(self, filter_text: str | None = None) -> dict[str, int]:
         """How many agreements match the filter, by status."""
-        counts: dict[str, int] = defaultdict(int)
-        for number in await self._matching(filter_text):
-            counts[self._agreements[number].status] += 1
-        return dict(counts)
+        await self._matching(filter_text)
+        return dict(self._match_counts[fold(filter_text or "")])
 
     async def search(self, text: str, limit: int = 50) -> SearchAnswer:
         """Sentences (not headings) holding the words, ranked by bm25 (diacritics, case and the spellings of one
@@ -1093,12 +1115,15 @@ class Index:
         return await self._figures_of_rows(rows)
 
     async def _figures_of_rows(self, rows: Sequence[tuple]) -> list[Figure]:
-        cited, _counts = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows])
+        cited, counts, articles = await self._cited_sentences(
+            "figure_citations", "figure", [row[0] for row in rows], CITATIONS_PER_AGREEMENT
+        )
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
             Figure(
                 value=value, unit=unit, about=about, variants=[v for v in variants.split(UNIT_SEPARATOR) if v],
                 citations=[citations[s] for s in cited[number] if s in citations],
+                more_sources=counts[number] - len(cited[number]), articles=articles[number],
             )
             for number, value, unit, about, variants in rows
         ]

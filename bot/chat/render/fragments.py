@@ -285,11 +285,13 @@ def shorten(text: str, most: int = LINE_TITLE) -> str:
     return text[: cut if cut > most // 2 else most].rstrip(" ,;:") + "…"
 
 
-def sources_line(citations: Sequence[Citation]) -> str:
-    """'TASS, 2025-10-14 · VNA, 2025-10-15': who reported a fact, each linked to the article."""
+def sources_line(citations: Sequence[Citation], articles: int = 0) -> str:
+    """'Agency A, 2025-10-14 · Paper B, 2025-10-15 +3': who reported a fact, each linked to the article;
+    `articles` when the answer carries only the first citations of a fact many articles report."""
     seen = list({(c.article, c.outlet): c for c in citations}.values())
     shown = " · ".join(f"{link(c.url, c.outlet)}, {c.date.isoformat()}" for c in seen[:2])
-    return shown + (f" +{len(seen) - 2}" if len(seen) > 2 else "")
+    total = max(articles, len(seen))
+    return shown + (f" +{total - 2}" if total > 2 else "")
 
 
 def reported_on(agreement: Agreement) -> str:
@@ -301,14 +303,14 @@ def agreement_line(agreement: Agreement, with_status: bool = False) -> str:
     """One agreement on one line: its title, parties and sources (its sentences one /agreements filter away)."""
     status = f" · {esc(agreement.status)}" if with_status else ""
     parties = f" — {esc(', '.join(agreement.parties))}" if agreement.parties else ""
-    sources = f"\n<i>{sources_line(agreement.citations)}{status}</i>" if agreement.citations else ""
+    sources = f"\n<i>{sources_line(agreement.citations, agreement.articles)}{status}</i>" if agreement.citations else ""
     return f"📄 <b>{esc(shorten(agreement.title))}</b>{parties}{sources}"
 
 
 def figure_line(figure: Figure) -> str:
     """One figure on one line: its value (and how other articles write it), what it measures, its sources."""
     variants = "".join(f" = {esc(v)}" for v in figure.variants)
-    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(shorten(figure.about, 90))}\n<i>{sources_line(figure.citations)}</i>"
+    return f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(shorten(figure.about, 90))}\n<i>{sources_line(figure.citations, figure.articles)}</i>"
 
 
 def with_heading(heading: str, blocks: list[str]) -> list[str]:

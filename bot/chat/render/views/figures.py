@@ -19,7 +19,7 @@ def figure_block(figure: Figure, most: int = BLOCK_QUOTES) -> str:
     """One figure with the sentences that report it: a figure reported twice is one block, two citations."""
     variants = "".join(f" = {esc(v)}" for v in figure.variants)
     head = f"🔢 <b>{esc(figure.value)}</b>{variants} — {esc(figure.about)}"
-    return head + ("\n" + capped_quotes(figure.citations, most) if figure.citations else "")
+    return head + ("\n" + capped_quotes(figure.citations, most, figure.more_sources) if figure.citations else "")
 
 
 def figures(items: Sequence[Figure], total: int | None = None) -> Screen:
