@@ -139,18 +139,21 @@ def paginate(
     The header starts every page so a reader on page 3 still knows what they are reading.
     """
     pages: list[str] = []
-    header_size = visible_size(header)
-    current, size, quoted, has_block = header, header_size, 0, False
+    header_size, header_units = visible_size(header), utf16_len(header)
+    # the page so far, its visible size, quotes and UTF-16 length (kept as it grows: measuring the whole page
+    # again for every block made a 240-line list quadratic)
+    current, size, quoted, units, has_block = header, header_size, 0, header_units, False
     for block in blocks:
-        block_size, block_quotes = visible_size(block), block.count("<blockquote")
-        candidate = f"{current}\n\n{block}" if current else block
+        block_size, block_quotes, block_units = visible_size(block), block.count("<blockquote"), utf16_len(block)
+        joined = units + 2 + block_units if current else block_units
         within_budget = size + 2 + block_size <= budget and quoted + block_quotes <= max_quotes
-        if has_block and (not within_budget or utf16_len(candidate) > limit):
+        if has_block and (not within_budget or joined > limit):
             pages.append(current)
-            current, size, quoted, has_block = header, header_size, 0, False
-            candidate = f"{current}\n\n{block}" if current else block
-        if utf16_len(candidate) <= limit:
-            current, size, quoted, has_block = candidate, size + 2 + block_size, quoted + block_quotes, True
+            current, size, quoted, units, has_block = header, header_size, 0, header_units, False
+            joined = units + 2 + block_units if current else block_units
+        if joined <= limit:
+            current = f"{current}\n\n{block}" if current else block
+            size, quoted, units, has_block = size + 2 + block_size, quoted + block_quotes, joined, True
             continue
         # one block alone is longer than a message: the only place a fact is cut, between words
         room = limit - (utf16_len(header) + 2 if header else 0)
