@@ -60,9 +60,12 @@ class Sentence:
     matches: list[list[tuple[int, Tags]]]  # per token, the lexicon phrases starting there
     titles: dict[tuple[int, bool], int] = field(default_factory=dict)  # title_at, computed once per token
     may_title: list[bool] = field(default_factory=list)  # per token: a title word could start here
+    singles: list[Tags] = field(default_factory=list)  # per token: the tags of its one-word phrase ({} if none)
 
     def phrase_tags(self, i: int) -> Tags:
         """Tags of the one-word phrase at token i."""
+        if self.singles:
+            return self.singles[i]
         for n, tags in self.matches[i]:
             if n == 1:
                 return tags
@@ -74,9 +77,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> Sentence:
     lex = lex or lexicon()
     tokens = tokenize(text)
     folds = [t.fold for t in tokens]
-    matches = [lex.gazetteer.at(folds, i) if folds[i] else [] for i in range(len(tokens))]
-    sentence = Sentence(text=text, tokens=tokens, folds=folds, items=[], matches=matches)
-    sentence.may_title = [bool(m) and any(_TITLE_TAGS & tags.keys() for _, tags in m) for m in matches]
+    matches, may_title, singles = lex.gazetteer.scan(folds, _TITLE_TAGS)
+    sentence = Sentence(text=text, tokens=tokens, folds=folds, items=[], matches=matches, may_title=may_title,
+                        singles=singles)
     sentence.items = _items(sentence, lex)
     return sentence
 

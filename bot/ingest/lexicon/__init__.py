@@ -202,6 +202,40 @@ class Gazetteer:
                     found.append((n, tags))
         return found
 
+    def scan(self, folds: list[str], flagged: frozenset[str]) -> tuple[list[list[tuple[int, Tags]]], list[bool], list[Tags]]:
+        """For every word of a sentence at once: `at(folds, i)`, whether one of those phrases carries a tag of
+        `flagged`, and the tags of its one-word phrase ({} if none)."""
+        lengths_of = self._lengths
+        index = self._index
+        total = len(folds)
+        found: list[list[tuple[int, Tags]]] = []
+        flags: list[bool] = []
+        singles: list[Tags] = []
+        for i, word in enumerate(folds):
+            lengths = lengths_of.get(word) if word else None
+            if not lengths:
+                found.append([])
+                flags.append(False)
+                singles.append({})
+                continue
+            here = []
+            single: Tags = {}
+            flag = False
+            available = total - i
+            for n in lengths:
+                if n <= available:
+                    tags = index.get(tuple(folds[i : i + n])) if n > 1 else index.get((word,))
+                    if tags is not None:
+                        here.append((n, tags))
+                        if n == 1:
+                            single = tags
+                        if not flag and not flagged.isdisjoint(tags):
+                            flag = True
+            found.append(here)
+            flags.append(flag)
+            singles.append(single)
+        return found, flags, singles
+
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
         return self._index.get(phrase_folds, {})
 
