@@ -9,7 +9,8 @@ The engine is greedy with backtracking, like spaCy's Matcher; rules are few and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,10 @@ class Element:
     op: str = ""
     label: str | None = None
     group: tuple[Element, ...] | None = None
+    check: Callable[[Item], bool] = field(init=False, repr=False, compare=False, hash=False)  # _passes, compiled
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check", _compiled(self.test))
 
     def passes(self, item: Item) -> bool:
         return _passes(self, item)
@@ -123,6 +128,43 @@ def _passes(element: Element, item: Item) -> bool:
     return True
 
 
+def _test(key: str, value: Any) -> Callable[[Item], bool] | None:
+    """One test of an element as a function of an item (None: a key that tests nothing), as `_passes` reads it."""
+    if key == "is":
+        if "CHUNK" in value:
+            return lambda item: item.kind == "chunk" or not item.types.isdisjoint(value)
+        return lambda item: not item.types.isdisjoint(value)
+    if key == "not":
+        return lambda item: item.types.isdisjoint(value)
+    if key == "word":
+        return lambda item: item.kind == "word" and item.low in value
+    if key == "tag":
+        return lambda item: item.kind == "word" and not value.isdisjoint(item.tags)
+    if key == "punct":
+        return lambda item: item.kind == "punct" and item.text in value
+    if key == "poss":
+        return lambda item: item.possessive == value
+    if key == "number":
+        return lambda item: item.kind == "word" and item.low.isdigit()
+    if key == "words":
+        most = max(value)
+        return lambda item: item.last - item.first + 1 <= most
+    return None
+
+
+def _compiled(test: tuple[tuple[str, Any], ...]) -> Callable[[Item], bool]:
+    """All of an element's tests as one function, in their order (the same answer as `_passes`)."""
+    checks = [c for c in (_test(key, value) for key, value in test) if c is not None]
+    if not checks:
+        return lambda item: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda item: first(item) and second(item)
+    return lambda item: all(check(item) for check in checks)
+
+
 def _unit(element: Element, items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
     if element.group is not None:
         found = _match(element.group, 0, items, pos, caps)
@@ -132,7 +174,7 @@ def _unit(element: Element, items: list[Item], pos: int, caps: Captures) -> tupl
         if element.label:
             new_caps = new_caps + tuple((element.label, k) for k in range(pos, end))
         return end, new_caps
-    if pos < len(items) and _passes(element, items[pos]):
+    if pos < len(items) and element.check(items[pos]):
         return pos + 1, caps + (((element.label, pos),) if element.label else ())
     return None
 
@@ -224,14 +266,27 @@ def _required(elements: tuple[Element, ...]) -> tuple[Element, ...]:
 
 
 @cache
-def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...]], ...]:
+def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...], str | None], ...]:
+    """Per rule: the features a match can start with (None: any item), those every match needs, and the one
+    starting feature when there is only one (its positions are then already in order)."""
     plans = []
     for rule in rules():
         leading = [_keys(e) for e in _leading(rule.elements)]
         start = None if any(k is None for k in leading) else frozenset().union(*leading)
         required = tuple(k for k in (_keys(e) for e in _required(rule.elements)) if k is not None)
-        plans.append((rule, start, required))
+        single = next(iter(start)) if start is not None and len(start) == 1 else None
+        plans.append((rule, start, required, single))
     return tuple(plans)
+
+
+_FEATURES: dict[tuple[str, str, str, int], tuple[Item | dict, tuple[str, ...]]] = {}  # word or mark → (its tags, features)
+_FEATURES_KEPT = 200_000
+
+
+@cache
+def _relevant() -> frozenset[str]:
+    """Every feature some rule looks for: an item's other features cannot start or enable a match."""
+    return frozenset(key for _, start, required, _ in _plans() for keys in (start or frozenset(), *required) for key in keys)
 
 
 def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
@@ -239,19 +294,50 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
     an item for each test it requires, and only at items it can start with."""
     found = []
     where: dict[str, list[int]] = {}
+    relevant = _relevant()
+    known = _FEATURES
     for pos, item in enumerate(items):
-        for key in features(item):
-            where.setdefault(key, []).append(pos)
+        kind_ = item.kind
+        if kind_ == "word" or kind_ == "punct":  # their features are those of their word and tags: kept per word
+            tags = item.tags
+            key = (kind_, item.low, item.text, id(tags))
+            entry = known.get(key)
+            if entry is None or entry[0] is not tags:
+                if len(known) > _FEATURES_KEPT:
+                    known.clear()
+                entry = known[key] = (tags, tuple(f for f in features(item) if f in relevant))
+            keys = entry[1]
+        else:
+            keys = features(item)
+        for key in keys:
+            positions = where.get(key)
+            if positions is None:
+                where[key] = [pos]
+            else:
+                positions.append(pos)
     every = range(len(items))
-    present = where.keys()
-    for rule, start, required in _plans():
+    present = set(where)
+    for rule, start, required, single in _plans():
         if rule.kinds is not None and kind not in rule.kinds:
             continue
-        if any(keys.isdisjoint(present) for keys in required):
+        if start is not None and start.isdisjoint(present):
             continue
-        positions = every if start is None else sorted({p for key in start for p in where.get(key, ())})
+        missing = False
+        for keys in required:
+            if keys.isdisjoint(present):
+                missing = True
+                break
+        if missing:
+            continue
+        if start is None:
+            positions = every
+        elif single is not None:
+            positions = where[single]
+        else:
+            positions = sorted({p for key in start for p in where.get(key, ())})
+        elements = rule.elements
         for pos in positions:
-            result = _match(rule.elements, 0, items, pos, ())
+            result = _match(elements, 0, items, pos, ())
             if result and result[0] > pos:
                 found.append(Match(rule=rule, start=pos, end=result[0], captures=result[1]))
     return found
