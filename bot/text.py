@@ -112,6 +112,28 @@ def _fold(text: str, keep_punct: bool) -> str:
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+def alternation(phrases: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
+    """A regex (without a group around it) matching any of the phrases, the longest that matches at a position
+    winning, as a longest-first alternation `a b c|a b|x` does; written as a tree of their common beginnings
+    (`a b(?: c)?|x`), so the regex engine tries a few branches at each position instead of every phrase."""
+    tree: dict[str, dict] = {}
+    for phrase in phrases:
+        node = tree
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        ends = "" in node
+        options = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not options:
+            return ""
+        body = options[0] if len(options) == 1 and not ends else "(?:" + "|".join(options) + ")"
+        return body + "?" if ends else body
+
+    return branch(tree) if phrases else "(?!)"
+
+
 def compact(text: str) -> str:
     """The matching key of a name: folded, without spaces (`Việt Nam` = `Vietnam`)."""
     return fold(text).replace(" ", "")
