@@ -279,7 +279,7 @@ def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], .
     return tuple(plans)
 
 
-_FEATURES: dict[tuple[str, str, str, int], tuple[Item | dict, tuple[str, ...]]] = {}  # word or mark → (its tags, features)
+_FEATURES: dict[tuple[str, str, str, int], tuple[dict | None, tuple[str, ...]]] = {}  # word or mark → (its tags, features)
 _FEATURES_KEPT = 200_000
 
 
@@ -299,7 +299,7 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
     for pos, item in enumerate(items):
         kind_ = item.kind
         if kind_ == "word" or kind_ == "punct":  # their features are those of their word and tags: kept per word
-            tags = item.tags
+            tags = item.tags or None  # a word's tags are the lexicon's own dict, kept alive by the entry
             key = (kind_, item.low, item.text, id(tags))
             entry = known.get(key)
             if entry is None or entry[0] is not tags:

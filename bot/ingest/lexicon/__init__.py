@@ -54,6 +54,12 @@ class Taxonomy:
                 self._loose_words.setdefault(words, []).extend(k for k in keys if k not in self._loose_words.get(words, []))
         self._longest = max((len(w) for w in self._loose_words), default=1)
         self._firsts = {words[0] for words in self._loose_words}
+        # per first word, the lengths of its phrases (and 1, for a plural 's' on a one-word term), longest first:
+        # a phrase of another length starting there is in no table
+        starting: dict[str, set[int]] = {}
+        for words in self._loose_words:
+            starting.setdefault(words[0], {1}).add(len(words))
+        self._lengths = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in starting.items()}
         self._order = {key: n for n, key in enumerate(self.sectors)}
         self._names: dict[str, str] = {}
         for sector in sectors:
@@ -70,11 +76,16 @@ class Taxonomy:
         found: set[str] = set()
         runs = _runs(self._fold(text, keep_punct=True))
         table = self._loose_words
+        firsts = self._firsts
+        lengths_of = self._lengths
         for words in runs:
+            count = len(words)
             for i, word in enumerate(words):
-                if word not in self._firsts and word[:-1] not in self._firsts:
+                if word not in firsts and word[:-1] not in firsts:
                     continue
-                for n in range(min(self._longest, len(words) - i), 0, -1):
+                for n in lengths_of.get(word, (1,)):
+                    if n > count - i:
+                        continue
                     phrase = tuple(words[i : i + n])
                     keys = table.get(phrase)
                     if keys is None and phrase[-1].endswith("s"):
@@ -127,16 +138,24 @@ _RUN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9-]")
 _ACRONYM_WORD = re.compile(r"(?<![\w&])[A-Z0-9][A-Za-z0-9&]*(?![\w&])")
 
 
+_RUN_PIECE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)|([^\sa-z0-9-])")  # _RUN_WORD, a word and a mark told apart
+
+
 def _runs(folded: str) -> list[list[str]]:
     """The words of folded text in runs that punctuation breaks ('energy, trade' is two runs)."""
-    runs: list[list[str]] = [[]]
-    for match in _RUN_WORD.finditer(folded):
-        token = match.group()
-        if token[0].isalnum():
-            runs[-1].append(token.replace("'", "") if token.endswith("'s") is False else token)
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if run]
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for word, mark in _RUN_PIECE.findall(folded):
+        if word:
+            run.append(word if word.endswith("'s") else word.replace("'", ""))
+        elif mark.isalnum():  # a letter folding left as it is (另, ب): a word of its own
+            run.append(mark)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _is_acronym(term: str) -> bool:
