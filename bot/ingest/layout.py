@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.ingest import lexicon
-from bot.text import fold
+from bot.text import alternation, fold
 
 MAX_LINE = 20_000  # a line longer than this with no sentence end is not prose (a dump, a base64 blob)
 
@@ -64,6 +64,7 @@ _PROVIDED_BY = re.compile(r"^(?:News|Content|Press release)?\s*provided by\s*:?\
 _SIGNATURE = re.compile(r"\s+[—–]{1,2}\s*(?P<name>[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*){0,3})\s*$")
 _LONE_SIGNATURE = re.compile(r"^[—–-]{1,2}\s*(?P<name>[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*){0,3})$")
 _CLOSING_MARKS = re.compile(r"\s*(?:\./\.|■|\(END\)|\(end\)|\[END\]|-30-|###)\s*$")
+_CLOSING_TEXTS = ("./.", "■", "(END)", "(end)", "[END]", "-30-", "###")  # one of them is in every closing mark
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:\d{4}(?:\s?[-–]\s?\d{4})?\s*)?(?P<owner>[^\W\d_][^.|©]{0,60})", re.I)
 _RIGHTS = re.compile(r"\s*[.,]?\s*(?:All rights reserved|ALL RIGHTS RESERVED|Reproduction.*)$")
 _MENU_SPLIT = re.compile(r"\s[|•·]\s|\s\|\s?|\s?\|\s")
@@ -99,7 +100,7 @@ class Chrome:
 @cache
 def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One scan for any of the phrases (as substrings, the way they are written in the data)."""
-    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+    return re.compile(alternation(phrases))
 
 
 @cache
@@ -197,11 +198,11 @@ def is_chrome_line(line: str, main_script: str) -> str:
         return "menu word"
     if _ICON_WORD.match(low) or words[0] in data.icon_words:
         return "icon word"
-    if _URL_LINE.fullmatch(line) or (URL.search(line) and word_count(URL.sub("", line)) <= 3):
+    if "http" in line and (_URL_LINE.fullmatch(line) or (URL.search(line) and word_count(URL.sub("", line)) <= 3)):
         return "address"
-    if _EMAIL.search(line) and len(words) <= 12:
+    if len(words) <= 12 and "@" in line and _EMAIL.search(line):
         return "e-mail"
-    if _PHONE.search(line) and len(words) <= 10 and not _HAS_SENTENCE_END.search(line[:-1]):
+    if len(words) <= 10 and _PHONE.search(line) and not _HAS_SENTENCE_END.search(line[:-1]):
         return "phone"
     if _COUNTER.match(line) or _STAFF_INITIALS.match(line):
         return "counter"
@@ -250,13 +251,18 @@ _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 def script(text: str) -> str:
     """The script most letters of text are written in: latin, cyrillic or other."""
-    import unicodedata
-
     counts: Counter[str] = Counter(latin=len(_ASCII_LETTER.findall(text)))
     for char in _NON_ASCII_LETTER.findall(text):
-        name = unicodedata.name(char, "")
-        counts["cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"] += 1
+        counts[_script_of(char)] += 1
     return counts.most_common(1)[0][0] if any(counts.values()) else "other"
+
+
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    return "cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"
 
 
 def is_prose(line: str) -> bool:
@@ -570,12 +576,12 @@ def _dateline(page: Page, body_start: int) -> None:
 def _closing(line: Line) -> None:
     """A closing signature (`… — VNS`) or mark (`./.`, `■`, `(END)`) is cut off the block."""
     text = line.text
-    signature = _SIGNATURE.search(text)
+    signature = _SIGNATURE.search(text) if "—" in text or "–" in text else None  # the dash it needs
     if signature and SENTENCE_END.search(text[: signature.start()]):
         line.signature = signature["name"]
         line.end = signature.start()
         return
-    closing = _CLOSING_MARKS.search(text)
+    closing = _CLOSING_MARKS.search(text) if any(mark in text for mark in _CLOSING_TEXTS) else None
     if closing and closing.start() > 0:
         line.end = closing.start()
         if text[closing.start() :].strip().startswith("./.") and not text[: closing.start()].endswith("."):
