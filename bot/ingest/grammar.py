@@ -206,6 +206,92 @@ def _match(elements: tuple[Element, ...], k: int, items: list[Item], pos: int, c
     return None
 
 
+Matcher = Callable[[list[Item], int, Captures], "tuple[int, Captures] | None"]
+
+
+def _done(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures]:
+    return pos, caps
+
+
+def _sequence(elements: tuple[Element, ...]) -> Matcher:
+    """`_match(elements, 0, …)` as one function: each element a closure that calls the next, so a rule is no longer
+    interpreted element by element. The same search: greedy, backtracking, a group committed to its first match."""
+    matcher: Matcher = _done
+    for element in reversed(elements):
+        matcher = _step(element, matcher)
+    return matcher
+
+
+def _unit_of(element: Element) -> Callable[[list[Item], int, Captures], "tuple[int, Captures] | None"]:
+    """`_unit` for one element."""
+    label = element.label
+    if element.group is not None:
+        group = _sequence(element.group)
+
+        def unit(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = group(items, pos, caps)
+            if found is None or found[0] == pos:
+                return None
+            end, new_caps = found
+            if label:
+                new_caps = new_caps + tuple((label, k) for k in range(pos, end))
+            return end, new_caps
+
+        return unit
+    check = element.check
+    if label:
+        return lambda items, pos, caps: (pos + 1, caps + ((label, pos),)) if pos < len(items) and check(items[pos]) else None
+    return lambda items, pos, caps: (pos + 1, caps) if pos < len(items) and check(items[pos]) else None
+
+
+def _step(element: Element, following: Matcher) -> Matcher:
+    """The element, then `following` (the rest of the rule), as `_match` tries them."""
+    op = element.op
+    if op == "" and element.group is None:
+        check, label = element.check, element.label
+        if label:
+            def plain(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+                if pos < len(items) and check(items[pos]):
+                    return following(items, pos + 1, caps + ((label, pos),))
+                return None
+        else:
+            def plain(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+                if pos < len(items) and check(items[pos]):
+                    return following(items, pos + 1, caps)
+                return None
+        return plain
+    unit = _unit_of(element)
+    if op == "":
+        def once(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = unit(items, pos, caps)
+            return following(items, *found) if found else None
+        return once
+    if op == "?":
+        def optional(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = unit(items, pos, caps)
+            if found:
+                result = following(items, *found)
+                if result:
+                    return result
+            return following(items, pos, caps)
+        return optional
+    at_least_one = op == "+"
+
+    def repeated(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+        chain = [(pos, caps)]
+        while True:
+            found = unit(items, *chain[-1])
+            if found is None or found[0] == chain[-1][0]:
+                break
+            chain.append(found)
+        for state in reversed(chain[1:] if at_least_one else chain):
+            result = following(items, *state)
+            if result:
+                return result
+        return None
+    return repeated
+
+
 @dataclass(frozen=True)
 class Match:
     rule: Rule
@@ -266,16 +352,16 @@ def _required(elements: tuple[Element, ...]) -> tuple[Element, ...]:
 
 
 @cache
-def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...], str | None], ...]:
-    """Per rule: the features a match can start with (None: any item), those every match needs, and the one
-    starting feature when there is only one (its positions are then already in order)."""
+def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...], str | None, Matcher], ...]:
+    """Per rule: the features a match can start with (None: any item), those every match needs, the one
+    starting feature when there is only one (its positions are then already in order), and its matcher."""
     plans = []
     for rule in rules():
         leading = [_keys(e) for e in _leading(rule.elements)]
         start = None if any(k is None for k in leading) else frozenset().union(*leading)
         required = tuple(k for k in (_keys(e) for e in _required(rule.elements)) if k is not None)
         single = next(iter(start)) if start is not None and len(start) == 1 else None
-        plans.append((rule, start, required, single))
+        plans.append((rule, start, required, single, _sequence(rule.elements)))
     return tuple(plans)
 
 
@@ -286,7 +372,7 @@ _FEATURES_KEPT = 200_000
 @cache
 def _relevant() -> frozenset[str]:
     """Every feature some rule looks for: an item's other features cannot start or enable a match."""
-    return frozenset(key for _, start, required, _ in _plans() for keys in (start or frozenset(), *required) for key in keys)
+    return frozenset(key for _, start, required, _, _ in _plans() for keys in (start or frozenset(), *required) for key in keys)
 
 
 def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
@@ -317,7 +403,7 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
                 positions.append(pos)
     every = range(len(items))
     present = set(where)
-    for rule, start, required, single in _plans():
+    for rule, start, required, single, matcher in _plans():
         if rule.kinds is not None and kind not in rule.kinds:
             continue
         if start is not None and start.isdisjoint(present):
@@ -335,9 +421,8 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
             positions = where[single]
         else:
             positions = sorted({p for key in start for p in where.get(key, ())})
-        elements = rule.elements
         for pos in positions:
-            result = _match(elements, 0, items, pos, ())
+            result = matcher(items, pos, ())
             if result and result[0] > pos:
                 found.append(Match(rule=rule, start=pos, end=result[0], captures=result[1]))
     return found
