@@ -245,14 +245,14 @@ def _run_together(line: str) -> bool:
     return not is_prose(line) or len(_GLUED_WORDS.findall(line)) >= 2
 
 
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_WITHOUT_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
 def script(text: str) -> str:
     """The script most letters of text are written in: latin, cyrillic or other."""
-    counts: Counter[str] = Counter(latin=len(_ASCII_LETTER.findall(text)))
-    for char in _NON_ASCII_LETTER.findall(text):
+    counts: Counter[str] = Counter(latin=len(text) - len(text.translate(_WITHOUT_ASCII_LETTERS)))  # [A-Za-z] counted
+    for char in _NON_ASCII_LETTER.findall(text) if not text.isascii() else ():
         counts[_script_of(char)] += 1
     return counts.most_common(1)[0][0] if any(counts.values()) else "other"
 

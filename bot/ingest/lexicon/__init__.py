@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from bot.ingest.names import fold
+from bot.text import alternation
 
 
 def load(name: str) -> Any:
@@ -61,6 +62,12 @@ class Taxonomy:
             starting.setdefault(words[0], {1}).add(len(words))
         self._lengths = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in starting.items()}
         self._order = {key: n for n, key in enumerate(self.sectors)}
+        # the words of _ACRONYM_WORD that can be one of the acronyms (or its plural): only those are looked up
+        shaped = all(re.fullmatch(r"[A-Z0-9][A-Za-z0-9&]*", term) and not term.endswith("s") for term in self._exact_sectors)
+        self._acronyms = (
+            re.compile(r"(?<![\w&])(?:" + alternation(list(self._exact_sectors)) + r")s?(?![\w&])")
+            if shaped and self._exact_sectors else _ACRONYM_WORD
+        )
         self._names: dict[str, str] = {}
         for sector in sectors:
             for spelling in [sector.key, sector.key.replace("-", " "), sector.name, *sector.synonyms]:
@@ -92,8 +99,7 @@ class Taxonomy:
                         keys = table.get(phrase[:-1] + (phrase[-1][:-1],))
                     if keys:
                         found.update(keys)
-        for match in _ACRONYM_WORD.finditer(text):
-            word = match.group()
+        for word in self._acronyms.findall(text):
             keys = self._exact_sectors.get(word) or (self._exact_sectors.get(word[:-1]) if word.endswith("s") else None)
             if keys:
                 found.update(keys)
