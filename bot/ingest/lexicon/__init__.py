@@ -197,6 +197,8 @@ class Gazetteer:
     def __init__(self) -> None:
         self._index: dict[tuple[str, ...], Tags] = {}
         self._lengths: dict[str, tuple[int, ...]] = {}  # first word → the lengths of its phrases, longest first
+        # for scan: flagged tags → word → (its tags, flagged) for a word whose one phrase is itself
+        self._alone: dict[frozenset[str], dict[str, tuple[Tags, bool]]] = {}
 
     def add(self, phrase: str, tag: str, value: str = "") -> None:
         from bot.ingest.tokens import tokenize
@@ -204,6 +206,7 @@ class Gazetteer:
         key = tuple(token.fold for token in tokenize(phrase))
         if not key or not all(key):
             return
+        self._alone.clear()
         tags = self._index.get(key)
         if tags is None:
             tags = self._index[key] = {}
@@ -232,11 +235,20 @@ class Gazetteer:
         `flagged`, and the tags of its one-word phrase ({} if none)."""
         lengths_of = self._lengths
         index = self._index
+        alone = self._alone.get(flagged)
+        if alone is None:
+            alone = self._alone[flagged] = {}
         total = len(folds)
         found: list[list[tuple[int, Tags]]] = []
         flags: list[bool] = []
         singles: list[Tags] = []
         for i, word in enumerate(folds):
+            known = alone.get(word)
+            if known is not None:
+                found.append([(1, known[0])])
+                flags.append(known[1])
+                singles.append(known[0])
+                continue
             lengths = lengths_of.get(word) if word else None
             if not lengths:
                 found.append([])
@@ -259,6 +271,8 @@ class Gazetteer:
             found.append(here)
             flags.append(flag)
             singles.append(single)
+            if lengths == (1,) and here:
+                alone[word] = (single, flag)
         return found, flags, singles
 
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
