@@ -21,7 +21,9 @@ from bot.text import compact, fold
 Hit = tuple[str, int, int]  # (entity key, start, end) in a sentence
 
 _WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
-_CAPITALISED = re.compile(r"(?<![\w’'&.\-])[^\W\d_a-zß-ÿа-яё](?:[\w’'&.\-]*[\w])?\.?")
+# a word opening with a letter that is not lower case, not inside a word: the letter first and what precedes it
+# after (a two-character look-behind), so the regex engine can skip ahead to such letters
+_CAPITALISED = re.compile(r"[^\W\d_a-zß-ÿа-яё](?<![\w’'&.\-].)(?:[\w’'&.\-]*[\w])?\.?")
 _PRONOUN_START = re.compile(r"^[\"“‘]?(He|She|His|Her)\b")
 _PRONOUN_SAID = re.compile(
     r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|(?i:\baccording to (him|her)\b)"
@@ -73,20 +75,22 @@ class AliasMatcher:
         `extra` holds aliases valid in this article only (one-word names unique here)."""
         found: list[Hit] = []
         free_from = 0
+        lengths_of = self._lengths
+        extra_lengths = self._extra_lengths(extra) if extra else None
         for match in _CAPITALISED.finditer(text):
-            if match.start() < free_from or not match.group()[0].isupper():
-                continue
             token = match.group()
+            if match.start() < free_from or not token[0].isupper():
+                continue
             bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
             parts = fold(bare).split()
             if not parts:
                 continue
-            lengths = set(self._lengths.get(parts[0], ()))
-            if extra:
-                lengths |= self._extra_lengths(extra).get(parts[0], set())
-            if not lengths:
+            ordered = lengths_of.get(parts[0])  # longest first
+            more = extra_lengths.get(parts[0]) if extra_lengths is not None else None
+            if more:
+                ordered = sorted(set(ordered or ()) | more, reverse=True)
+            elif not ordered:
                 continue
-            ordered = sorted(lengths, reverse=True)
             words: list[str] = []
             ends: list[int] = []
             for word in _WORD.finditer(text, match.start()):
