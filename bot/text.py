@@ -73,13 +73,25 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+class _Marks(dict):
+    """str.translate's table dropping combining marks: each code point is asked of unicodedata once."""
+
+    def __missing__(self, point: int) -> int | None:
+        kept = None if unicodedata.combining(chr(point)) else point
+        self[point] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def strip_marks(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     if decomposed.isascii():
         return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.translate(_MARKS)
 
 
 _NON_WORD = re.compile(r"[^\w]+")
