@@ -28,7 +28,10 @@ _PRONOUN_START = re.compile(r"^[\"“‘]?(He|She|His|Her)\b")
 _PRONOUN_SAID = re.compile(
     r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|(?i:\baccording to (him|her)\b)"
 )
-_GROUP = re.compile(r"\b(?:[Tt]he|[Bb]oth)\s+(?:two\s+)?(leaders|presidents|prime ministers|PMs|ministers|heads of state|sides' leaders|delegations' heads)\b")
+# (this and _DESCRIPTION test their first letter before what precedes it, '\b' as a look-behind after it, so the
+# regex engine skips ahead to the letters a match can start with)
+_GROUP = re.compile(r"(?:[TtBb](?<!\w[TtBb]))(?:(?<=[Tt])he|(?<=[Bb])oth)\s+(?:two\s+)?"
+                    r"(leaders|presidents|prime ministers|PMs|ministers|heads of state|sides' leaders|delegations' heads)\b")
 _ORG_NOUNS = {
     "company": None, "corporation": None, "group": "Group", "bank": "Bank", "lender": "Bank", "academy": "Academy",
     "institute": "Institute", "university": "University", "authority": "Authority", "fleet": "Fleet", "commission": "Commission",
@@ -207,7 +210,7 @@ def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs:
     return found
 
 
-_DESCRIPTION = re.compile(r"\b([Tt]he)\s+((?:[A-Z][\w’'.-]*\s+){0,3})((?:[a-z][\w-]*\s+){0,2}?)([a-z][\w-]*)\b")
+_DESCRIPTION = re.compile(r"([Tt](?<!\w[Tt])he)\s+((?:[A-Z][\w’'.-]*\s+){0,3})((?:[a-z][\w-]*\s+){0,2}?)([a-z][\w-]*)\b")
 
 
 def _description_matches(text: str, lex: Lexicon) -> list[tuple[str, str, int, int]]:
