@@ -365,7 +365,9 @@ def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], .
     return tuple(plans)
 
 
-_FEATURES: dict[tuple[str, str, str, int], tuple[dict | None, tuple[str, ...]]] = {}  # word or mark → (its tags, features)
+_FEATURES: dict[tuple[str, int], tuple[dict, tuple[str, ...]]] = {}  # (a tagged word, its tags' id) → (tags, features)
+_WORD_FEATURES: dict[str, tuple[str, ...]] = {}  # an untagged word → its features
+_MARK_FEATURES: dict[str, tuple[str, ...]] = {}  # a mark → its features
 _FEATURES_KEPT = 200_000
 
 
@@ -382,17 +384,32 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
     where: dict[str, list[int]] = {}
     relevant = _relevant()
     known = _FEATURES
+    marks, plain = _MARK_FEATURES, _WORD_FEATURES
     for pos, item in enumerate(items):
         kind_ = item.kind
-        if kind_ == "word" or kind_ == "punct":  # their features are those of their word and tags: kept per word
-            tags = item.tags or None  # a word's tags are the lexicon's own dict, kept alive by the entry
-            key = (kind_, item.low, item.text, id(tags))
-            entry = known.get(key)
-            if entry is None or entry[0] is not tags:
-                if len(known) > _FEATURES_KEPT:
-                    known.clear()
-                entry = known[key] = (tags, tuple(f for f in features(item) if f in relevant))
-            keys = entry[1]
+        # a mark's features are those of its text, a word's those of its lower case and tags: kept per word
+        if kind_ == "punct":
+            keys = marks.get(item.text)
+            if keys is None:
+                if len(marks) > _FEATURES_KEPT:
+                    marks.clear()
+                keys = marks[item.text] = tuple(f for f in features(item) if f in relevant)
+        elif kind_ == "word":
+            tags = item.tags
+            if not tags:
+                keys = plain.get(item.low)
+                if keys is None:
+                    if len(plain) > _FEATURES_KEPT:
+                        plain.clear()
+                    keys = plain[item.low] = tuple(f for f in features(item) if f in relevant)
+            else:
+                key = (item.low, id(tags))  # the lexicon's own dict, kept alive by the entry
+                entry = known.get(key)
+                if entry is None or entry[0] is not tags:
+                    if len(known) > _FEATURES_KEPT:
+                        known.clear()
+                    entry = known[key] = (tags, tuple(f for f in features(item) if f in relevant))
+                keys = entry[1]
         else:
             keys = features(item)
         for key in keys:
