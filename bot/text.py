@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -105,14 +105,20 @@ def fold(text: str, keep_punct: bool = False) -> str:
     With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
     punctuation becomes single spaces (for comparing names). Short strings are cached (bounded), long ones not.
     """
-    if len(text) <= CACHED_FOLD_LENGTH:
-        return _fold_cached(text, keep_punct)
-    return _fold(text, keep_punct)
+    cache = _FOLDED_PUNCT if keep_punct else _FOLDED
+    folded = cache.get(text)
+    if folded is None:
+        folded = _fold(text, keep_punct)
+        if len(text) <= CACHED_FOLD_LENGTH:
+            if len(cache) >= _FOLDS_KEPT:
+                cache.clear()
+            cache[text] = folded
+    return folded
 
 
-@lru_cache(maxsize=65_536)
-def _fold_cached(text: str, keep_punct: bool) -> str:
-    return _fold(text, keep_punct)
+_FOLDED: dict[str, str] = {}  # short text → fold(text); a plain dict, looked up by the string alone
+_FOLDED_PUNCT: dict[str, str] = {}  # the same with keep_punct
+_FOLDS_KEPT = 65_536
 
 
 def _fold(text: str, keep_punct: bool) -> str:
