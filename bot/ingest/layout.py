@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from bot.ingest import lexicon
 from bot.text import alternation, fold
@@ -91,10 +91,18 @@ class Chrome:
     tag_headers: frozenset[str]
 
     def phrase_in(self, low: str) -> bool:
-        return _any_of(self.phrases).search(low) is not None
+        return self._phrases.search(low) is not None
 
     def short_phrase_in(self, low: str) -> bool:
-        return _any_of(self.short_phrases).search(low) is not None
+        return self._short_phrases.search(low) is not None
+
+    @cached_property
+    def _phrases(self) -> re.Pattern[str]:  # kept on the instance: no hashing of the phrase tuple per line
+        return _any_of(self.phrases)
+
+    @cached_property
+    def _short_phrases(self) -> re.Pattern[str]:
+        return _any_of(self.short_phrases)
 
 
 @cache
