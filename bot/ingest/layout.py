@@ -240,6 +240,9 @@ def _marked_share(line: str) -> float:
 
 
 _GLUED = re.compile(r"[a-z\d)][.:!?][A-Z]|[a-z]{3}[A-Z][a-z]")
+# a capital right after a mark or a lower-case letter: every match of _GLUED holds one of its own, so a line with
+# fewer than three has fewer than three glued joints (found by their rare capital first)
+_GLUED_HINT = re.compile(r"[A-Z](?<=[.:!?a-z][A-Z])")
 
 
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z]:[A-Z]")
@@ -248,7 +251,7 @@ _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z]:[A-Z]")
 def _run_together(line: str) -> bool:
     """A page's summary widget glues headings and sentences without spaces: 'MeetingStatements by X:Putin said'.
     Prose whose sentences only lost the space after their full stops ('in Vietnam.Speaking at …') is still prose."""
-    if len(_GLUED.findall(line)) < 3:
+    if len(_GLUED_HINT.findall(line)) < 3 or len(_GLUED.findall(line)) < 3:
         return False
     return not is_prose(line) or len(_GLUED_WORDS.findall(line)) >= 2
 
