@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -73,13 +73,25 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+class _Marks(dict):
+    """str.translate's table dropping combining marks: each code point is asked of unicodedata once."""
+
+    def __missing__(self, point: int) -> int | None:
+        kept = None if unicodedata.combining(chr(point)) else point
+        self[point] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def strip_marks(text: str) -> str:
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     if decomposed.isascii():
         return decomposed
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed.translate(_MARKS)
 
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -93,14 +105,20 @@ def fold(text: str, keep_punct: bool = False) -> str:
     With keep_punct the string keeps its punctuation and spacing (for tagging sentences); without it,
     punctuation becomes single spaces (for comparing names). Short strings are cached (bounded), long ones not.
     """
-    if len(text) <= CACHED_FOLD_LENGTH:
-        return _fold_cached(text, keep_punct)
-    return _fold(text, keep_punct)
+    cache = _FOLDED_PUNCT if keep_punct else _FOLDED
+    folded = cache.get(text)
+    if folded is None:
+        folded = _fold(text, keep_punct)
+        if len(text) <= CACHED_FOLD_LENGTH:
+            if len(cache) >= _FOLDS_KEPT:
+                cache.clear()
+            cache[text] = folded
+    return folded
 
 
-@lru_cache(maxsize=65_536)
-def _fold_cached(text: str, keep_punct: bool) -> str:
-    return _fold(text, keep_punct)
+_FOLDED: dict[str, str] = {}  # short text → fold(text); a plain dict, looked up by the string alone
+_FOLDED_PUNCT: dict[str, str] = {}  # the same with keep_punct
+_FOLDS_KEPT = 65_536
 
 
 def _fold(text: str, keep_punct: bool) -> str:
@@ -110,6 +128,28 @@ def _fold(text: str, keep_punct: bool) -> str:
         return folded
     folded = _POSSESSIVE.sub("", folded).replace("'", "")
     return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def alternation(phrases: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
+    """A regex (without a group around it) matching any of the phrases, the longest that matches at a position
+    winning, as a longest-first alternation `a b c|a b|x` does; written as a tree of their common beginnings
+    (`a b(?: c)?|x`), so the regex engine tries a few branches at each position instead of every phrase."""
+    tree: dict[str, dict] = {}
+    for phrase in phrases:
+        node = tree
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        ends = "" in node
+        options = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not options:
+            return ""
+        body = options[0] if len(options) == 1 and not ends else "(?:" + "|".join(options) + ")"
+        return body + "?" if ends else body
+
+    return branch(tree) if phrases else "(?!)"
 
 
 def compact(text: str) -> str:

@@ -60,9 +60,12 @@ class Sentence:
     matches: list[list[tuple[int, Tags]]]  # per token, the lexicon phrases starting there
     titles: dict[tuple[int, bool], int] = field(default_factory=dict)  # title_at, computed once per token
     may_title: list[bool] = field(default_factory=list)  # per token: a title word could start here
+    singles: list[Tags] = field(default_factory=list)  # per token: the tags of its one-word phrase ({} if none)
 
     def phrase_tags(self, i: int) -> Tags:
         """Tags of the one-word phrase at token i."""
+        if self.singles:
+            return self.singles[i]
         for n, tags in self.matches[i]:
             if n == 1:
                 return tags
@@ -74,9 +77,9 @@ def analyse(text: str, lex: Lexicon | None = None) -> Sentence:
     lex = lex or lexicon()
     tokens = tokenize(text)
     folds = [t.fold for t in tokens]
-    matches = [lex.gazetteer.at(folds, i) if folds[i] else [] for i in range(len(tokens))]
-    sentence = Sentence(text=text, tokens=tokens, folds=folds, items=[], matches=matches)
-    sentence.may_title = [bool(m) and any(_TITLE_TAGS & tags.keys() for _, tags in m) for m in matches]
+    matches, may_title, singles = lex.gazetteer.scan(folds, _TITLE_TAGS)
+    sentence = Sentence(text=text, tokens=tokens, folds=folds, items=[], matches=matches, may_title=may_title,
+                        singles=singles)
     sentence.items = _items(sentence, lex)
     return sentence
 
@@ -93,8 +96,11 @@ def _has(sentence: Sentence, i: int, n: int, tag: str) -> bool:
 
 def _longest(sentence: Sentence, i: int, *tags: str) -> int:
     for length, found in sentence.matches[i]:
-        if any(tag in found for tag in tags) and _adjacent_run(sentence, i, length):
-            return length
+        for tag in tags:
+            if tag in found:
+                if length == 1 or _adjacent_run(sentence, i, length):
+                    return length
+                break
     return 0
 
 
@@ -180,11 +186,11 @@ def _items(sentence: Sentence, lex: Lexicon) -> list[Item]:
     matches = sentence.matches
     while i < n:
         token = tokens[i]
-        if token.shape in ("x", "d", "p") and not matches[i]:
+        shape = token.shape
+        if not matches[i] and (shape == "x" or shape == "d" or shape == "p"):
             # a plain word or mark: no title, honorific or name starts here
-            item = Item("punct" if token.shape == "p" else "word", i, i, token.start, token.end, token.text, set())
-            item.low = token.low
-            items.append(item)
+            items.append(Item("punct" if shape == "p" else "word", i, i, token.start, token.end, token.text, _NO_TYPES,
+                              False, token.low, _NO_TAGS))
             i += 1
             continue
         honorific = honorific_at(sentence, i) if token.is_cap else 0
@@ -208,7 +214,7 @@ def _items(sentence: Sentence, lex: Lexicon) -> list[Item]:
             i = end + 1
             continue
         kind = "punct" if token.shape == "p" else "word"
-        item = _make(sentence, kind, i, i, set())
+        item = _make(sentence, kind, i, i, _NO_TYPES)
         item.low = token.low
         item.tags = sentence.phrase_tags(i)
         items.append(item)
@@ -226,7 +232,11 @@ def _make(sentence: Sentence, kind: str, first: int, last: int, types: set[str])
         text = text[:-2]
     elif possessive:
         text = text.rstrip("'’")
-    return Item(kind=kind, first=first, last=last, start=start, end=end, text=text, types=types, possessive=possessive)
+    return Item(kind, first, last, start, end, text, types, possessive, "", _NO_TAGS)
+
+
+_NO_TYPES: frozenset[str] = frozenset()  # a word's or a mark's types: none, and never added to (only chunks are typed)
+_NO_TAGS: Tags = {}  # shared like the lexicon's own tags: read, never written
 
 
 def _org_word_follows(sentence: Sentence, i: int, width: int, opening: bool = False) -> bool:

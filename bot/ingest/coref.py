@@ -21,12 +21,17 @@ from bot.text import compact, fold
 Hit = tuple[str, int, int]  # (entity key, start, end) in a sentence
 
 _WORD = re.compile(r"[^\W_](?:[\w’'&.\-]*[\w])?\.?")
-_CAPITALISED = re.compile(r"(?<![\w’'&.\-])[^\W\d_a-zß-ÿа-яё](?:[\w’'&.\-]*[\w])?\.?")
+# a word opening with a letter that is not lower case, not inside a word: the letter first and what precedes it
+# after (a two-character look-behind), so the regex engine can skip ahead to such letters
+_CAPITALISED = re.compile(r"[^\W\d_a-zß-ÿа-яё](?<![\w’'&.\-].)(?:[\w’'&.\-]*[\w])?\.?")
 _PRONOUN_START = re.compile(r"^[\"“‘]?(He|She|His|Her)\b")
 _PRONOUN_SAID = re.compile(
     r"[,.!?][\"”’]?\s+(he|she)\s+(?:said|added|noted|told|stressed|explained|insisted|recalled)\b|(?i:\baccording to (him|her)\b)"
 )
-_GROUP = re.compile(r"\b(?:[Tt]he|[Bb]oth)\s+(?:two\s+)?(leaders|presidents|prime ministers|PMs|ministers|heads of state|sides' leaders|delegations' heads)\b")
+# (this and _DESCRIPTION test their first letter before what precedes it, '\b' as a look-behind after it, so the
+# regex engine skips ahead to the letters a match can start with)
+_GROUP = re.compile(r"(?:[TtBb](?<!\w[TtBb]))(?:(?<=[Tt])he|(?<=[Bb])oth)\s+(?:two\s+)?"
+                    r"(leaders|presidents|prime ministers|PMs|ministers|heads of state|sides' leaders|delegations' heads)\b")
 _ORG_NOUNS = {
     "company": None, "corporation": None, "group": "Group", "bank": "Bank", "lender": "Bank", "academy": "Academy",
     "institute": "Institute", "university": "University", "authority": "Authority", "fleet": "Fleet", "commission": "Commission",
@@ -73,20 +78,22 @@ class AliasMatcher:
         `extra` holds aliases valid in this article only (one-word names unique here)."""
         found: list[Hit] = []
         free_from = 0
+        lengths_of = self._lengths
+        extra_lengths = self._extra_lengths(extra) if extra else None
         for match in _CAPITALISED.finditer(text):
-            if match.start() < free_from or not match.group()[0].isupper():
-                continue
             token = match.group()
+            if match.start() < free_from or not token[0].isupper():
+                continue
             bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
             parts = fold(bare).split()
             if not parts:
                 continue
-            lengths = set(self._lengths.get(parts[0], ()))
-            if extra:
-                lengths |= self._extra_lengths(extra).get(parts[0], set())
-            if not lengths:
+            ordered = lengths_of.get(parts[0])  # longest first
+            more = extra_lengths.get(parts[0]) if extra_lengths is not None else None
+            if more:
+                ordered = sorted(set(ordered or ()) | more, reverse=True)
+            elif not ordered:
                 continue
-            ordered = sorted(lengths, reverse=True)
             words: list[str] = []
             ends: list[int] = []
             for word in _WORD.finditer(text, match.start()):
@@ -203,7 +210,7 @@ def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs:
     return found
 
 
-_DESCRIPTION = re.compile(r"\b([Tt]he)\s+((?:[A-Z][\w’'.-]*\s+){0,3})((?:[a-z][\w-]*\s+){0,2}?)([a-z][\w-]*)\b")
+_DESCRIPTION = re.compile(r"([Tt](?<!\w[Tt])he)\s+((?:[A-Z][\w’'.-]*\s+){0,3})((?:[a-z][\w-]*\s+){0,2}?)([a-z][\w-]*)\b")
 
 
 def _description_matches(text: str, lex: Lexicon) -> list[tuple[str, str, int, int]]:

@@ -19,6 +19,7 @@ from functools import cache
 
 from bot.ingest import lexicon
 from bot.models import Article, Sentence
+from bot.text import alternation
 
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _QUOTES = re.compile(r"[“”\"«»]")
@@ -175,14 +176,16 @@ def _type_table(types: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], di
     kinds: dict[str, str] = {}
     for phrase, kind in types:
         kinds.setdefault(phrase, kind)
-    alternatives = "|".join(re.escape(p) for p in sorted(kinds, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), kinds
+    return re.compile(rf"(?<![\w-])(?:{alternation(list(kinds))})(?![\w-])"), kinds
 
 
 @cache
 def _any_document() -> re.Pattern[str]:
-    phrases = sorted([*(phrase for phrase, _ in vocab().types), *vocab().plurals], key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
+    phrases = [*(phrase for phrase, _ in vocab().types), *vocab().plurals]
+    if any(phrase != phrase.lower() for phrase in phrases):  # the tree's branches must differ ignoring case
+        phrases.sort(key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I)
+    return re.compile(r"(?<![\w-])(?:" + alternation(phrases) + r")(?![\w-])", re.I)
 
 
 def status_of(clause: str, words: DocumentVocabulary | None = None) -> str | None:

@@ -164,11 +164,12 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
             for p, key in zip(people, person_keys)
         ],
         organizations=[_organization(o, key, mentions) for o, key in zip(orgs, org_keys_)],
-        mentions=[Mention(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
+        # many thousands of rows of a key and a Citation already made: built without validating each again
+        mentions=[Mention.model_construct(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
         agreements=agreements_of(articles, [c.documents for c in stage], sentence_hits, org_name, citations),
         figures=figures_of(articles, [c.figures for c in stage], citations),
         sector_hits=[
-            SectorHit(sector=sector, citation=citations.of(a, index))
+            SectorHit.model_construct(sector=sector, citation=citations.of(a, index))
             for a, per_article in enumerate(stage)
             for index, keys in per_article.sectors
             for sector in keys

@@ -122,7 +122,7 @@ def find_figures(text: str) -> list[FigureCandidate]:
             continue
         unit = {"money1": "money", "money2": "money", "range": "percent", "vague": "count"}.get(kind, kind)
         if kind == "unit":
-            word = re.search(rf"(?:{_alternation(list(patterns.unit_kind))})(?![\w])", value[re.search(_NUMBER, value).end():], re.I)
+            word = _unit_word().search(value[re.search(_NUMBER, value).end():])
             unit = patterns.unit_kind.get(word.group().lower(), "volume") if word else "volume"
             offset = re.search(_NUMBER, value).end()
             value = value[: offset + word.end()] + _rate(value[offset + word.end() :]) if word else value
@@ -229,6 +229,17 @@ def _about(text: str, start: int, end: int, unit: str, value: str) -> str:
 
 
 @cache
+def _unit_word() -> re.Pattern[str]:
+    """A unit's word, compiled once (not per figure)."""
+    return re.compile(rf"(?:{_alternation(list(_patterns().unit_kind))})(?![\w])", re.I)
+
+
+@cache
+def _scale_word() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(s) for s in _patterns().scales) + r")\b")
+
+
+@cache
 def _currencies_longest_first() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(_patterns().currency.items(), key=lambda item: -len(item[0])))
 
@@ -242,7 +253,7 @@ def _key(value: str, unit: str, patterns: _Patterns) -> str:
     if number is None:
         return f"{unit} {value.lower()}"
     amount = float(number.group().replace(",", ""))
-    scale = re.search(r"\b(" + "|".join(re.escape(s) for s in patterns.scales) + r")\b", value[number.end() :].lower())
+    scale = _scale_word().search(value[number.end() :].lower())
     if scale:
         amount *= patterns.scales[scale.group(1)]
     if unit == "money":

@@ -9,7 +9,8 @@ The engine is greedy with backtracking, like spaCy's Matcher; rules are few and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,10 @@ class Element:
     op: str = ""
     label: str | None = None
     group: tuple[Element, ...] | None = None
+    check: Callable[[Item], bool] = field(init=False, repr=False, compare=False, hash=False)  # _passes, compiled
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check", _compiled(self.test))
 
     def passes(self, item: Item) -> bool:
         return _passes(self, item)
@@ -123,6 +128,43 @@ def _passes(element: Element, item: Item) -> bool:
     return True
 
 
+def _test(key: str, value: Any) -> Callable[[Item], bool] | None:
+    """One test of an element as a function of an item (None: a key that tests nothing), as `_passes` reads it."""
+    if key == "is":
+        if "CHUNK" in value:
+            return lambda item: item.kind == "chunk" or not item.types.isdisjoint(value)
+        return lambda item: not item.types.isdisjoint(value)
+    if key == "not":
+        return lambda item: item.types.isdisjoint(value)
+    if key == "word":
+        return lambda item: item.kind == "word" and item.low in value
+    if key == "tag":
+        return lambda item: item.kind == "word" and not value.isdisjoint(item.tags)
+    if key == "punct":
+        return lambda item: item.kind == "punct" and item.text in value
+    if key == "poss":
+        return lambda item: item.possessive == value
+    if key == "number":
+        return lambda item: item.kind == "word" and item.low.isdigit()
+    if key == "words":
+        most = max(value)
+        return lambda item: item.last - item.first + 1 <= most
+    return None
+
+
+def _compiled(test: tuple[tuple[str, Any], ...]) -> Callable[[Item], bool]:
+    """All of an element's tests as one function, in their order (the same answer as `_passes`)."""
+    checks = [c for c in (_test(key, value) for key, value in test) if c is not None]
+    if not checks:
+        return lambda item: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda item: first(item) and second(item)
+    return lambda item: all(check(item) for check in checks)
+
+
 def _unit(element: Element, items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
     if element.group is not None:
         found = _match(element.group, 0, items, pos, caps)
@@ -132,7 +174,7 @@ def _unit(element: Element, items: list[Item], pos: int, caps: Captures) -> tupl
         if element.label:
             new_caps = new_caps + tuple((element.label, k) for k in range(pos, end))
         return end, new_caps
-    if pos < len(items) and _passes(element, items[pos]):
+    if pos < len(items) and element.check(items[pos]):
         return pos + 1, caps + (((element.label, pos),) if element.label else ())
     return None
 
@@ -162,6 +204,92 @@ def _match(elements: tuple[Element, ...], k: int, items: list[Item], pos: int, c
         if found:
             return found
     return None
+
+
+Matcher = Callable[[list[Item], int, Captures], "tuple[int, Captures] | None"]
+
+
+def _done(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures]:
+    return pos, caps
+
+
+def _sequence(elements: tuple[Element, ...]) -> Matcher:
+    """`_match(elements, 0, …)` as one function: each element a closure that calls the next, so a rule is no longer
+    interpreted element by element. The same search: greedy, backtracking, a group committed to its first match."""
+    matcher: Matcher = _done
+    for element in reversed(elements):
+        matcher = _step(element, matcher)
+    return matcher
+
+
+def _unit_of(element: Element) -> Callable[[list[Item], int, Captures], "tuple[int, Captures] | None"]:
+    """`_unit` for one element."""
+    label = element.label
+    if element.group is not None:
+        group = _sequence(element.group)
+
+        def unit(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = group(items, pos, caps)
+            if found is None or found[0] == pos:
+                return None
+            end, new_caps = found
+            if label:
+                new_caps = new_caps + tuple((label, k) for k in range(pos, end))
+            return end, new_caps
+
+        return unit
+    check = element.check
+    if label:
+        return lambda items, pos, caps: (pos + 1, caps + ((label, pos),)) if pos < len(items) and check(items[pos]) else None
+    return lambda items, pos, caps: (pos + 1, caps) if pos < len(items) and check(items[pos]) else None
+
+
+def _step(element: Element, following: Matcher) -> Matcher:
+    """The element, then `following` (the rest of the rule), as `_match` tries them."""
+    op = element.op
+    if op == "" and element.group is None:
+        check, label = element.check, element.label
+        if label:
+            def plain(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+                if pos < len(items) and check(items[pos]):
+                    return following(items, pos + 1, caps + ((label, pos),))
+                return None
+        else:
+            def plain(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+                if pos < len(items) and check(items[pos]):
+                    return following(items, pos + 1, caps)
+                return None
+        return plain
+    unit = _unit_of(element)
+    if op == "":
+        def once(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = unit(items, pos, caps)
+            return following(items, *found) if found else None
+        return once
+    if op == "?":
+        def optional(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+            found = unit(items, pos, caps)
+            if found:
+                result = following(items, *found)
+                if result:
+                    return result
+            return following(items, pos, caps)
+        return optional
+    at_least_one = op == "+"
+
+    def repeated(items: list[Item], pos: int, caps: Captures) -> tuple[int, Captures] | None:
+        chain = [(pos, caps)]
+        while True:
+            found = unit(items, *chain[-1])
+            if found is None or found[0] == chain[-1][0]:
+                break
+            chain.append(found)
+        for state in reversed(chain[1:] if at_least_one else chain):
+            result = following(items, *state)
+            if result:
+                return result
+        return None
+    return repeated
 
 
 @dataclass(frozen=True)
@@ -224,14 +352,29 @@ def _required(elements: tuple[Element, ...]) -> tuple[Element, ...]:
 
 
 @cache
-def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...]], ...]:
+def _plans() -> tuple[tuple[Rule, frozenset[str] | None, tuple[frozenset[str], ...], str | None, Matcher], ...]:
+    """Per rule: the features a match can start with (None: any item), those every match needs, the one
+    starting feature when there is only one (its positions are then already in order), and its matcher."""
     plans = []
     for rule in rules():
         leading = [_keys(e) for e in _leading(rule.elements)]
         start = None if any(k is None for k in leading) else frozenset().union(*leading)
         required = tuple(k for k in (_keys(e) for e in _required(rule.elements)) if k is not None)
-        plans.append((rule, start, required))
+        single = next(iter(start)) if start is not None and len(start) == 1 else None
+        plans.append((rule, start, required, single, _sequence(rule.elements)))
     return tuple(plans)
+
+
+_FEATURES: dict[tuple[str, int], tuple[dict, tuple[str, ...]]] = {}  # (a tagged word, its tags' id) → (tags, features)
+_WORD_FEATURES: dict[str, tuple[str, ...]] = {}  # an untagged word → its features
+_MARK_FEATURES: dict[str, tuple[str, ...]] = {}  # a mark → its features
+_FEATURES_KEPT = 200_000
+
+
+@cache
+def _relevant() -> frozenset[str]:
+    """Every feature some rule looks for: an item's other features cannot start or enable a match."""
+    return frozenset(key for _, start, required, _, _ in _plans() for keys in (start or frozenset(), *required) for key in keys)
 
 
 def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
@@ -239,19 +382,64 @@ def matches(items: list[Item], kind: str = "paragraph") -> list[Match]:
     an item for each test it requires, and only at items it can start with."""
     found = []
     where: dict[str, list[int]] = {}
+    relevant = _relevant()
+    known = _FEATURES
+    marks, plain = _MARK_FEATURES, _WORD_FEATURES
     for pos, item in enumerate(items):
-        for key in features(item):
-            where.setdefault(key, []).append(pos)
+        kind_ = item.kind
+        # a mark's features are those of its text, a word's those of its lower case and tags: kept per word
+        if kind_ == "punct":
+            keys = marks.get(item.text)
+            if keys is None:
+                if len(marks) > _FEATURES_KEPT:
+                    marks.clear()
+                keys = marks[item.text] = tuple(f for f in features(item) if f in relevant)
+        elif kind_ == "word":
+            tags = item.tags
+            if not tags:
+                keys = plain.get(item.low)
+                if keys is None:
+                    if len(plain) > _FEATURES_KEPT:
+                        plain.clear()
+                    keys = plain[item.low] = tuple(f for f in features(item) if f in relevant)
+            else:
+                key = (item.low, id(tags))  # the lexicon's own dict, kept alive by the entry
+                entry = known.get(key)
+                if entry is None or entry[0] is not tags:
+                    if len(known) > _FEATURES_KEPT:
+                        known.clear()
+                    entry = known[key] = (tags, tuple(f for f in features(item) if f in relevant))
+                keys = entry[1]
+        else:
+            keys = features(item)
+        for key in keys:
+            positions = where.get(key)
+            if positions is None:
+                where[key] = [pos]
+            else:
+                positions.append(pos)
     every = range(len(items))
-    present = where.keys()
-    for rule, start, required in _plans():
+    present = set(where)
+    for rule, start, required, single, matcher in _plans():
         if rule.kinds is not None and kind not in rule.kinds:
             continue
-        if any(keys.isdisjoint(present) for keys in required):
+        if start is not None and start.isdisjoint(present):
             continue
-        positions = every if start is None else sorted({p for key in start for p in where.get(key, ())})
+        missing = False
+        for keys in required:
+            if keys.isdisjoint(present):
+                missing = True
+                break
+        if missing:
+            continue
+        if start is None:
+            positions = every
+        elif single is not None:
+            positions = where[single]
+        else:
+            positions = sorted({p for key in start for p in where.get(key, ())})
         for pos in positions:
-            result = _match(rule.elements, 0, items, pos, ())
+            result = matcher(items, pos, ())
             if result and result[0] > pos:
                 found.append(Match(rule=rule, start=pos, end=result[0], captures=result[1]))
     return found

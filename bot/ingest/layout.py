@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 
 from bot.ingest import lexicon
-from bot.text import fold
+from bot.text import alternation, fold
 
 MAX_LINE = 20_000  # a line longer than this with no sentence end is not prose (a dump, a base64 blob)
 
@@ -64,6 +64,7 @@ _PROVIDED_BY = re.compile(r"^(?:News|Content|Press release)?\s*provided by\s*:?\
 _SIGNATURE = re.compile(r"\s+[—–]{1,2}\s*(?P<name>[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*){0,3})\s*$")
 _LONE_SIGNATURE = re.compile(r"^[—–-]{1,2}\s*(?P<name>[A-Z][\w&.’'-]*(?:\s[A-Z][\w&.’'-]*){0,3})$")
 _CLOSING_MARKS = re.compile(r"\s*(?:\./\.|■|\(END\)|\(end\)|\[END\]|-30-|###)\s*$")
+_CLOSING_TEXTS = ("./.", "■", "(END)", "(end)", "[END]", "-30-", "###")  # one of them is in every closing mark
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|Copyright)\s*(?:©\s*)?(?:\d{4}(?:\s?[-–]\s?\d{4})?\s*)?(?P<owner>[^\W\d_][^.|©]{0,60})", re.I)
 _RIGHTS = re.compile(r"\s*[.,]?\s*(?:All rights reserved|ALL RIGHTS RESERVED|Reproduction.*)$")
 _MENU_SPLIT = re.compile(r"\s[|•·]\s|\s\|\s?|\s?\|\s")
@@ -90,16 +91,24 @@ class Chrome:
     tag_headers: frozenset[str]
 
     def phrase_in(self, low: str) -> bool:
-        return _any_of(self.phrases).search(low) is not None
+        return self._phrases.search(low) is not None
 
     def short_phrase_in(self, low: str) -> bool:
-        return _any_of(self.short_phrases).search(low) is not None
+        return self._short_phrases.search(low) is not None
+
+    @cached_property
+    def _phrases(self) -> re.Pattern[str]:  # kept on the instance: no hashing of the phrase tuple per line
+        return _any_of(self.phrases)
+
+    @cached_property
+    def _short_phrases(self) -> re.Pattern[str]:
+        return _any_of(self.short_phrases)
 
 
 @cache
 def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One scan for any of the phrases (as substrings, the way they are written in the data)."""
-    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+    return re.compile(alternation(phrases))
 
 
 @cache
@@ -197,11 +206,11 @@ def is_chrome_line(line: str, main_script: str) -> str:
         return "menu word"
     if _ICON_WORD.match(low) or words[0] in data.icon_words:
         return "icon word"
-    if _URL_LINE.fullmatch(line) or (URL.search(line) and word_count(URL.sub("", line)) <= 3):
+    if "http" in line and (_URL_LINE.fullmatch(line) or (URL.search(line) and word_count(URL.sub("", line)) <= 3)):
         return "address"
-    if _EMAIL.search(line) and len(words) <= 12:
+    if len(words) <= 12 and "@" in line and _EMAIL.search(line):
         return "e-mail"
-    if _PHONE.search(line) and len(words) <= 10 and not _HAS_SENTENCE_END.search(line[:-1]):
+    if len(words) <= 10 and _PHONE.search(line) and not _HAS_SENTENCE_END.search(line[:-1]):
         return "phone"
     if _COUNTER.match(line) or _STAFF_INITIALS.match(line):
         return "counter"
@@ -231,6 +240,9 @@ def _marked_share(line: str) -> float:
 
 
 _GLUED = re.compile(r"[a-z\d)][.:!?][A-Z]|[a-z]{3}[A-Z][a-z]")
+# a capital right after a mark or a lower-case letter: every match of _GLUED holds one of its own, so a line with
+# fewer than three has fewer than three glued joints (found by their rare capital first)
+_GLUED_HINT = re.compile(r"[A-Z](?<=[.:!?a-z][A-Z])")
 
 
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z]:[A-Z]")
@@ -239,24 +251,29 @@ _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]{2}|[a-z]:[A-Z]")
 def _run_together(line: str) -> bool:
     """A page's summary widget glues headings and sentences without spaces: 'MeetingStatements by X:Putin said'.
     Prose whose sentences only lost the space after their full stops ('in Vietnam.Speaking at …') is still prose."""
-    if len(_GLUED.findall(line)) < 3:
+    if len(_GLUED_HINT.findall(line)) < 3 or len(_GLUED.findall(line)) < 3:
         return False
     return not is_prose(line) or len(_GLUED_WORDS.findall(line)) >= 2
 
 
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_WITHOUT_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
 def script(text: str) -> str:
     """The script most letters of text are written in: latin, cyrillic or other."""
+    counts: Counter[str] = Counter(latin=len(text) - len(text.translate(_WITHOUT_ASCII_LETTERS)))  # [A-Za-z] counted
+    for char in _NON_ASCII_LETTER.findall(text) if not text.isascii() else ():
+        counts[_script_of(char)] += 1
+    return counts.most_common(1)[0][0] if any(counts.values()) else "other"
+
+
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
     import unicodedata
 
-    counts: Counter[str] = Counter(latin=len(_ASCII_LETTER.findall(text)))
-    for char in _NON_ASCII_LETTER.findall(text):
-        name = unicodedata.name(char, "")
-        counts["cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"] += 1
-    return counts.most_common(1)[0][0] if any(counts.values()) else "other"
+    name = unicodedata.name(char, "")
+    return "cyrillic" if "CYRILLIC" in name else "latin" if "LATIN" in name else "other"
 
 
 def is_prose(line: str) -> bool:
@@ -570,12 +587,12 @@ def _dateline(page: Page, body_start: int) -> None:
 def _closing(line: Line) -> None:
     """A closing signature (`… — VNS`) or mark (`./.`, `■`, `(END)`) is cut off the block."""
     text = line.text
-    signature = _SIGNATURE.search(text)
+    signature = _SIGNATURE.search(text) if "—" in text or "–" in text else None  # the dash it needs
     if signature and SENTENCE_END.search(text[: signature.start()]):
         line.signature = signature["name"]
         line.end = signature.start()
         return
-    closing = _CLOSING_MARKS.search(text)
+    closing = _CLOSING_MARKS.search(text) if any(mark in text for mark in _CLOSING_TEXTS) else None
     if closing and closing.start() > 0:
         line.end = closing.start()
         if text[closing.start() :].strip().startswith("./.") and not text[: closing.start()].endswith("."):

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before a space and a capital,
 # a digit or an opening quote, or glued to a capitalised word. Abbreviations and initials are not ends.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-ZÀ-ÞĐА-Я\d])"
-                       r"|(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]{2})")  # 'in Vietnam.Speaking at …': a page that lost its spaces
+# The match includes the end mark itself (the boundary starts one character later), so the regex engine can skip
+# ahead to the next mark instead of trying a look-behind at every character.
+_BOUNDARY = re.compile(r"[.!?](?:[\"”’)\]]?\s+(?=[\"“‘(\[]?[A-ZÀ-ÞĐА-Я\d])"
+                       r"|(?<=[a-z][a-z][.!?])(?=[A-Z][a-z]{2}))")  # 'in Vietnam.Speaking at …': a page that lost its spaces
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st no nos vs etc jan feb mar apr jun jul aug sep sept oct nov dec gen col lt sgt capt maj brig "
     "gov sen rep jr sr inc ltd co corp approx est dept fig vol art para smt shri mt ft op no. u.s u.k u.n e.g i.e p.m "
@@ -34,15 +36,16 @@ def split(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     segment = text[start:end]
     last = 0
     for match in _BOUNDARY.finditer(segment):
-        before = segment[max(last, match.start() - 40) : match.start()]
+        at = match.start() + 1  # where the boundary starts: after the end mark
+        before = segment[max(last, at - 40) : at]
         word = _LAST_WORD.search(before)
         token = word.group(1).rstrip(".!?\"”’)]").lower().rsplit("-", 1)[-1] if word else ""
         if token in _ABBREVIATIONS or len(token) == 1 and token.isalpha() or _INITIALS.fullmatch(token):
-            following = _FOLLOWING.match(segment, match.start())
+            following = _FOLLOWING.match(segment, at)
             if not (token in _ENDING_ABBREVIATIONS and following and following.group(1) in _SENTENCE_STARTERS):
                 continue  # "Dr. Smith", "J. Smith", "U.S. officials" — but "… in the U.S. He left." ends there
-        closing = _CLOSING.match(segment, match.start()).group()  # a closing quote stays with its sentence
-        yield from _bounded(text, start + last, start + match.start() + len(closing))
+        closing = _CLOSING.match(segment, at).group()  # a closing quote stays with its sentence
+        yield from _bounded(text, start + last, start + at + len(closing))
         last = match.end()
     yield from _bounded(text, start + last, end)
 

@@ -7,6 +7,7 @@ its lower-case and bare forms (possessive and trailing full stop removed), and i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.text import fold
 
@@ -19,53 +20,44 @@ _TOKEN = re.compile(
 
 
 class Token:
-    """A word or punctuation mark with its offsets; the derived forms are computed once."""
+    """A word or punctuation mark with its offsets; the derived forms are computed once per distinct word
+    (`_derived`), so a token is only its text, offsets and those forms."""
 
-    __slots__ = ("text", "start", "end", "shape", "bare", "low", "possessive", "_fold")
+    __slots__ = ("text", "start", "end", "shape", "bare", "low", "possessive", "fold", "is_cap", "is_word")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
         self.start = start
         self.end = end
-        first = text[0]
-        self._fold = None
-        if len(text) == 1 and not first.isalnum():
-            self.possessive, self.bare, self.low, self.shape = False, text, text, "p"
-            return
-        last = text[-1]
-        if last in "s'’" and ("'" in text or "’" in text):
-            self.possessive = text.endswith(("’s", "'s")) and len(text) > 2 or text.endswith(("s'", "s’"))
-            bare = text[:-2] if text.endswith(("’s", "'s")) and len(text) > 2 else text.rstrip("'’")
-        else:
-            self.possessive, bare = False, text
-        self.bare = bare
-        self.low = bare.lower()
-        if first.isdigit():
-            self.shape = "d"
-        elif not first.isalpha():
-            self.shape = "p"
-        elif first.isupper():
-            self.shape = "XX" if len(bare) >= 2 and bare.isupper() and not bare[1:2] in ".-" else "X"
-        else:
-            self.shape = "x"
-
-    @property
-    def fold(self) -> str:
-        """The folded bare word ('Việt' → 'viet'); punctuation stands for itself, so phrases can hold commas."""
-        if self._fold is None:
-            self._fold = fold(self.bare) if self.shape != "p" else self.text
-        return self._fold
-
-    @property
-    def is_cap(self) -> bool:
-        return self.shape in ("X", "XX")
-
-    @property
-    def is_word(self) -> bool:
-        return self.shape in ("X", "XX", "x", "d")
+        self.shape, self.bare, self.low, self.possessive, self.fold, self.is_cap, self.is_word = _derived(text)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start})"
+
+
+@lru_cache(maxsize=131_072)
+def _derived(text: str) -> tuple[str, str, str, bool, str, bool, bool]:
+    """(shape, bare, low, possessive, fold, is_cap, is_word) of a token's text. `fold` is the folded bare word
+    ('Việt' → 'viet'); punctuation stands for itself, so phrases can hold commas."""
+    first = text[0]
+    if len(text) == 1 and not first.isalnum():
+        return "p", text, text, False, text, False, False
+    last = text[-1]
+    if last in "s'’" and ("'" in text or "’" in text):
+        possessive = text.endswith(("’s", "'s")) and len(text) > 2 or text.endswith(("s'", "s’"))
+        bare = text[:-2] if text.endswith(("’s", "'s")) and len(text) > 2 else text.rstrip("'’")
+    else:
+        possessive, bare = False, text
+    if first.isdigit():
+        shape = "d"
+    elif not first.isalpha():
+        shape = "p"
+    elif first.isupper():
+        shape = "XX" if len(bare) >= 2 and bare.isupper() and not bare[1:2] in ".-" else "X"
+    else:
+        shape = "x"
+    folded = fold(bare) if shape != "p" else text
+    return shape, bare, bare.lower(), possessive, folded, shape in ("X", "XX"), shape in ("X", "XX", "x", "d")
 
 
 def tokenize(text: str) -> list[Token]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from bot.ingest.names import fold
+from bot.text import alternation
 
 
 def load(name: str) -> Any:
@@ -54,7 +55,19 @@ class Taxonomy:
                 self._loose_words.setdefault(words, []).extend(k for k in keys if k not in self._loose_words.get(words, []))
         self._longest = max((len(w) for w in self._loose_words), default=1)
         self._firsts = {words[0] for words in self._loose_words}
+        # per first word, the lengths of its phrases (and 1, for a plural 's' on a one-word term), longest first:
+        # a phrase of another length starting there is in no table
+        starting: dict[str, set[int]] = {}
+        for words in self._loose_words:
+            starting.setdefault(words[0], {1}).add(len(words))
+        self._lengths = {word: tuple(sorted(lengths, reverse=True)) for word, lengths in starting.items()}
         self._order = {key: n for n, key in enumerate(self.sectors)}
+        # the words of _ACRONYM_WORD that can be one of the acronyms (or its plural): only those are looked up
+        shaped = all(re.fullmatch(r"[A-Z0-9][A-Za-z0-9&]*", term) and not term.endswith("s") for term in self._exact_sectors)
+        self._acronyms = (
+            re.compile(r"(?<![\w&])(?:" + alternation(list(self._exact_sectors)) + r")s?(?![\w&])")
+            if shaped and self._exact_sectors else _ACRONYM_WORD
+        )
         self._names: dict[str, str] = {}
         for sector in sectors:
             for spelling in [sector.key, sector.key.replace("-", " "), sector.name, *sector.synonyms]:
@@ -70,19 +83,23 @@ class Taxonomy:
         found: set[str] = set()
         runs = _runs(self._fold(text, keep_punct=True))
         table = self._loose_words
+        firsts = self._firsts
+        lengths_of = self._lengths
         for words in runs:
+            count = len(words)
             for i, word in enumerate(words):
-                if word not in self._firsts and word[:-1] not in self._firsts:
+                if word not in firsts and word[:-1] not in firsts:
                     continue
-                for n in range(min(self._longest, len(words) - i), 0, -1):
+                for n in lengths_of.get(word, (1,)):
+                    if n > count - i:
+                        continue
                     phrase = tuple(words[i : i + n])
                     keys = table.get(phrase)
                     if keys is None and phrase[-1].endswith("s"):
                         keys = table.get(phrase[:-1] + (phrase[-1][:-1],))
                     if keys:
                         found.update(keys)
-        for match in _ACRONYM_WORD.finditer(text):
-            word = match.group()
+        for word in self._acronyms.findall(text):
             keys = self._exact_sectors.get(word) or (self._exact_sectors.get(word[:-1]) if word.endswith("s") else None)
             if keys:
                 found.update(keys)
@@ -127,16 +144,24 @@ _RUN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9-]")
 _ACRONYM_WORD = re.compile(r"(?<![\w&])[A-Z0-9][A-Za-z0-9&]*(?![\w&])")
 
 
+_RUN_PIECE = re.compile(r"([a-z0-9]+(?:'[a-z]+)?)|([^\sa-z0-9-])")  # _RUN_WORD, a word and a mark told apart
+
+
 def _runs(folded: str) -> list[list[str]]:
     """The words of folded text in runs that punctuation breaks ('energy, trade' is two runs)."""
-    runs: list[list[str]] = [[]]
-    for match in _RUN_WORD.finditer(folded):
-        token = match.group()
-        if token[0].isalnum():
-            runs[-1].append(token.replace("'", "") if token.endswith("'s") is False else token)
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if run]
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for word, mark in _RUN_PIECE.findall(folded):
+        if word:
+            run.append(word if word.endswith("'s") else word.replace("'", ""))
+        elif mark.isalnum():  # a letter folding left as it is (另, ب): a word of its own
+            run.append(mark)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _is_acronym(term: str) -> bool:
@@ -172,6 +197,8 @@ class Gazetteer:
     def __init__(self) -> None:
         self._index: dict[tuple[str, ...], Tags] = {}
         self._lengths: dict[str, tuple[int, ...]] = {}  # first word → the lengths of its phrases, longest first
+        # for scan: flagged tags → word → (its tags, flagged) for a word whose one phrase is itself
+        self._alone: dict[frozenset[str], dict[str, tuple[Tags, bool]]] = {}
 
     def add(self, phrase: str, tag: str, value: str = "") -> None:
         from bot.ingest.tokens import tokenize
@@ -179,6 +206,7 @@ class Gazetteer:
         key = tuple(token.fold for token in tokenize(phrase))
         if not key or not all(key):
             return
+        self._alone.clear()
         tags = self._index.get(key)
         if tags is None:
             tags = self._index[key] = {}
@@ -201,6 +229,51 @@ class Gazetteer:
                 if tags is not None:
                     found.append((n, tags))
         return found
+
+    def scan(self, folds: list[str], flagged: frozenset[str]) -> tuple[list[list[tuple[int, Tags]]], list[bool], list[Tags]]:
+        """For every word of a sentence at once: `at(folds, i)`, whether one of those phrases carries a tag of
+        `flagged`, and the tags of its one-word phrase ({} if none)."""
+        lengths_of = self._lengths
+        index = self._index
+        alone = self._alone.get(flagged)
+        if alone is None:
+            alone = self._alone[flagged] = {}
+        total = len(folds)
+        found: list[list[tuple[int, Tags]]] = []
+        flags: list[bool] = []
+        singles: list[Tags] = []
+        for i, word in enumerate(folds):
+            known = alone.get(word)
+            if known is not None:
+                found.append([(1, known[0])])
+                flags.append(known[1])
+                singles.append(known[0])
+                continue
+            lengths = lengths_of.get(word) if word else None
+            if not lengths:
+                found.append([])
+                flags.append(False)
+                singles.append({})
+                continue
+            here = []
+            single: Tags = {}
+            flag = False
+            available = total - i
+            for n in lengths:
+                if n <= available:
+                    tags = index.get(tuple(folds[i : i + n])) if n > 1 else index.get((word,))
+                    if tags is not None:
+                        here.append((n, tags))
+                        if n == 1:
+                            single = tags
+                        if not flag and not flagged.isdisjoint(tags):
+                            flag = True
+            found.append(here)
+            flags.append(flag)
+            singles.append(single)
+            if lengths == (1,) and here:
+                alone[word] = (single, flag)
+        return found, flags, singles
 
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
         return self._index.get(phrase_folds, {})
