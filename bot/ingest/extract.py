@@ -156,7 +156,7 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
                 descriptions[key].append(description)
 
     org_name = {key: org.name for org, key in zip(orgs, org_keys_)}
-    org_by_alias = {k: org.name for org in orgs for alias in org.aliases | {org.name} for k in org_keys(alias, lex)}
+    org_by_alias = {k: org.name for k, org in _orgs_by_key(orgs, lex).items()}
     return Facts(
         articles=list(articles),
         people=[
@@ -265,7 +265,7 @@ def _index(articles, people, orgs, person_keys, org_keys_, found) -> EntityIndex
         if len(keys) == 1 and words not in aliases:
             local[a][words] = next(iter(keys))
     facets: dict[str, Facets] = {}
-    org_alias_keys = {k: org for org in orgs for alias in org.aliases for k in org_keys(alias, lex)}
+    org_alias_keys = _orgs_by_key(orgs, lex)
     for person, key in zip(people, person_keys):
         f = Facets()
         for role in person.roles:
@@ -292,10 +292,27 @@ def _index(articles, people, orgs, person_keys, org_keys_, found) -> EntityIndex
     )
 
 
+def _orgs_by_key(orgs: list[OrgRecord], lex) -> dict[str, OrgRecord]:  # noqa: ANN001
+    """Each matching key of an organisation's names → the organisation. A key two of them share (the
+    country-less 'national rail' of two countries' companies) is the first one's; names and keys are taken in
+    sorted order, so the map never depends on the order a set iterates in (nor, then, on the hash seed)."""
+    by_key: dict[str, OrgRecord] = {}
+    for org in orgs:
+        for alias in sorted(org.aliases | {org.name}):
+            for k in _most_specific(org_keys(alias, lex)):
+                by_key.setdefault(k, org)
+    return by_key
+
+
+def _most_specific(keys: set[str]) -> list[str]:
+    """Keys longest first: 'Freedonia National Rail Company' is looked up as itself before 'national rail'."""
+    return sorted(keys, key=lambda k: (-len(k), k))
+
+
 def _person(record: PersonRecord, key: str, mentions: dict[str, list[Citation]], org_by_alias: dict[str, str], lex) -> Person:  # noqa: ANN001
     role, organization = best_role(record)
     if organization:
-        organization = next((org_by_alias[k] for k in org_keys(organization, lex) if k in org_by_alias), organization)
+        organization = next((org_by_alias[k] for k in _most_specific(org_keys(organization, lex)) if k in org_by_alias), organization)
     if role is None and record.credits:
         role = ", ".join(sorted(record.credits))
     aliases = sorted({*record.aliases, *record.short} - {record.name}, key=str.lower)

@@ -10,6 +10,7 @@ not an organisation found only from context.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class OrgRecord:
     descriptions: list[str] = field(default_factory=list)
     articles: set[int] = field(default_factory=set)
     strong: bool = False
+    countries: set[str] = field(default_factory=set)  # the countries its names open with ('Freedonia National Rail')
+    serial: int = 0  # the order records were made in: a merge keeps the oldest, whatever order sets iterate in
 
     @cached_property
     def name(self) -> str:
@@ -289,6 +292,14 @@ def _generic_rest(words: list[str], lex: Lexicon) -> bool:
     return bool(tags.keys() & {"not_name", "org_head", "country", "demonym", "portfolio"}) and "family_name" not in tags
 
 
+def country_of(name: str, lex: Lexicon) -> str | None:
+    """The country an organisation's name opens with ('Freedonia National Rail Company', 'Freedonian Rail
+    Authority'), if any: the same words after two countries' names are two organisations, however the name is
+    shortened (`org_keys` drops a leading country)."""
+    words = re.sub(r"^(?:The|the)\s+", "", name).split()
+    return lex.countries.get(fold(words[0])) if len(words) >= 2 else None
+
+
 def initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w[0].isalpha()).lower()
 
@@ -299,6 +310,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
     lex = lex or lexicon()
     records: list[OrgRecord] = []
     by_key: dict[str, OrgRecord] = {}
+    serials = itertools.count()
     ordered = sorted(candidates, key=lambda pair: pair[1].weak)  # strong evidence first
     for article, candidate in ordered:
         name = candidate.name.strip(" .,–-")
@@ -314,18 +326,27 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         keys = set()
         for form in forms:
             keys |= org_keys(form, lex)
-        matched = list({id(by_key[k]): by_key[k] for k in keys if k in by_key}.values())
+        countries = {c for form in forms if (c := country_of(form, lex))}
+        matched = sorted(
+            (r for r in {id(by_key[k]): by_key[k] for k in keys if k in by_key}.values()
+             if not (countries and r.countries and countries.isdisjoint(r.countries))),
+            key=lambda r: r.serial,
+        )
         if matched:
             record = matched[0]
             for other in matched[1:]:
+                held = record.countries | countries
+                if held and other.countries and held.isdisjoint(other.countries):
+                    continue  # 'National Rail' names two countries' companies: it joins the oldest, not both
                 _merge(record, other)
                 records.remove(other)  # identity: records compare by identity
                 for k, v in list(by_key.items()):
                     if v is other:
                         by_key[k] = record
         else:
-            record = OrgRecord()
+            record = OrgRecord(serial=next(serials))
             records.append(record)
+        record.countries |= countries
         record.names[name] += 1
         record.aliases |= forms
         record.articles.add(article)
@@ -333,7 +354,10 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         if candidate.description and candidate.description not in record.descriptions:
             record.descriptions.append(candidate.description)
         for k in keys:
-            by_key[k] = record
+            if k not in by_key or by_key[k] is record or not (
+                by_key[k].countries and record.countries and by_key[k].countries.isdisjoint(record.countries)
+            ):
+                by_key[k] = record
     # an acronym standing alone is the organisation whose initials spell it ('HUST')
     alive = {id(record) for record in records}
     by_initials: dict[str, list[OrgRecord]] = defaultdict(list)
@@ -344,7 +368,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
                 by_initials[initials(re.sub(r"\b(?:of|and|the|for)\b", " ", alias))].append(record)
     for record in list(records):
         if all(_acronym(a) for a in record.aliases):
-            acronym = fold(next(iter(record.aliases))).replace(" ", "")
+            acronym = fold(min(record.aliases)).replace(" ", "")
             owners = {id(o): o for o in by_initials.get(acronym, ()) if o is not record and id(o) in alive}
             if len(owners) == 1:
                 owner = next(iter(owners.values()))
@@ -359,3 +383,4 @@ def _merge(into: OrgRecord, other: OrgRecord) -> None:
     into.articles |= other.articles
     into.strong = into.strong or other.strong
     into.descriptions.extend(d for d in other.descriptions if d not in into.descriptions)
+    into.countries |= other.countries
