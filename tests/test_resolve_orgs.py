@@ -1,5 +1,5 @@
-"""Cross-article resolution of organisations: one organisation however its name is shortened, two when the
-same words follow two countries' names, and the same answer whatever order Python's sets iterate in."""
+"""Cross-article resolution: one organisation however its name is shortened, two when the same words
+follow two countries' names, the same answer whatever order Python's sets iterate in; a person never called "The"."""
 
 from __future__ import annotations
 
@@ -63,3 +63,11 @@ def test_an_index_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
                               capture_output=True, timeout=300, text=True)
         exports.append(json.loads(done.stdout))
     assert exports[0] == exports[1]
+
+
+def test_a_name_that_ran_into_the_next_sentence_is_never_called_the() -> None:
+    from bot.ingest.lexicon import lexicon
+    from bot.ingest.resolve import person_forms
+
+    _display, _full, short = person_forms(("Marta", "Colli", "The"), lexicon())
+    assert "The" not in short

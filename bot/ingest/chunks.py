@@ -276,6 +276,9 @@ def _never_starts(sentence: Sentence, i: int, lex: Lexicon) -> bool:
     return ("opener" in tags or "function_word" in tags) and not ("org_head" in tags or "country" in tags or "demonym" in tags)
 
 
+_DETERMINERS = ("The", "This", "These", "Those")  # never inside a name (a joined 'of the' is lower-case)
+
+
 def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
     """The index of the last token of the chunk that starts at token i."""
     tokens = sentence.tokens
@@ -300,6 +303,8 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
             end += 1  # 'Abdel Fattah el-Sisi', 'Ahmed al-Sharaa': a particle joined to the family name
             continue
         if nxt.is_cap and gap == " ":
+            if nxt.bare in _DETERMINERS:
+                break  # 'met Ana Lind The two sides signed …': a summary run together; 'The' opens what follows
             if title_at(sentence, end + 1, capitalised=True) and not _org_word_follows(sentence, end + 1, title_at(sentence, end + 1, True)):
                 break
             width = honorific_at(sentence, end + 1)

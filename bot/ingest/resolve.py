@@ -82,6 +82,9 @@ def _acronym(text: str) -> bool:
 # ---------------------------------------------------------------- people
 
 
+_NEVER_ALONE = ("the", "this", "these", "those")  # a name that ran into 'The …' is never called 'The'
+
+
 def person_forms(words: tuple[str, ...], lex: Lexicon) -> tuple[tuple[str, ...], set[str], set[str]]:
     """(display words, full aliases, one-word aliases) of a written name.
 
@@ -103,7 +106,7 @@ def person_forms(words: tuple[str, ...], lex: Lexicon) -> tuple[tuple[str, ...],
     short: set[str] = set()
     culture = lex.tags(words[0]).get("family_name")
     last = words[-1]
-    if not last.endswith(".") and len(last) > 1:
+    if not last.endswith(".") and len(last) > 1 and last.lower() not in _NEVER_ALONE:
         short.add(last)
     if culture in ("chinese", "korean", "japanese") and len(words) <= 3:
         short.add(words[0])  # 'Xi said', 'Yoon, who …', 'Tanaka'
