@@ -337,8 +337,9 @@ def _chunk_end(sentence: Sentence, i: int, lex: Lexicon) -> int:
         if low in _JOINERS and (after.is_cap or (after.low == "the" and end + 3 < n and tokens[end + 3].is_cap)):
             if title_at(sentence, end + 2, capitalised=True) or honorific_at(sentence, end + 2):
                 break
-            if not joined_of and _bare_name(sentence, i, end):
-                break  # 'Vitaly Gorsky of Polar Freight said': a person of an organisation, not one name
+            if not joined_of and (_bare_name(sentence, i, end) or _after_title(sentence, i) and not any(
+                    "org_head" in sentence.phrase_tags(k) for k in range(i, end + 1))):
+                break  # 'Vitaly Gorsky of Polar Freight said', 'Director Do Van Ha of Polar Freight': a person of an organisation
             if "demonym" in sentence.phrase_tags(end + 2) and (end + 3 >= n or not tokens[end + 3].is_cap):
                 break  # '… Ivanovich of Russian oil and gas company …': an adjective, not a name
             if after.possessive:
