@@ -181,7 +181,8 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
     if not facts.articles:
         raise BuildError(f"no article could be read from {seeds_dir}; the index was not changed", skipped)
     previous = article_hashes(db_path)
-    write_index(facts, db_path, meta={"seeds_digest": ingested.seeds_digest, "extractor": extractor_version()})
+    write_index(facts, db_path, meta={"seeds_digest": ingested.seeds_digest, "extractor": extractor_version()},
+                searchable=ingested.searchable)
     current = {article.id: article.content_hash for article in facts.articles}
     return BuildReport(
         db_path=db_path,
@@ -290,9 +291,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_index(facts: Facts, db_path: Path, meta: dict[str, str] | None = None) -> None:
+def write_index(
+    facts: Facts, db_path: Path, meta: dict[str, str] | None = None, searchable: dict[str, list[str]] | None = None
+) -> None:
     """Write `facts` (and `meta`, what they were built from) to a temporary file beside `db_path`, validate it,
-    then `os.replace` it over `db_path`.
+    then `os.replace` it over `db_path`. `searchable` (article id → `searchable(text)` of each of its sentences,
+    as the pipeline made and cached them) spares folding those sentences again; any sentence it lacks is folded.
 
     Raises BuildError on invalid facts or a failed validation; the temporary file is removed and the old
     index is left as it was.
@@ -304,7 +308,7 @@ def write_index(facts: Facts, db_path: Path, meta: dict[str, str] | None = None)
     temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}-{threading.get_ident()}")
     temp.unlink(missing_ok=True)
     try:
-        rows = _Rows.of(facts)
+        rows = _Rows.of(facts, searchable)
         rows.meta = sorted((meta or {}).items())
         _write(rows, temp)
         _validate(temp, rows)
@@ -355,8 +359,9 @@ class _Rows:
         self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
 
     @classmethod
-    def of(cls, facts: Facts) -> _Rows:
+    def of(cls, facts: Facts, known: dict[str, list[str]] | None = None) -> _Rows:
         rows = cls()
+        known = known or {}
         articles = {}
         for article in facts.articles:
             if article.id in articles:
@@ -398,12 +403,16 @@ class _Rows:
             rows.article_texts.append((article.id, article.text))
         for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
             by_index: dict[int, int] = {}
+            folded = known.get(article.id)
+            if folded is not None and len(folded) != len(article.sentences):
+                folded = None
             for (start, end), (index, text, kind, heading) in sorted(spans[article.id].items()):
                 next_id += 1
                 sentence_id[(article.id, start, end)] = next_id
                 by_index.setdefault(index, next_id)
                 rows.sentences.append((next_id, article.id, index, text, start, end, kind, heading))
-                rows.fts.append((next_id, searchable(text)))
+                own = folded is not None and index < len(folded) and article.sentences[index].text == text
+                rows.fts.append((next_id, folded[index] if own else searchable(text)))
             for number in range(len(rows.sentences) - len(spans[article.id]), len(rows.sentences)):
                 row = rows.sentences[number]  # a bullet's heading: from its index in the article to its id
                 rows.sentences[number] = (*row[:7], by_index.get(row[7]) if row[7] is not None else None)

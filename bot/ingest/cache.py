@@ -1,8 +1,9 @@
 """What the per-article stages made of each file, kept beside the index, so a rebuild re-reads only new and
 changed files.
 
-An entry is keyed by the file's name and bytes (`file_key`) and holds what `pipeline` made of them: the Article
-and its ArticleCandidates, or the reason the file is not an article. The corpus-wide stages (resolution,
+An entry is keyed by the file's name and bytes (`file_key`) and holds what `pipeline` made of them: the Article,
+its ArticleCandidates and the full-text form of its sentences (what the index's FTS table holds), or the reason
+the file is not an article. The corpus-wide stages (resolution,
 mentions, merging) are always run again, on the cached candidates: they depend on every article at once.
 
 The cache is one SQLite file (`<index>.cache`). It is stamped with `extractor_version()`, a digest of the code
@@ -27,7 +28,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # of the entries; part of the version, so a change of layout empties old caches
+FORMAT = 2  # of the entries (2: with the sentences' full-text form); part of the version, so a change of layout empties old caches
 _SOURCES = ("ingest", "models.py", "text.py")  # under bot/: what the per-article stages run
 
 
