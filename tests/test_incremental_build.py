@@ -159,3 +159,31 @@ def test_citebot_index_says_what_it_read_anew_and_no_cache_leaves_the_cache_alon
     assert main(["index", "--seeds", str(SEEDS), "--db", str(db)]) == 0
     assert main(["index", "--seeds", str(SEEDS), "--db", str(db)]) == 0
     assert "Files read anew: 0, unchanged and taken from the cache: 2" in capsys.readouterr().out
+
+
+def test_a_rebuild_takes_the_full_text_forms_from_the_cache_and_writes_the_same_index(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each sentence's full-text form comes with its cached candidates and each agreement's from the cache's
+    `folded` table: an unchanged folder folds nothing again; a cache without them folds anew, to the same index."""
+    from bot.index import build
+
+    db = tmp_path / "citebot.sqlite3"
+    first = build_index(corpus, db)
+    reference = tmp_path / "reference.sqlite3"
+    shutil.copy(db, reference)
+    folded: list[str] = []
+    real = build.searchable
+    monkeypatch.setattr(build, "searchable", lambda text: folded.append(text) or real(text))
+
+    again = build_index(corpus, db)
+    assert (again.reused, folded) == (first.articles, [])
+    assert_same_index(db, reference)
+
+    con = sqlite3.connect(cache.cache_path(db))
+    con.execute("DELETE FROM folded")
+    con.commit()
+    con.close()
+    build_index(corpus, db)
+    assert len(folded) == first.agreements > 0
+    assert_same_index(db, reference)

@@ -168,7 +168,7 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
     (`<index>.cache`, see bot.ingest.cache), so only new and changed files are read and extracted again.
     `bot.ingest.pipeline.SeedsError` (missing folder) propagates unchanged.
     """
-    from bot.ingest.cache import cache_path, extractor_version
+    from bot.ingest.cache import ArticleCache, cache_path, extractor_version
     from bot.ingest.pipeline import ingest_folder  # the ingest layer is only needed when building
 
     started = time.perf_counter()
@@ -181,7 +181,15 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
     if not facts.articles:
         raise BuildError(f"no article could be read from {seeds_dir}; the index was not changed", skipped)
     previous = article_hashes(db_path)
-    write_index(facts, db_path, meta={"seeds_digest": ingested.seeds_digest, "extractor": extractor_version()})
+    with contextlib.ExitStack() as stack:
+        folds = FoldMemo()
+        if cache:
+            store = stack.enter_context(ArticleCache(cache_path(db_path)))
+            folds = FoldMemo(store.load_folded())
+        write_index(facts, db_path, meta={"seeds_digest": ingested.seeds_digest, "extractor": extractor_version()},
+                    searchable=ingested.searchable, folds=folds)
+        if cache:
+            store.store_folded(folds.used)
     current = {article.id: article.content_hash for article in facts.articles}
     return BuildReport(
         db_path=db_path,
@@ -290,9 +298,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_index(facts: Facts, db_path: Path, meta: dict[str, str] | None = None) -> None:
+class FoldMemo:
+    """`searchable(text)` of the texts an index makes of several articles, remembered from the last build
+    (`ArticleCache.load_folded`); `used` is what this build made or used, what the next one may reuse."""
+
+    def __init__(self, known: dict[str, str] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, str] = {}
+
+    def searchable(self, text: str) -> str:
+        from bot.ingest.cache import text_key
+
+        key = text_key(text)
+        folded = self.known.get(key)
+        if folded is None:
+            folded = searchable(text)
+        self.used[key] = folded
+        return folded
+
+
+def write_index(
+    facts: Facts, db_path: Path, meta: dict[str, str] | None = None, searchable: dict[str, list[str]] | None = None,
+    folds: FoldMemo | None = None,
+) -> None:
     """Write `facts` (and `meta`, what they were built from) to a temporary file beside `db_path`, validate it,
-    then `os.replace` it over `db_path`.
+    then `os.replace` it over `db_path`. `searchable` (article id → `searchable(text)` of each of its sentences,
+    as the pipeline made and cached them) spares folding those sentences again; any sentence it lacks is folded.
+    `folds` does the same for an agreement's words (its title, parties and cited sentences).
 
     Raises BuildError on invalid facts or a failed validation; the temporary file is removed and the old
     index is left as it was.
@@ -304,7 +336,7 @@ def write_index(facts: Facts, db_path: Path, meta: dict[str, str] | None = None)
     temp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}-{threading.get_ident()}")
     temp.unlink(missing_ok=True)
     try:
-        rows = _Rows.of(facts)
+        rows = _Rows.of(facts, searchable, folds)
         rows.meta = sorted((meta or {}).items())
         _write(rows, temp)
         _validate(temp, rows)
@@ -355,8 +387,10 @@ class _Rows:
         self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
 
     @classmethod
-    def of(cls, facts: Facts) -> _Rows:
+    def of(cls, facts: Facts, known: dict[str, list[str]] | None = None, folds: FoldMemo | None = None) -> _Rows:
         rows = cls()
+        known = known or {}
+        folds = folds or FoldMemo()
         articles = {}
         for article in facts.articles:
             if article.id in articles:
@@ -398,12 +432,16 @@ class _Rows:
             rows.article_texts.append((article.id, article.text))
         for article in sorted(facts.articles, key=lambda a: (a.date, a.id)):
             by_index: dict[int, int] = {}
+            folded = known.get(article.id)
+            if folded is not None and len(folded) != len(article.sentences):
+                folded = None
             for (start, end), (index, text, kind, heading) in sorted(spans[article.id].items()):
                 next_id += 1
                 sentence_id[(article.id, start, end)] = next_id
                 by_index.setdefault(index, next_id)
                 rows.sentences.append((next_id, article.id, index, text, start, end, kind, heading))
-                rows.fts.append((next_id, searchable(text)))
+                own = folded is not None and index < len(folded) and article.sentences[index].text == text
+                rows.fts.append((next_id, folded[index] if own else searchable(text)))
             for number in range(len(rows.sentences) - len(spans[article.id]), len(rows.sentences)):
                 row = rows.sentences[number]  # a bullet's heading: from its index in the article to its id
                 rows.sentences[number] = (*row[:7], by_index.get(row[7]) if row[7] is not None else None)
@@ -483,7 +521,7 @@ class _Rows:
         for number, agreement in enumerate(facts.agreements, start=1):
             cited = list(dict.fromkeys(sid(c) for c in agreement.citations))
             words = [agreement.title, *agreement.parties, *(c.sentence for c in agreement.citations)]
-            rows.agreements_fts.append((number, searchable(" \n".join(words))))
+            rows.agreements_fts.append((number, folds.searchable(" \n".join(words))))
             for ord_, party in enumerate(agreement.parties):
                 if party not in folded_party:
                     folded_party[party] = (fold(party), _resolve(party, alias_keys))

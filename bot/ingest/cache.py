@@ -1,8 +1,11 @@
 """What the per-article stages made of each file, kept beside the index, so a rebuild re-reads only new and
 changed files.
 
-An entry is keyed by the file's name and bytes (`file_key`) and holds what `pipeline` made of them: the Article
-and its ArticleCandidates, or the reason the file is not an article. The corpus-wide stages (resolution,
+An entry is keyed by the file's name and bytes (`file_key`) and holds what `pipeline` made of them: the Article,
+its ArticleCandidates and the full-text form of its sentences (what the index's FTS table holds), or the reason
+the file is not an article. Beside the entries, `folded` keeps the full-text form of the texts the index makes
+of several articles (an agreement's title, parties and cited sentences), by a digest of the text: the
+agreements of untouched articles read the same at the next build. The corpus-wide stages (resolution,
 mentions, merging) are always run again, on the cached candidates: they depend on every article at once.
 
 The cache is one SQLite file (`<index>.cache`). It is stamped with `extractor_version()`, a digest of the code
@@ -27,7 +30,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # of the entries; part of the version, so a change of layout empties old caches
+FORMAT = 2  # of the entries (2: with the sentences' full-text form); part of the version, so a change of layout empties old caches
 _SOURCES = ("ingest", "models.py", "text.py")  # under bot/: what the per-article stages run
 
 
@@ -96,10 +99,12 @@ class ArticleCache:
         try:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             con.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS folded (key TEXT PRIMARY KEY, text TEXT NOT NULL)")
             row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None or row[0] != self.version:
                 con.execute("BEGIN IMMEDIATE")
                 con.execute("DELETE FROM entries")
+                con.execute("DELETE FROM folded")
                 con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (self.version,))
                 con.execute("COMMIT")
                 if row is not None:
@@ -156,10 +161,39 @@ class ArticleCache:
                 self._con.execute("ROLLBACK")
             log.warning("could not write the article cache %s: %s", self.path, error)
 
+    def load_folded(self) -> dict[str, str]:
+        """The full-text forms kept by the last build, by `text_key` of their text."""
+        if self._con is None:
+            return {}
+        try:
+            return dict(self._con.execute("SELECT key, text FROM folded"))
+        except sqlite3.Error as error:
+            log.warning("the article cache %s cannot be read (%s); folding the texts anew", self.path, error)
+            return {}
+
+    def store_folded(self, folded: dict[str, str]) -> None:
+        """Keep exactly these full-text forms (those the build just made or used), in one transaction."""
+        if self._con is None:
+            return
+        try:
+            self._con.execute("BEGIN IMMEDIATE")
+            self._con.execute("DELETE FROM folded")
+            self._con.executemany("INSERT INTO folded (key, text) VALUES (?, ?)", folded.items())
+            self._con.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                self._con.execute("ROLLBACK")
+            log.warning("could not write the article cache %s: %s", self.path, error)
+
     def keys(self) -> Iterator[str]:
         if self._con is None:
             return iter(())
         return (row[0] for row in self._con.execute("SELECT key FROM entries"))
+
+
+def text_key(text: str) -> str:
+    """What a text's full-text form is found by in `folded`."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def pack(entry: object) -> bytes:

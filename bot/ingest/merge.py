@@ -2,7 +2,9 @@
 
 Two documents are one when they are of one type, share most content words of their titles and name no
 conflicting parties; two figures when they are the same value of the same unit about the same subject.
-Candidates are bucketed by kind and content word, so merging stays linear in the corpus.
+Candidates are bucketed by kind and content word (agreements by their day too, and figures by kind and day for
+the match by shared words), so merging stays linear in the corpus: each new one is compared with the few
+earlier ones it could be, in the order a pass over all of them would meet them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from datetime import date as Date, timedelta
 from functools import lru_cache
 
 from bot.ingest.coref import Hit
@@ -43,17 +47,27 @@ class Buckets:
     """Which earlier facts share a kind and a content word with a new one."""
 
     def __init__(self) -> None:
-        self._index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._index: dict[tuple[Hashable, str], list[int]] = defaultdict(list)
 
-    def add(self, kind: str, words: set[str], position: int) -> None:
+    def add(self, kind: Hashable, words: set[str], position: int) -> None:
         for word in words or {""}:
             self._index[(kind, word)].append(position)
 
-    def candidates(self, kind: str, words: set[str]) -> list[int]:
+    def candidates(self, kind: Hashable, words: set[str]) -> list[int]:
+        return self.candidates_of_kinds((kind,), words)
+
+    def candidates_of_kinds(self, kinds: Iterable[Hashable], words: set[str]) -> list[int]:
+        """Positions sharing a word with `words` under any of `kinds`, in the order they were added."""
         found: set[int] = set()
-        for word in words or {""}:
-            found.update(self._index.get((kind, word), ()))
+        for kind in kinds:
+            for word in words or {""}:
+                found.update(self._index.get((kind, word), ()))
         return sorted(found)
+
+
+def _days_around(day: Date) -> list[Date]:
+    """The days within SAME_EVENT_DAYS of `day`, either side: when a second report of one event appears."""
+    return [day + timedelta(days=n) for n in range(-SAME_EVENT_DAYS, SAME_EVENT_DAYS + 1)]
 
 
 def agreements_of(
@@ -65,8 +79,8 @@ def agreements_of(
 ) -> list[Agreement]:
     """Every document of every article as an agreement, the same document from two outlets one agreement."""
     merged: list[tuple[Agreement, set[str]]] = []
-    dates: list[object] = []  # per merged agreement, the date of its first article
-    by_word = Buckets()
+    cited_in: list[set[int]] = []  # per merged agreement, the ids of its citations (each sentence's is one object)
+    by_word = Buckets()  # by (type, date of the first article) and content word
     for a, (article, found) in enumerate(zip(articles, documents)):
         last_parties: list[str] = []
         last_index = -10
@@ -81,31 +95,32 @@ def agreements_of(
             sectors = doc.sectors
             citation = citations.of(a, doc.sentence.index)
             words = content(doc.subject) - {w for p in parties for w in content(p)} or content(doc.title)
-            same = next(
+            kinds = [(doc.type, day) for day in _days_around(article.date)]
+            same_at = next(
                 (
-                    agreement
-                    for agreement, known, when in ((*merged[i], dates[i]) for i in by_word.candidates(doc.type, words))
-                    if agreement.type == doc.type
-                    and abs((article.date - when).days) <= SAME_EVENT_DAYS
-                    and same_subject(known, words)
-                    and not (agreement.parties and parties and not set(agreement.parties) & set(parties))
+                    i
+                    for i in by_word.candidates_of_kinds(kinds, words)
+                    if same_subject(merged[i][1], words)
+                    and not (merged[i][0].parties and parties and not set(merged[i][0].parties) & set(parties))
                 ),
                 None,
             )
             opener = citations.of(a, doc.opener.index) if doc.opener is not None else None
-            if same:
+            if same_at is not None:
+                same = merged[same_at][0]
                 for cited in (citation, opener):
-                    if cited is not None and all(c is not cited for c in same.citations):
+                    if cited is not None and id(cited) not in cited_in[same_at]:
                         same.citations.append(cited)
+                        cited_in[same_at].add(id(cited))
                 same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
                 same.parties = list(dict.fromkeys([*same.parties, *parties]))
                 continue
             key = "a-" + hashlib.sha1(f"{article.id}:{doc.title}".encode()).hexdigest()[:10]
             agreement = Agreement(key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors,
                                   citations=[citation] + ([opener] if opener is not None else []))
-            by_word.add(doc.type, words, len(merged))
+            by_word.add((doc.type, article.date), words, len(merged))
             merged.append((agreement, words))
-            dates.append(article.date)
+            cited_in.append({id(c) for c in agreement.citations})
     return [agreement for agreement, _ in merged]
 
 
@@ -222,8 +237,9 @@ def figures_of(articles: list[Article], found_figures: list[list[tuple[int, Figu
     same value in sentences that share words (`trade grew by 20 percent` and `two-way trade … up 20%`)."""
     figures: list[tuple[Figure, set[str]]] = []
     reported: list[tuple[set[str], set[object]]] = []  # per figure: its sentences' words, its articles' dates
+    cited_at: list[set[tuple[str, int]]] = []  # per figure: (article, start) of each sentence it cites
     by_word = Buckets()
-    by_key: dict[str, list[int]] = defaultdict(list)
+    by_day: dict[tuple[str, object], set[int]] = defaultdict(set)  # (kind, a date it was reported) → figures
     for a, per_article in enumerate(found_figures):
         date = articles[a].date
         for index, found in per_article:
@@ -234,23 +250,24 @@ def figures_of(articles: list[Article], found_figures: list[list[tuple[int, Figu
             same = next((i for i in by_word.candidates(kind, words) if same_subject(figures[i][1], words)), None)
             if same is None:
                 needed = 1 if found.unit in _SPECIFIC_UNITS else 2
-                same = next(
-                    (i for i in by_key[kind]
-                     if any(abs((date - when).days) <= SAME_EVENT_DAYS for when in reported[i][1])
-                     and len(reported[i][0] & said) >= needed),
-                    None,
-                )
+                near: set[int] = set()
+                for day in _days_around(date):
+                    near.update(by_day.get((kind, day), ()))
+                same = next((i for i in sorted(near) if len(reported[i][0] & said) >= needed), None)
             if same is not None:
                 figure = figures[same][0]
-                if all(c is not citation and (c.article, c.start) != (citation.article, citation.start) for c in figure.citations):
+                if (citation.article, citation.start) not in cited_at[same]:
                     figure.citations.append(citation)
+                    cited_at[same].add((citation.article, citation.start))
                 if found.value != figure.value and found.value not in figure.variants:
                     figure.variants.append(found.value)
                 reported[same][0].update(said)
                 reported[same][1].add(date)
+                by_day[(kind, date)].add(same)
                 continue
             by_word.add(kind, words, len(figures))
-            by_key[kind].append(len(figures))
+            by_day[(kind, date)].add(len(figures))
             figures.append((Figure(value=found.value, unit=found.unit, about=found.about, citations=[citation]), words))
             reported.append((set(said), {date}))
+            cited_at.append({(c.article, c.start) for c in figures[-1][0].citations})
     return [figure for figure, _ in figures]

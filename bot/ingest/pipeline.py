@@ -22,12 +22,13 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.ingest.cache import ArticleCache, file_key, pack, unpack
 from bot.ingest.extract import ArticleCandidates, candidates_of, extract
 from bot.ingest.reader import MAX_BYTES, ArticleError, parse_article, read_article
 from bot.models import Article, Facts, Skipped
+from bot.text import searchable
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ class Ingested(BaseModel):
     reused: int = 0  # files whose article and candidates came from the cache
     extracted: int = 0  # files read and extracted anew
     workers: int = 1  # processes that extracted them
+    # article id → the full-text form of each of its sentences, made with its candidates (and cached with them),
+    # so that writing the index does not fold every sentence of the corpus again
+    searchable: dict[str, list[str]] = Field(default_factory=dict, repr=False)
 
 
 def printable(name: str) -> str:
@@ -108,7 +112,9 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
         return None, f"cannot be read ({error.strerror or error})"
 
 
-Result = tuple[Article | None, str | None, ArticleCandidates | None]  # an article and its candidates, or why not
+# An article, its candidates and the full-text form of each of its sentences (`bot.text.searchable`, as the
+# index's FTS table holds them: per sentence and pure, so made once with the candidates), or why not.
+Result = tuple[Article | None, str | None, ArticleCandidates | None, list[str] | None]
 
 
 def _extract(job: tuple[bytes, str]) -> bytes:
@@ -121,8 +127,8 @@ def _extract(job: tuple[bytes, str]) -> bytes:
             raise ArticleError(f"too large (over {MAX_BYTES // 1_048_576} MB; an article is far smaller)")
         article = parse_article(raw, name)
     except ArticleError as error:
-        return pack((None, str(error), None))
-    return pack((article, None, candidates_of(article)))
+        return pack((None, str(error), None, None))
+    return pack((article, None, candidates_of(article), [searchable(sentence.text) for sentence in article.sentences]))
 
 
 def workers_for(count: int, workers: int | None = None) -> int:
@@ -186,7 +192,7 @@ def ingest_folder(
             stored = store.load(keys)
         for i, (raw, reason) in enumerate(read):
             if raw is None:
-                results[i] = (None, reason, None)
+                results[i] = (None, reason, None, None)
                 finished(i)
         misses = [i for i, key in enumerate(keys) if results[i] is None and key not in stored]
         new: dict[str, bytes] = {}
@@ -210,20 +216,20 @@ def ingest_folder(
                 except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
                     log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
                     raw, reason = _read_bytes(files[i])
-                    blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None))
+                    blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None, None))
                     new[key] = blob
                     results[i] = unpack(blob)  # type: ignore[assignment]
                 finished(i)
         stored.clear()
         if store is not None:
             store.store(new, keep=keys)
-        articles, found, warnings = _collect(files, results, skipped)  # type: ignore[arg-type]
+        articles, found, warnings, fts = _collect(files, results, skipped)  # type: ignore[arg-type]
         for item in skipped:
             log.warning("skipped %s: %s", item.file, item.reason)
         facts = extract(articles, found if found else None)
     return Ingested(
         facts=facts, skipped=skipped, warnings=warnings, seeds_digest=folder_digest(keys), reused=reused,
-        extracted=len(misses), workers=processes,
+        extracted=len(misses), workers=processes, searchable=fts,
     )
 
 
@@ -282,14 +288,16 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def _collect(
-    files: list[Path], results: list[tuple[Article | None, str | None, ArticleCandidates | None]], skipped: list[Skipped]
-) -> tuple[list[Article], list[ArticleCandidates | None], list[Skipped]]:
-    """The articles read (a duplicate of an earlier one's text skipped), their candidates, their warnings."""
+    files: list[Path], results: list[Result], skipped: list[Skipped]
+) -> tuple[list[Article], list[ArticleCandidates | None], list[Skipped], dict[str, list[str]]]:
+    """The articles read (a duplicate of an earlier one's text skipped), their candidates, their warnings, and
+    the full-text form of their sentences by article id (of those that came with it)."""
     articles: list[Article] = []
     found: list[ArticleCandidates | None] = []
     warnings: list[Skipped] = []
+    fts: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
-    for path, (article, reason, entities) in zip(files, results):
+    for path, (article, reason, entities, texts) in zip(files, results):
         name = printable(path.name)
         if article is None:
             skipped.append(Skipped(file=name, reason=reason or "cannot be read"))
@@ -300,11 +308,13 @@ def _collect(
             articles.append(article)
             found.append(entities)
             warnings.extend(Skipped(file=name, reason=warning) for warning in article.warnings)
-    return articles, found, warnings
+            if texts is not None and len(texts) == len(article.sentences):
+                fts[article.id] = texts
+    return articles, found, warnings, fts
 
 
 def read_folder(seeds_dir: Path) -> tuple[list[Article], list[Skipped], list[Skipped]]:
     """The articles of a folder, the files skipped and the warnings, without extraction."""
     files, skipped = article_files(seeds_dir)
-    articles, _, warnings = _collect(files, [(*_read(path), None) for path in files], skipped)
+    articles, _, warnings, _ = _collect(files, [(*_read(path), None, None) for path in files], skipped)
     return articles, skipped, warnings

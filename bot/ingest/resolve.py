@@ -14,7 +14,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.ingest.entities import OrgCandidate, PersonCandidate
 from bot.ingest.lexicon import Lexicon, lexicon
@@ -160,10 +160,15 @@ def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexi
             record = by_words[key] = PersonRecord(words=key)
             records.append(record)
         _add(record, article, date, candidate, " ".join(display), aliases, short)
+    in_article: dict[int, dict[int, PersonRecord]] = defaultdict(dict)  # article → its people (by id), as they grow
+    if family_only:
+        for record in records:
+            for article in record.articles:
+                in_article[article][id(record)] = record
     for article, date, candidate in family_only:
         tail = tuple(spelling(w) for w in candidate.words)
-        owners = [r for r in records if article in r.articles
-                  and any(tuple(spelling(w) for w in form.split()[-2:]) == tail for form in r.aliases)]
+        owners = [r for r in in_article[article].values()
+                  if any(tuple(spelling(w) for w in form.split()[-2:]) == tail for form in r.aliases)]
         if len(owners) == 1:
             _add(owners[0], article, date, candidate, None, set(), set())
             if candidate.title:
@@ -176,12 +181,14 @@ def resolve_people(candidates: list[tuple[int, str, PersonCandidate]], lex: Lexi
                 records.append(record)
             display, aliases, short = person_forms(candidate.words, lex)
             _add(record, article, date, candidate, " ".join(display), aliases, short)
+            in_article[article][id(record)] = record
     # one-word names: a person of the same article who has that word, else a person of their own
     position = {id(record): n for n, record in enumerate(records)}
     by_article_word: dict[tuple[int, str], set[int]] = defaultdict(set)
     for n, record in enumerate(records):
+        spelled = {spelling(w) for form in record.aliases for w in form.split()}
         for article in record.articles:
-            for word in {spelling(w) for form in record.aliases for w in form.split()}:
+            for word in spelled:
                 by_article_word[(article, word)].add(n)
     for article, date, candidate in singles:
         word = spelling(candidate.words[0])
@@ -236,7 +243,7 @@ def best_role(record: PersonRecord) -> tuple[str | None, str | None]:
     # newest article first, then the most words
     ordered = sorted(roles, key=lambda r: (r.date, len(_role_words(r.text)), r.rule != "name-who"), reverse=True)
     chosen: list[str] = []
-    chosen_words: list[set[str]] = []
+    chosen_words: list[frozenset[str]] = []
     for role in sorted(ordered, key=lambda r: len(_role_words(r.text)), reverse=True):
         words = _role_words(role.text)
         if not words or any(words <= other for other in chosen_words):
@@ -252,8 +259,10 @@ def best_role(record: PersonRecord) -> tuple[str | None, str | None]:
     return "; ".join(chosen[:3]), orgs.most_common(1)[0][0] if orgs else None
 
 
-def _role_words(text: str) -> set[str]:
-    return {w[:5] for w in fold(text).split() if w not in ("of", "the", "and", "a", "an", "s", "in", "at", "for", "to")}
+@lru_cache(maxsize=65_536)
+def _role_words(text: str) -> frozenset[str]:
+    """The words a role is compared by (roles repeat: one person's page asks of each role many times)."""
+    return frozenset(w[:5] for w in fold(text).split() if w not in ("of", "the", "and", "a", "an", "s", "in", "at", "for", "to"))
 
 
 # ---------------------------------------------------------------- organisations
@@ -314,6 +323,9 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
     records: list[OrgRecord] = []
     by_key: dict[str, OrgRecord] = {}
     serials = itertools.count()
+    keys_of: dict[str, set[str]] = {}  # a form's org_keys, made once per build (names repeat across articles)
+    countries_of: dict[str, str | None] = {}
+    shorts_of: dict[str, set[str]] = {}
     ordered = sorted(candidates, key=lambda pair: pair[1].weak)  # strong evidence first
     for article, candidate in ordered:
         name = candidate.name.strip(" .,–-")
@@ -325,11 +337,16 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         forms = {name, *candidate.aliases}
         if candidate.acronym:
             forms.add(candidate.acronym)
-        forms |= _short_forms(name, lex)
+        if name not in shorts_of:
+            shorts_of[name] = _short_forms(name, lex)
+        forms |= shorts_of[name]
         keys = set()
         for form in forms:
-            keys |= org_keys(form, lex)
-        countries = {c for form in forms if (c := country_of(form, lex))}
+            if form not in keys_of:
+                keys_of[form] = org_keys(form, lex)
+                countries_of[form] = country_of(form, lex)
+            keys |= keys_of[form]
+        countries = {c for form in forms if (c := countries_of[form])}
         matched = sorted(
             (r for r in {id(by_key[k]): by_key[k] for k in keys if k in by_key}.values()
              if not (countries and r.countries and countries.isdisjoint(r.countries))),
