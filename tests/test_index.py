@@ -533,3 +533,26 @@ async def test_seed_citations_quote_their_articles_verbatim(seeds_db: Path) -> N
         hits = (await index.search("to lam")).hits  # the articles write Tô Lâm and To Lam
         assert any("Tô Lâm" in hit.citation.sentence for hit in hits)
         assert any("To Lam" in hit.citation.sentence for hit in hits)
+
+
+async def test_a_who_page_lists_the_figures_of_the_entitys_first_sentences(tmp_path: Path) -> None:
+    """The figures of a /who page were the first 50 by figure id, found by joining every sentence naming the
+    entity (20,000 for a country at 10,000 articles); they are those of its first sentences now, read in order
+    only as far as needed."""
+    facts = invented_facts()
+    reports = [article(f"f{i:02d}", f"2024-05-{i % 28 + 1:02d}", "Outlet", [f"Sorokin said output rose by {i}%."])
+               for i in range(60)]
+    facts.articles += reports
+    sorokin = next(p for p in facts.people if p.key == "nikolai-sorokin")
+    facts.mentions += [Mention(entity=sorokin.key, citation=Citation.of(a, a.sentences[0])) for a in reports]
+    facts.figures += [Figure(value=f"{i}%", unit="percent", about="output", citations=[Citation.of(a, a.sentences[0])])
+                      for i, a in reversed(list(enumerate(reports)))]  # written newest first: ids run backwards
+    path = tmp_path / "index.sqlite3"
+    write_index(facts, path)
+    async with await Index.open(path) as index:
+        answer = await index.entity(sorokin.key)
+    listed = {f.value for f in answer.figures}
+    assert len(listed) == 50
+    first = sorted(reports, key=lambda a: (a.date, a.id))
+    assert "$2 billion" in listed  # the entity's own earliest figure, in BALTIC
+    assert not listed & {f"{int(a.id[1:])}%" for a in first[-10:]}  # the newest ten wait for a narrower question
