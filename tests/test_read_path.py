@@ -6,7 +6,9 @@ No timing thresholds: a slow query is made slow by a lock it waits on, and "one 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -25,30 +27,32 @@ async def _hold_on_every_connection(index: Index, gate: threading.Event) -> None
         await connection.create_function("wait_for_gate", 0, wait_for_gate)
 
 
-async def test_a_slow_query_does_not_block_another(seeds_db: Path) -> None:
+@contextlib.asynccontextmanager
+async def _one_slow_query(seeds_db: Path, readers: int) -> AsyncIterator[tuple[Index, threading.Event, asyncio.Future]]:
+    """An index on `readers` connections with one query holding a connection until the gate opens."""
     gate = threading.Event()
-    index = await Index.open(seeds_db, readers=2)
+    index = await Index.open(seeds_db, readers=readers)
     try:
         await _hold_on_every_connection(index, gate)
         slow = asyncio.ensure_future(index._rows("SELECT wait_for_gate()"))
         await asyncio.sleep(0)  # the slow query takes its connection
-        answer = await asyncio.wait_for(index.search("energy"), 30)  # answered on the other one, gate still shut
-        assert answer.hits
-        assert not slow.done()
-        gate.set()
-        assert await asyncio.wait_for(slow, 30) == [(1,)]
+        yield index, gate, slow
     finally:
         gate.set()
         await index.close()
 
 
+async def test_a_slow_query_does_not_block_another(seeds_db: Path) -> None:
+    async with _one_slow_query(seeds_db, readers=2) as (index, gate, slow):
+        answer = await asyncio.wait_for(index.search("energy"), 30)  # answered on the other one, gate still shut
+        assert answer.hits
+        assert not slow.done()
+        gate.set()
+        assert await asyncio.wait_for(slow, 30) == [(1,)]
+
+
 async def test_queries_wait_for_a_free_connection_when_every_one_is_busy(seeds_db: Path) -> None:
-    gate = threading.Event()
-    index = await Index.open(seeds_db, readers=1)
-    try:
-        await _hold_on_every_connection(index, gate)
-        slow = asyncio.ensure_future(index._rows("SELECT wait_for_gate()"))
-        await asyncio.sleep(0)
+    async with _one_slow_query(seeds_db, readers=1) as (index, gate, slow):
         waiting = asyncio.ensure_future(index.search("energy"))
         for _ in range(20):
             await asyncio.sleep(0)
@@ -56,9 +60,6 @@ async def test_queries_wait_for_a_free_connection_when_every_one_is_busy(seeds_d
         gate.set()
         await asyncio.wait_for(slow, 30)
         assert (await asyncio.wait_for(waiting, 30)).hits
-    finally:
-        gate.set()
-        await index.close()
 
 
 async def test_every_connection_is_closed(seeds_db: Path) -> None:

@@ -312,6 +312,11 @@ def country_of(name: str, lex: Lexicon) -> str | None:
     return lex.countries.get(fold(words[0])) if len(words) >= 2 else None
 
 
+def _apart(countries: set[str], others: set[str]) -> bool:
+    """Names of two different countries' organisations: both name a country, and no country is the same."""
+    return bool(countries and others and countries.isdisjoint(others))
+
+
 def initials(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[^\W\d_][\w'’-]*", name) if w[0].isalpha()).lower()
 
@@ -349,14 +354,13 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         countries = {c for form in forms if (c := countries_of[form])}
         matched = sorted(
             (r for r in {id(by_key[k]): by_key[k] for k in keys if k in by_key}.values()
-             if not (countries and r.countries and countries.isdisjoint(r.countries))),
+             if not _apart(countries, r.countries)),
             key=lambda r: r.serial,
         )
         if matched:
             record = matched[0]
             for other in matched[1:]:
-                held = record.countries | countries
-                if held and other.countries and held.isdisjoint(other.countries):
+                if _apart(record.countries | countries, other.countries):
                     continue  # 'National Rail' names two countries' companies: it joins the oldest, not both
                 _merge(record, other)
                 records.remove(other)  # identity: records compare by identity
@@ -374,9 +378,7 @@ def resolve_orgs(candidates: list[tuple[int, OrgCandidate]], blocked: set[str], 
         if candidate.description and candidate.description not in record.descriptions:
             record.descriptions.append(candidate.description)
         for k in keys:
-            if k not in by_key or by_key[k] is record or not (
-                by_key[k].countries and record.countries and by_key[k].countries.isdisjoint(record.countries)
-            ):
+            if k not in by_key or not _apart(by_key[k].countries, record.countries):
                 by_key[k] = record
     # an acronym standing alone is the organisation whose initials spell it ('HUST')
     alive = {id(record) for record in records}
