@@ -163,3 +163,99 @@ async def test_a_figures_page_is_one_range_read_of_the_keyset_index(dev_db: Path
         assert "figures_first" in plan and "TEMP B-TREE" not in plan  # a range of the index, no sort
     finally:
         await index.close()
+
+
+# ---------------------------------------------------------------- the lexicon's words stored in the index
+
+
+async def test_query_words_are_told_apart_by_the_stored_lexicon_words_as_by_the_lexicon(dev_db: Path) -> None:
+    """Every word of the articles and the lexicon: generic, title-like, a title, a place noun — the same answer
+    from the index's `lexicon_words` as from the lexicon itself."""
+    import sqlite3
+
+    from bot.index import query
+    from bot.index.build import generic_word
+    from bot.ingest.lexicon import lexicon
+    from bot.text import fold
+
+    con = sqlite3.connect(dev_db)
+    try:
+        words = {w for (text,) in con.execute("SELECT text FROM sentences") for w in {*text.split(), *fold(text).split()}}
+    finally:
+        con.close()
+    words |= {w for phrase, _tags in lexicon().gazetteer.items() for w in phrase}
+    words = {w for w in words if w.isalpha()}
+    async with await Index.open(dev_db) as index:
+        assert len(index._word_tags) > 500
+        for word in words:
+            assert index._place_noun(word) == ("place_head" in lexicon().gazetteer.phrase(word)), word
+            if fold(word) != word:
+                continue
+            assert index._title_like(word) == query._title_like(word), word
+            assert index._title_word(word) == query._title_word(word), word
+            assert index._is_generic(word) == generic_word(word), word
+
+
+def test_a_serving_process_answers_who_without_building_the_lexicon(dev_db: Path) -> None:
+    """The lexicon takes a tenth of a second or more to build; a process that only serves never needs it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from bot.ingest import lexicon as L\n"
+        "from bot.index.query import Index\n"
+        "from bot.chat import handlers\n"
+        "async def main():\n"
+        "    async with await Index.open(sys.argv[1]) as index:\n"
+        "        for name in ('Smith', 'Minister', 'the minister', 'chairman of the board', 'Quuxley Street', 'xyz'):\n"
+        "            await handlers.who_by_name(index, name)\n"
+        "        await index.sector('energy')\n"
+        "        await index.agreements('nuclear')\n"
+        "    print(L.lexicon.cache_info().currsize)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(dev_db)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+
+
+# ---------------------------------------------------------------- counts stored at build time
+
+
+async def test_stored_citation_counts_are_the_citations_counted(dev_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(dev_db)
+    try:
+        for table, owner in (("agreements", "agreement"), ("figures", "figure")):
+            stored = {row[0]: row[1:] for row in con.execute(f"SELECT id, sources, articles FROM {table}")}
+            counted = {
+                row[0]: row[1:]
+                for row in con.execute(
+                    f"SELECT c.{owner}, count(*), count(DISTINCT s.article) FROM {owner}_citations c "
+                    f"JOIN sentences s ON s.id = c.sentence GROUP BY c.{owner}"
+                )
+            }
+            assert stored and stored == {key: counted.get(key, (0, 0)) for key in stored}, table
+            dense = con.execute(f"SELECT count(*) FROM {owner}_citations GROUP BY {owner} HAVING max(ord) + 1 != count(*)")
+            assert dense.fetchall() == []  # 0, 1 … per owner: "ord < n" is its first n
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("filter_text", [None, "signed", "energy", "nuclear", "planned", "memorandum"])
+@pytest.mark.parametrize("per_status", [None, 0, 1, 3, 60])
+async def test_agreements_per_status_are_the_first_of_each_status_in_list_order(
+    dev_db: Path, filter_text: str | None, per_status: int | None
+) -> None:
+    async with await Index.open(dev_db) as index:
+        everything = await index.agreements(filter_text, per_status=None)
+        taken: dict[str, int] = {}
+        expected = []
+        for agreement in everything:
+            if per_status is None or taken.get(agreement.status, 0) < per_status:
+                taken[agreement.status] = taken.get(agreement.status, 0) + 1
+                expected.append(agreement.key)
+        assert [a.key for a in await index.agreements(filter_text, per_status=per_status)] == expected
+        assert [a.key for a in await index.agreements(filter_text, limit=2, per_status=per_status)] == expected[:2]

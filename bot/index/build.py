@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from bot.ingest.lexicon import lexicon, taxonomy, vocabulary
+from bot.ingest.lexicon import READ_TAGS, lexicon, taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.text import searchable as _searchable
 from bot.models import Citation, Facts, Skipped, plural
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags
+SCHEMA_VERSION = 6  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags;
+# 6: agreements' and figures' citation counts, lexicon words
 # (generic, shown), alias words with theirs, figures' first cited sentence (their keyset)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
@@ -375,6 +376,7 @@ class _Rows:
     agreements_fts: list[tuple] = field(default_factory=list)
     person_descriptions: list[tuple] = field(default_factory=list)
     alias_words: list[tuple] = field(default_factory=list)
+    lexicon_words: list[tuple] = field(default_factory=list)
     meta: list[tuple] = field(default_factory=list)
 
     def add_alias_words(self) -> None:
@@ -487,6 +489,7 @@ class _Rows:
                 if entry["kind"] == "organization":
                     org_alias_keys[folded].add(key)
         rows.add_alias_words()
+        rows.lexicon_words = [(word, " ".join(sorted(tags))) for word, tags in sorted(vocabulary().word_tags(READ_TAGS).items())]
 
         mentioned: dict[str, set[int]] = defaultdict(set)
         for key, entry in entities.items():
@@ -531,7 +534,7 @@ class _Rows:
                 (number, agreement.key, agreement.title, agreement.type, agreement.status, min(cited, default=None),
                  UNIT_SEPARATOR.join(agreement.parties),
                  " | ".join(folded_party[party][0] for party in agreement.parties),
-                 UNIT_SEPARATOR.join(sector_keys))
+                 UNIT_SEPARATOR.join(sector_keys), len(cited), len({article_of[s] for s in cited}))
             )
             for ord_, sector in enumerate(sector_keys):
                 rows.agreement_sectors.append((number, ord_, sector))
@@ -542,7 +545,8 @@ class _Rows:
         for number, figure in enumerate(facts.figures, start=1):
             cited_figure = list(dict.fromkeys(sid(c) for c in figure.citations))
             rows.figures.append((number, figure.value, figure.unit, figure.about, UNIT_SEPARATOR.join(figure.variants),
-                                 cited_figure[0] if cited_figure else None))
+                                 cited_figure[0] if cited_figure else None, len(cited_figure),
+                                 len({article_of[s] for s in cited_figure})))
             for ord_, sentence in enumerate(cited_figure):
                 rows.figure_citations.append((number, ord_, sentence))
                 facts_in[article_of[sentence]].add(("figure", number))
@@ -680,18 +684,20 @@ _INSERTS = {
     "aliases": "INSERT INTO aliases (entity, ord, alias, folded, generic, shown) VALUES (?, ?, ?, ?, ?, ?)",
     "mentions": "INSERT OR IGNORE INTO mentions (entity, sentence) VALUES (?, ?)",
     "entity_citations": "INSERT INTO entity_citations (entity, sentence, ord) VALUES (?, ?, ?)",
-    "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence, parties, parties_folded, sectors) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence, parties, parties_folded, sectors, "
+    "sources, articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "agreement_parties": "INSERT INTO agreement_parties (agreement, ord, party, folded, entity) VALUES (?, ?, ?, ?, ?)",
     "agreement_sectors": "INSERT INTO agreement_sectors (agreement, ord, sector) VALUES (?, ?, ?)",
     "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",
     "sectors": "INSERT INTO sectors (key, ord, name, parent, count) VALUES (?, ?, ?, ?, ?)",
     "sector_tags": "INSERT INTO sector_tags (sector, sentence, direct) VALUES (?, ?, ?)",
-    "figures": "INSERT INTO figures (id, value, unit, about, variants, first_sentence) VALUES (?, ?, ?, ?, ?, ?)",
+    "figures": "INSERT INTO figures (id, value, unit, about, variants, first_sentence, sources, articles) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "figure_citations": "INSERT INTO figure_citations (figure, ord, sentence) VALUES (?, ?, ?)",
     "agreements_fts": "INSERT INTO agreements_fts (rowid, text) VALUES (?, ?)",
     "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
     "alias_words": "INSERT INTO alias_words (id, word, generic) VALUES (?, ?, ?)",
+    "lexicon_words": "INSERT INTO lexicon_words (word, tags) VALUES (?, ?)",
     "meta": "INSERT INTO meta (key, value) VALUES (?, ?)",
 }
 

@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +32,7 @@ from bot.index.build import (
     generic_word,
     read_only_uri,
 )
-from bot.ingest.lexicon import lexicon, taxonomy
+from bot.ingest.lexicon import GENERIC_TAGS, TITLE_TAGS, lexicon, taxonomy
 from bot.models import (
     STATUS_ORDER,
     Agreement,
@@ -144,6 +144,8 @@ class _Agreement:
     parties_folded: str
     sectors: tuple[str, ...]
     date: dt.date | None = None
+    sources: int = 0  # how many sentences cite it
+    articles: int = 0  # how many articles those are
 
 
 class Index:
@@ -159,6 +161,7 @@ class Index:
         self._by_digest: dict[str, str] | None = None
         self._matches: dict[str, list[int]] = {}  # folded /agreements filter → matching ids, in answer order
         self._match_counts: dict[str, dict[str, int]] = {}  # the same filter → how many match, by status
+        self._match_places: dict[str, dict[str, list[int]]] = {}  # the same filter → status → places in its list
         self._years: set[int] | None = None  # the years agreements were first reported in
         self._families: dict[str, list[int]] = {}  # sector key → agreement ids of it and its sub-sectors
 
@@ -203,8 +206,8 @@ class Index:
     # ------------------------------------------------------------ loading
 
     async def _rows(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
-        async with self._reader() as connection, connection.execute(sql, parameters) as cursor:
-            return list(await cursor.fetchall())
+        async with self._reader() as connection:  # one hop to the connection's thread, not three (cursor, rows, close)
+            return list(await connection.execute_fetchall(sql, parameters))
 
     async def _load(self) -> None:
         if (await self._rows("PRAGMA application_id"))[0][0] not in (0, APPLICATION_ID):  # 0: an older index
@@ -262,15 +265,22 @@ class Index:
         for _number, word, generic in await self._rows("SELECT id, word, generic FROM alias_words ORDER BY id"):
             self._words.append(word)
             self._generic_words[word] = bool(generic)
+        tag_sets: dict[str, frozenset[str]] = {}
+        self._word_tags: dict[str, frozenset[str]] = {
+            word: tag_sets.setdefault(tags, frozenset(tags.split()))
+            for word, tags in await self._rows("SELECT word, tags FROM lexicon_words")
+        }
         self._most_mentioned = [
             e.key for e in sorted(self._entities.values(), key=lambda e: (-e.mentions, e.name))[:KNOWN_NAMES]
         ]
 
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
         self._agreements: dict[int, _Agreement] = {}
-        for number, key, title, type_, status, first, parties, parties_folded, sectors, article in await self._rows(
-            "SELECT a.id, a.key, a.title, a.type, a.status, a.first_sentence, a.parties, a.parties_folded, a.sectors, "
-            "s.article FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence"
+        for number, key, title, type_, status, first, parties, parties_folded, sectors, sources, articles, article in (
+            await self._rows(
+                "SELECT a.id, a.key, a.title, a.type, a.status, a.first_sentence, a.parties, a.parties_folded, "
+                "a.sectors, a.sources, a.articles, s.article FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence"
+            )
         ):
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
@@ -281,6 +291,7 @@ class Index:
             self._agreements[number] = _Agreement(
                 number, key, title, type_, status, order,
                 tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys, reported,
+                sources, articles,
             )
 
         taxonomy()  # compiled once here rather than inside the first /sector
@@ -334,32 +345,21 @@ class Index:
         loaded = await self._citation_map(ids)
         return [loaded[number] for number in ids if number in loaded]
 
-    async def _cited_sentences(
-        self, table: str, column: str, ids: list[int], most: int
-    ) -> tuple[dict[int, list[int]], dict[int, int], dict[int, int]]:
-        """Owner id → its first `most` citation sentence ids, owner id → how many it has in all, and owner id →
-        how many articles those are, for agreements or figures (table/column are ours, not input). Only the first
-        ones are read: a figure such as "2%" may be cited by a thousand sentences, and an answer quotes three."""
+    async def _cited_sentences(self, table: str, column: str, ids: list[int], most: int) -> dict[int, list[int]]:
+        """Owner id → its first `most` citation sentence ids, for agreements or figures (table/column are ours, not
+        input). Only the first ones are read (citations are numbered 0, 1 … per owner: a key range each); how many
+        there are in all, and in how many articles, the build counted. A figure such as "2%" may be cited by a
+        thousand sentences, and an answer quotes three."""
         cited: dict[int, list[int]] = defaultdict(list)
-        counts: dict[int, int] = defaultdict(int)
-        articles: dict[int, int] = defaultdict(int)
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first : first + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for owner, count, distinct in await self._rows(
-                f"SELECT c.{column}, count(*), count(DISTINCT s.article) FROM {table} c "
-                f"JOIN sentences s ON s.id = c.sentence WHERE c.{column} IN ({marks}) GROUP BY c.{column}",
-                chunk,
-            ):
-                counts[owner], articles[owner] = count, distinct
             for owner, sentence in await self._rows(
-                f"SELECT {column}, sentence FROM (SELECT {column}, sentence, ord, row_number() OVER "
-                f"(PARTITION BY {column} ORDER BY ord) AS n FROM {table} WHERE {column} IN ({marks})) "
-                f"WHERE n <= ? ORDER BY {column}, ord",
+                f"SELECT {column}, sentence FROM {table} WHERE {column} IN ({marks}) AND ord < ? ORDER BY {column}, ord",
                 (*chunk, most),
             ):
                 cited[owner].append(sentence)
-        return cited, counts, articles
+        return cited
 
     def _ordered(self, agreement_ids: Iterable[int]) -> list[int]:
         return sorted(set(agreement_ids), key=lambda number: (self._agreements[number].order, number))
@@ -367,9 +367,7 @@ class Index:
     async def _agreement_models(self, ordered_ids: Sequence[int]) -> tuple[list[Agreement], set[int]]:
         """Agreements with their first citations (the rest only counted), and the sentence ids those citations are."""
         ids = list(ordered_ids)
-        cited, counts, articles = await self._cited_sentences(
-            "agreement_citations", "agreement", ids, CITATIONS_PER_AGREEMENT
-        )
+        cited = await self._cited_sentences("agreement_citations", "agreement", ids, CITATIONS_PER_AGREEMENT)
         shown = {s for number in ids for s in cited[number]}
         citations = await self._citation_map(shown)
         models = []
@@ -379,8 +377,8 @@ class Index:
             models.append(
                 Agreement(
                     key=row.key, title=row.title, type=row.type, parties=list(row.parties), status=row.status,
-                    sectors=list(row.sectors), citations=carried, more_sources=counts[number] - len(cited[number]),
-                    articles=articles[number],
+                    sectors=list(row.sectors), citations=carried, more_sources=row.sources - len(cited[number]),
+                    articles=row.articles,
                 )
             )
         return models, shown
@@ -400,12 +398,13 @@ class Index:
             ordered = [number for number in ordered if (self._agreements[number].date or dt.date.min).year == wanted.year]
         if len(self._matches) >= _REMEMBERED_FILTERS:
             oldest = next(iter(self._matches))
-            del self._matches[oldest], self._match_counts[oldest]
-        counts: dict[str, int] = defaultdict(int)
-        for number in ordered:
-            counts[self._agreements[number].status] += 1
+            del self._matches[oldest], self._match_counts[oldest], self._match_places[oldest]
+        places: dict[str, list[int]] = defaultdict(list)
+        for place, number in enumerate(ordered):
+            places[self._agreements[number].status].append(place)
         self._matches[folded] = ordered
-        self._match_counts[folded] = dict(counts)
+        self._match_counts[folded] = {status: len(found) for status, found in places.items()}
+        self._match_places[folded] = dict(places)
         return ordered
 
     async def _about(self, topic: str) -> set[int]:
@@ -547,7 +546,7 @@ class Index:
         keys = self._aliases_containing(words)
         if keys:
             return self._suggest(name, sorted(keys, key=self._popularity)[:SUGGESTIONS]), False
-        may_name = not all(_title_like(word) for word in words)
+        may_name = not all(self._title_like(word) for word in words)
         keys = {key for key, _ in self._ranked(self._fuzzy(query, []))[:3]}
         if not keys:
             return self._none(name), may_name
@@ -561,7 +560,7 @@ class Index:
     def _people_by_role(self, name: str, words: list[str]) -> WhoAnswer | None:
         """`Borealgas leader`, `Mekongoil chairman`: an organisation named with a title offers its people
         (those whose role fits the title first), and the organisation itself."""
-        titles = [w for w in words if _title_word(w)]
+        titles = [w for w in words if self._title_word(w)]
         rest = [w for w in words if w not in titles]
         if not titles or not rest:
             return None
@@ -624,7 +623,7 @@ class Index:
             citation = citations.get(number)
             if citation is None or citation.kind in ("heading", "dateline"):  # a list's title, the place it was filed
                 continue
-            how, place = _named_in(citation.sentence, words)
+            how, place = _named_in(citation.sentence, words, self._place_noun)
             if place:
                 if place not in places:
                     places.append(place)
@@ -729,9 +728,32 @@ class Index:
 
     def _is_generic(self, word: str) -> bool:
         """A folded word that names no one on its own: the flag stored with the alias words, or, for a word no
-        alias holds, the lexicon's answer."""
+        alias holds, the lexicon's generic words stored beside them (a word of letters alone is one phrase of the
+        lexicon or none; only a word with marks in it — `vice-president` — asks the lexicon itself)."""
         flag = self._generic_words.get(word)
-        return _generic(word) if flag is None else flag
+        if flag is not None:
+            return flag
+        if word.isalpha():
+            return not GENERIC_TAGS.isdisjoint(self._word_tags.get(word, ()))
+        return _generic(word)
+
+    def _title_like(self, word: str) -> bool:
+        """A folded word that names a kind of person or place, never one (`president`, `vietnamese`, `the`)."""
+        if word.isalpha():
+            return not TITLE_TAGS.isdisjoint(self._word_tags.get(word, ())) or word in STOP_WORDS
+        return _title_like(word)
+
+    def _title_word(self, word: str) -> bool:
+        """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
+        if word.isalpha():
+            return not _ROLE_TAGS.isdisjoint(self._word_tags.get(word, ()))
+        return _title_word(word)
+
+    def _place_noun(self, text: str) -> bool:
+        """A word such as `street` or `province`: after a name, the name is a place's."""
+        if text.isalpha():
+            return "place_head" in self._word_tags.get(fold(text), ())
+        return "place_head" in lexicon().gazetteer.phrase(text)
 
     def _fuzzy(self, query: str, words: list[str]) -> dict[str, float]:
         """Entity → best similarity (0–100) of the query to one of its aliases, whole or word by word; scored by
@@ -854,19 +876,15 @@ class Index:
 
         Ordered by status (signed, adopted, under negotiation, planned), then date; at most `per_status` of each
         status (`agreement_counts` says how many match in all) and `limit` in all."""
-        taken: dict[str, int] = defaultdict(int)
-        chosen: list[int] = []
         matching = await self._matching(filter_text)
-        counts = self._match_counts[fold(filter_text or "")]
-        wanted = len(matching) if per_status is None else sum(min(per_status, n) for n in counts.values())
-        wanted = wanted if limit is None else min(limit, wanted)
-        for number in matching:
-            if len(chosen) >= wanted:  # every status has its share: the rest of 40,000 agreements need no look
-                break
-            status = self._agreements[number].status
-            if per_status is None or taken[status] < per_status:
-                taken[status] += 1
-                chosen.append(number)
+        folded = fold(filter_text or "")
+        if per_status is None:
+            chosen = matching
+        else:  # the first `per_status` of each status, in list order: read from each status's places, not the
+            # whole list (the rest of 40,000 agreements need no look)
+            places = sorted(p for found in self._match_places[folded].values() for p in found[:per_status])
+            chosen = [matching[p] for p in places]
+        chosen = chosen if limit is None else chosen[: max(limit, 0)]
         return (await self._agreement_models(chosen))[0]
 
     def agreement_years(self) -> dict[int, int]:
@@ -1087,7 +1105,7 @@ class Index:
         sentence and id of the last one shown; None: from the first), and the cursor of this page's last one
         (None when no figure follows). Sentence ids run in (date, article, offset) order, so a figure's first
         cited sentence orders it (`figures_first` is that index); a figure cited nowhere comes last, by id."""
-        columns = "id, value, unit, about, variants, first_sentence"
+        columns = "id, value, unit, about, variants, sources, articles, first_sentence"
         wanted = -1 if limit is None else max(limit, 0) + 1
         rows: list[tuple] = []
         if after is None or after[0] is not None:
@@ -1105,8 +1123,8 @@ class Index:
             )
         more = limit is not None and len(rows) > limit
         rows = rows[: max(limit, 0)] if limit is not None else rows
-        cursor = (rows[-1][5], rows[-1][0]) if more and rows else None
-        return await self._figures_of_rows([row[:5] for row in rows]), cursor
+        cursor = (rows[-1][7], rows[-1][0]) if more and rows else None
+        return await self._figures_of_rows([row[:7] for row in rows]), cursor
 
     async def _figure_models(self, ids: Sequence[int]) -> list[Figure]:
         """The figures of these ids with their citations, in the order of their first citation."""
@@ -1114,21 +1132,21 @@ class Index:
         for first in range(0, len(ids), _CHUNK):
             chunk = list(ids[first : first + _CHUNK])
             marks = ",".join("?" * len(chunk))
-            rows += await self._rows(f"SELECT id, value, unit, about, variants FROM figures WHERE id IN ({marks})", chunk)
+            rows += await self._rows(
+                f"SELECT id, value, unit, about, variants, sources, articles FROM figures WHERE id IN ({marks})", chunk
+            )
         return await self._figures_of_rows(rows)
 
     async def _figures_of_rows(self, rows: Sequence[tuple]) -> list[Figure]:
-        cited, counts, articles = await self._cited_sentences(
-            "figure_citations", "figure", [row[0] for row in rows], CITATIONS_PER_AGREEMENT
-        )
+        cited = await self._cited_sentences("figure_citations", "figure", [row[0] for row in rows], CITATIONS_PER_AGREEMENT)
         citations = await self._citation_map(s for row in rows for s in cited[row[0]])
         figures = [
             Figure(
                 value=value, unit=unit, about=about, variants=[v for v in variants.split(UNIT_SEPARATOR) if v],
                 citations=[citations[s] for s in cited[number] if s in citations],
-                more_sources=counts[number] - len(cited[number]), articles=articles[number],
+                more_sources=sources - len(cited[number]), articles=articles,
             )
-            for number, value, unit, about, variants in rows
+            for number, value, unit, about, variants, sources, articles in rows
         ]
         return sorted(figures, key=lambda f: (f.citations[0].date, f.citations[0].article, f.citations[0].start)
                       if f.citations else (dt.date.max, "", 0))
@@ -1177,7 +1195,7 @@ def _match_expression(text: str, any_word: bool = False) -> str:
     return (" OR " if any_word else " ").join(quoted)
 
 
-_TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
+_ROLE_TAGS = frozenset({"title", "role_noun"})
 _LEADING_TITLES = frozenset({"leader", "head", "chief", "boss", "executive"})
 _TOP_ROLES = frozenset({"director", "chairman", "chairperson", "chairwoman", "ceo", "president", "head", "chief", "founder", "general", "executive"})
 
@@ -1187,14 +1205,14 @@ def _title_like(word: str) -> bool:
     """A folded word that names a kind of person or place, never one: a title, a country, a demonym, a function
     word (`president`, `general`, `vietnamese`, `the`)."""
     tags = lexicon().gazetteer.phrase(word)
-    return bool(tags.keys() & _TITLE_TAGS) or word in STOP_WORDS
+    return bool(tags.keys() & TITLE_TAGS) or word in STOP_WORDS
 
 
 @lru_cache(maxsize=8192)
 def _title_word(word: str) -> bool:
     """A folded word that is a title or role noun (`leader`, `chairman`, `ceo`)."""
     tags = lexicon().gazetteer.phrase(word) or lexicon().gazetteer.phrase(word.upper())
-    return bool(tags.keys() & {"title", "role_noun"})
+    return bool(tags.keys() & _ROLE_TAGS)
 
 
 _SKELETON = (("kh", "h"), ("ks", "x"), ("iy", "y"), ("yo", "e"), ("ye", "e"), ("yu", "u"), ("ya", "a"), ("ii", "i"),
@@ -1231,7 +1249,7 @@ def _ordinary(word: str, sentences: Sequence[str]) -> bool:
     return False
 
 
-def _named_in(sentence: str, words: Sequence[str]) -> tuple[str | None, str | None]:
+def _named_in(sentence: str, words: Sequence[str], place_noun: Callable[[str], bool]) -> tuple[str | None, str | None]:
     """How a sentence names the words: "together" (in this order, next to each other), "apart" (all of them,
     close), or None; each word written as a name (capitalised or a number), unless it is a function word. With
     the place it names instead (`Tran Phu street`) when a place noun follows them."""
@@ -1247,7 +1265,7 @@ def _named_in(sentence: str, words: Sequence[str]) -> tuple[str | None, str | No
     for i in range(len(tokens) - size + 1):
         if [t[0] for t in tokens[i : i + size]] == wanted and all(as_name(j) for j in range(i, i + size)):
             after = tokens[i + size] if i + size < len(tokens) else None
-            if after is not None and "place_head" in lexicon().gazetteer.phrase(sentence[after[1] : after[2]]):
+            if after is not None and place_noun(sentence[after[1] : after[2]]):
                 return None, sentence[tokens[i][1] : after[2]]
             return "together", None
     positions = [j for j, token in enumerate(tokens) if token[0] in wanted and as_name(j)]

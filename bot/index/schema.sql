@@ -73,6 +73,14 @@ CREATE TABLE alias_words (
     generic INTEGER NOT NULL                -- as aliases.generic, for the one word
 );
 
+-- The lexicon's one-word phrases the read path asks about (titles, role and head nouns, countries, function
+-- words, place nouns), folded, with those tags: a /who word is looked up here, so answering it never loads the
+-- lexicon in the serving process.
+CREATE TABLE lexicon_words (
+    word TEXT PRIMARY KEY,
+    tags TEXT NOT NULL                      -- its tags, space-separated
+) WITHOUT ROWID;
+
 -- Every sentence naming an entity: the extractor's mentions plus the entity's own citations.
 CREATE TABLE mentions (
     entity   TEXT NOT NULL,
@@ -109,7 +117,9 @@ CREATE TABLE agreements (
     first_sentence INTEGER,                 -- earliest citation: orders agreements by date
     parties        TEXT NOT NULL,           -- agreement_parties joined by char(31) (loaded in one read at open)
     parties_folded TEXT NOT NULL,           -- folded parties joined by ' | ', for substring filters
-    sectors        TEXT NOT NULL            -- agreement_sectors joined by char(31)
+    sectors        TEXT NOT NULL,           -- agreement_sectors joined by char(31)
+    sources        INTEGER NOT NULL,        -- how many sentences cite it (an answer reads only the first few)
+    articles       INTEGER NOT NULL         -- how many articles those sentences are in
 );
 CREATE INDEX agreements_key ON agreements(key);
 
@@ -168,7 +178,9 @@ CREATE TABLE figures (
     unit  TEXT NOT NULL,
     about TEXT NOT NULL,
     variants TEXT NOT NULL DEFAULT '',  -- other spellings of the same figure ('USD 5.2 billion'), joined by char(31)
-    first_sentence INTEGER              -- its earliest citation: /figures pages by (first_sentence, id), a keyset
+    first_sentence INTEGER,             -- its earliest citation: /figures pages by (first_sentence, id), a keyset
+    sources  INTEGER NOT NULL,          -- how many sentences cite it (an answer reads only the first few)
+    articles INTEGER NOT NULL           -- how many articles those sentences are in
 );
 CREATE INDEX figures_first ON figures(first_sentence, id);
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -278,6 +279,10 @@ class Gazetteer:
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
         return self._index.get(phrase_folds, {})
 
+    def items(self) -> Iterator[tuple[tuple[str, ...], Tags]]:
+        """Every phrase (its folded words) with its tags."""
+        return iter(self._index.items())
+
     def phrase(self, text: str) -> Tags:
         """Tags of a whole phrase written as text."""
         from bot.ingest.tokens import tokenize
@@ -386,6 +391,14 @@ def lexicon() -> Lexicon:
     )
 
 
+GENERIC_TAGS = frozenset(
+    {"title", "title_mod", "org_head", "not_name", "country", "demonym", "function_word", "rank", "honorific", "portfolio"}
+)
+# what the read path asks of a query word: generic, a kind of person (titles, role nouns), a place noun after a name
+TITLE_TAGS = frozenset({"title", "title_mod", "rank", "honorific", "function_word", "country", "demonym", "portfolio", "role_noun"})
+READ_TAGS = GENERIC_TAGS | TITLE_TAGS | {"place_head"}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """The generic words the read path needs: which capitalised words cannot make a name on their own."""
@@ -395,7 +408,16 @@ class Vocabulary:
     def generic(self, word: str) -> bool:
         """A capitalised word that cannot make a name on its own (a title, a head noun, a country …)."""
         tags = lexicon().gazetteer.phrase(word.rstrip("."))
-        return bool(tags.keys() & {"title", "title_mod", "org_head", "not_name", "country", "demonym", "function_word", "rank", "honorific", "portfolio"})
+        return bool(tags.keys() & GENERIC_TAGS)
+
+    def word_tags(self, wanted: frozenset[str]) -> dict[str, frozenset[str]]:
+        """Each folded one-word phrase with a tag of `wanted` → those of its tags: stored in the index, so that the
+        read path looks a plain word up without loading the lexicon."""
+        found = {}
+        for words, tags in lexicon().gazetteer.items():
+            if len(words) == 1 and (mine := tags.keys() & wanted):
+                found[words[0]] = frozenset(mine)
+        return found
 
 
 @cache
