@@ -259,3 +259,19 @@ async def test_agreements_per_status_are_the_first_of_each_status_in_list_order(
                 expected.append(agreement.key)
         assert [a.key for a in await index.agreements(filter_text, per_status=per_status)] == expected
         assert [a.key for a in await index.agreements(filter_text, limit=2, per_status=per_status)] == expected[:2]
+
+
+async def test_agreements_load_in_answer_order_and_party_filters_find_what_a_scan_finds(dev_db: Path) -> None:
+    """SQLite sorts the agreements at open as `_Agreement.order` says (status, newest first, as written); a
+    party filter over all of them at once finds what a test of each one finds."""
+    async with await Index.open(dev_db) as index:
+        rows = list(index._agreements.values())
+        assert len(rows) > 20
+        assert [row.id for row in rows] == [row.id for row in sorted(rows, key=lambda row: (row.order, row.id))]
+        some = {row.id for row in rows[::3]}
+        assert index._ordered(some) == [row.id for row in rows if row.id in some]
+        assert index._ordered(list(some)[:2]) == [row.id for row in rows if row.id in set(list(some)[:2])]
+        words = {w for row in rows for w in row.parties_folded.split()} | {"ministry of", "a", "zzz", " | "}
+        for word in words:
+            assert sorted(index._with_party(word)) == sorted(row.id for row in rows if word in row.parties_folded), word
+        assert index._with_party("\0") == []
