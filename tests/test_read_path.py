@@ -275,3 +275,18 @@ async def test_agreements_load_in_answer_order_and_party_filters_find_what_a_sca
         for word in words:
             assert sorted(index._with_party(word)) == sorted(row.id for row in rows if word in row.parties_folded), word
         assert index._with_party("\0") == []
+
+
+def test_each_entitys_agreements_are_its_parties_and_the_ones_its_sentences_cite(dev_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(dev_db)
+    try:
+        stored = set(con.execute("SELECT entity, agreement FROM entity_agreements"))
+        joined = set(con.execute(
+            "SELECT entity, agreement FROM agreement_parties WHERE entity IS NOT NULL "
+            "UNION SELECT m.entity, ac.agreement FROM mentions m JOIN agreement_citations ac ON ac.sentence = m.sentence"
+        ))
+        assert stored and stored == joined
+    finally:
+        con.close()

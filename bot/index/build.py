@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags;
-# 6: agreements' and figures' citation counts, lexicon words
+SCHEMA_VERSION = 7  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags;
+# 6: agreements' and figures' citation counts, lexicon words; 7: each entity's agreements
 # (generic, shown), alias words with theirs, figures' first cited sentence (their keyset)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
@@ -377,6 +377,7 @@ class _Rows:
     person_descriptions: list[tuple] = field(default_factory=list)
     alias_words: list[tuple] = field(default_factory=list)
     lexicon_words: list[tuple] = field(default_factory=list)
+    entity_agreements: list[tuple] = field(default_factory=list)
     meta: list[tuple] = field(default_factory=list)
 
     def add_alias_words(self) -> None:
@@ -387,6 +388,18 @@ class _Rows:
             for word in folded.split():
                 words.setdefault(word, len(words))
         self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
+
+    def add_entity_agreements(self, mentioned: dict[str, set[int]]) -> None:
+        """Each entity's agreements: those it is a party to, and those a sentence naming it cites — so that /who
+        reads one key range instead of joining every sentence that names, say, a country."""
+        cited_by: dict[int, list[int]] = defaultdict(list)
+        for number, _ord, sentence in self.agreement_citations:
+            cited_by[sentence].append(number)
+        pairs = {(entity, number) for number, _ord, _party, _folded, entity in self.agreement_parties if entity}
+        for key, sentences in mentioned.items():
+            for sentence in sentences:
+                pairs.update((key, number) for number in cited_by.get(sentence, ()))
+        self.entity_agreements = sorted(pairs)
 
     @classmethod
     def of(cls, facts: Facts, known: dict[str, list[str]] | None = None, folds: FoldMemo | None = None) -> _Rows:
@@ -541,6 +554,7 @@ class _Rows:
             for ord_, sentence in enumerate(cited):
                 rows.agreement_citations.append((number, ord_, sentence))
                 facts_in[article_of[sentence]].add(("agreement", number))
+        rows.add_entity_agreements(mentioned)
 
         for number, figure in enumerate(facts.figures, start=1):
             cited_figure = list(dict.fromkeys(sid(c) for c in figure.citations))
@@ -698,6 +712,7 @@ _INSERTS = {
     "person_descriptions": "INSERT INTO person_descriptions (entity, folded, description, mentions) VALUES (?, ?, ?, ?)",
     "alias_words": "INSERT INTO alias_words (id, word, generic) VALUES (?, ?, ?)",
     "lexicon_words": "INSERT INTO lexicon_words (word, tags) VALUES (?, ?)",
+    "entity_agreements": "INSERT INTO entity_agreements (entity, agreement) VALUES (?, ?)",
     "meta": "INSERT INTO meta (key, value) VALUES (?, ?)",
 }
 

@@ -839,10 +839,7 @@ class Index:
         agreement_ids = [
             row[0]
             for row in await self._rows(
-                "SELECT agreement FROM agreement_parties WHERE entity = ? "
-                "UNION SELECT ac.agreement FROM mentions m JOIN agreement_citations ac ON ac.sentence = m.sentence "
-                "WHERE m.entity = ?",
-                (key, key),
+                "SELECT agreement FROM entity_agreements WHERE entity = ?", (key,)
             )
         ]
         agreements, _shown = await self._agreement_models(self._ordered(agreement_ids)[:AGREEMENT_LIMIT])

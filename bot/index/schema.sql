@@ -89,6 +89,14 @@ CREATE TABLE mentions (
 ) WITHOUT ROWID;
 CREATE INDEX mentions_sentence ON mentions(sentence);
 
+-- Each entity's agreements: the ones it is a party to (agreement_parties.entity) and the ones a sentence naming it
+-- (mentions) cites.
+CREATE TABLE entity_agreements (
+    entity    TEXT NOT NULL,
+    agreement INTEGER NOT NULL,
+    PRIMARY KEY (entity, agreement)
+) WITHOUT ROWID;
+
 -- How the articles refer to a person without naming them ('the Party chief'), as coreference resolved it, folded
 -- without the article 'the'; `mentions` counts the sentences.
 CREATE TABLE person_descriptions (
