@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -205,9 +205,25 @@ def _spellings() -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
     return runs, longest
 
 
-def search_tokens(text: str) -> list[tuple[str, int, int]]:
+def search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     """The words of `text` as search matches them: (folded word, start, end) per word, where the spellings of one
-    name become the one word it is searched by (`Việt Nam` → ('vietnam', start of Việt, end of Nam))."""
+    name become the one word it is searched by (`Việt Nam` → ('vietnam', start of Việt, end of Nam)). An
+    answer's sentences are tokenized again by every query that shows them: those up to a few hundred characters
+    are kept (a bounded number of them)."""
+    if len(text) <= _KEPT_TEXT:
+        return _kept_search_tokens(text)
+    return _search_tokens(text)
+
+
+_KEPT_TEXT = 600
+
+
+@lru_cache(maxsize=2048)
+def _kept_search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return _search_tokens(text)
+
+
+def _search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
     tokens: list[tuple[str, int, int]] = []
     for match in TOKEN.finditer(text):
         for word in fold(match.group()).split():
@@ -226,7 +242,7 @@ def search_tokens(text: str) -> list[tuple[str, int, int]]:
         else:
             out.append(tokens[i])
             i += 1
-    return out
+    return tuple(out)
 
 
 def query_words(text: str) -> list[str]:

@@ -28,6 +28,7 @@ _ALLOWED_TAGS = {
 }
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
+_MARKUP = re.compile(r"[<>&]")  # the only characters the checks look at: the text between them is skipped
 
 
 def html_problems(text: str) -> list[str]:
@@ -35,8 +36,9 @@ def html_problems(text: str) -> list[str]:
     problems: list[str] = []
     stack: list[str] = []
     position = 0
-    while position < len(text):
-        char = text[position]
+    while (found := _MARKUP.search(text, position)) is not None:
+        position = found.start()
+        char = found.group()
         if char == "<":
             match = _TAG.match(text, position)
             if not match:
@@ -63,10 +65,8 @@ def html_problems(text: str) -> list[str]:
                 position += 1
                 continue
             position = match.end()
-        elif char == ">":
-            problems.append(f"bare '>' at {position}")
-            position += 1
         else:
+            problems.append(f"bare '>' at {position}")
             position += 1
     if stack:
         problems.append(f"unclosed tags: {stack}")
