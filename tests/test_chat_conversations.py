@@ -191,7 +191,7 @@ async def test_every_update_is_logged_once_without_the_message_text(chat_bot: Ch
 
 
 async def test_a_failing_handler_is_logged_and_the_user_told(chat_bot: ChatBot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    async def broken(self, name: str):
+    async def broken(self, name: str, page: bool = True):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(Index, "who", broken)

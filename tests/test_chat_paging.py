@@ -258,3 +258,38 @@ async def test_a_who_answer_of_many_pages_is_asked_of_the_index_once(
     monkeypatch.setattr(Index, "_found", counted)
     shown = await long_bot.user().read_all("/who Petrov")
     assert len(shown) > 2 and loads == ["ivan-petrov"]
+
+
+async def test_a_sector_asked_for_again_by_another_name_comes_from_the_screen_cache(long_bot: ChatBot, monkeypatch) -> None:
+    """`/sector energy` then `/sector Energy` (or a synonym): one page, read from the index once."""
+    loads = []
+    original = Index.sector
+
+    async def counted(self: Index, name: str | None) -> object:
+        loads.append(name)
+        return await original(self, name)
+
+    monkeypatch.setattr(Index, "sector", counted)
+    user = long_bot.user()
+    first = shown_text(await user.send("/sector energy"))
+    again = shown_text(await user.send("/sector ENERGY"))
+    assert "Energy" in first and again == first
+    assert len(loads) == 1
+    assert "don't know a sector" in shown_text(await user.send("/sector basket weaving"))
+
+
+async def test_a_person_asked_for_again_by_another_name_comes_from_the_screen_cache(long_bot: ChatBot, monkeypatch) -> None:
+    """`/who Ivan Petrov` then `/who petrov`: one page, its sentences read from the index once."""
+    loads = []
+    original = Index._found
+
+    async def counted(self: Index, key: str, query: str) -> object:
+        loads.append(key)
+        return await original(self, key, query)
+
+    monkeypatch.setattr(Index, "_found", counted)
+    user = long_bot.user()
+    first = shown_text(await user.send("/who Ivan Petrov"))
+    again = shown_text(await user.send("/who petrov"))
+    assert "Ivan Petrov" in first and "statement 0," in first and again == first
+    assert loads == ["ivan-petrov"]

@@ -50,9 +50,9 @@ async def test_who_looks_at_a_name_sized_argument_only(chat_bot: ChatBot, monkey
     asked: list[str] = []
     real_who = Index.who
 
-    async def who(self: Index, name: str):
+    async def who(self: Index, name: str, page: bool = True):
         asked.append(name)
-        return await real_who(self, name)
+        return await real_who(self, name, page)
 
     monkeypatch.setattr(Index, "who", who)
     await chat_bot.user().send("/who " + "Patrushev " * 400)

@@ -236,12 +236,18 @@ async def edit_screen(update: Update, context: Context, screen: Screen, page: in
 
 
 async def who_by_name(index: Index, name: str, screens: ScreenCache | None = None) -> Screen:
-    """A /who answer: a found entity as its page view (by its key, so ▶ pages come from this same answer),
-    anything else (a choice, suggestions, nothing) as it is."""
-    answer = await index.who(name)
+    """A /who answer: a found entity as its page view (by its key, so ▶ pages — and the same entity asked for
+    again, however it was named — come from this same answer), anything else (a choice, suggestions, nothing) as
+    it is. The name is matched first and the page loaded only when the screen cache does not hold it."""
+    answer = await index.who(name, page=screens is None)
     entity = answer.person or answer.organization
     if answer.status == "found" and entity is not None:
-        found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=answer)
+        known = None
+        if screens is None:
+            known = answer
+        elif answer.described_as:  # 'the Party chief': the page says how the articles call them
+            known = (await index.entity(entity.key)).model_copy(update={"described_as": answer.described_as})
+        found = await views.screen(index, "w", callbacks.entity_ref(entity.key), screens, known=known)
         if found is not None:
             return found
     if answer.named:  # the sentences naming it page like any answer, by the name
@@ -351,13 +357,12 @@ async def who(update: Update, context: Context) -> None:
 async def sector(update: Update, context: Context) -> None:
     name = argument(context, MAX_NAME)
     async with holder(context).use() as index:
-        answer = await slow(update, context, index.sector(name or None))
-        screen = None
-        if answer.status != "unknown":  # a sector's page or the list, by the key its ▶ will ask for
-            key = answer.sector.key if answer.sector is not None else ""
-            screen = await views.screen(index, "s", key, screens_of(context), known=answer)
+        # a sector's page or the list, by the key its ▶ will ask for (so a page shown a moment ago, however the
+        # sector was named, comes from the screen cache)
+        key = index.sector_key(name or None)
+        screen = None if key is None else await slow(update, context, views.screen(index, "s", key, screens_of(context)))
         if screen is None:  # a sector it does not know: the list, headed so
-            screen = await rendered(render.sector, answer, index.sector_names())
+            screen = await rendered(render.sector, await index.sector(name or None), index.sector_names())
     await reply_screen(update, context, screen)
 
 

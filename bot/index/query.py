@@ -513,7 +513,7 @@ class Index:
         an answer of this index can carry."""
         return self._sector_names
 
-    async def who(self, name: str) -> WhoAnswer:
+    async def who(self, name: str, page: bool = True) -> WhoAnswer:
         """Match by folded alias (case, diacritics, Cyrillic, order, typos, acronyms) → found/ambiguous/suggest/none.
 
         A whole alias (`Smith`, `KDB`, `Harbour Board`) is an answer, and so is how the articles refer to a person
@@ -521,8 +521,10 @@ class Index:
         ones (titles, organisation head nouns, countries, function words) narrow the choice but never make one, so
         `/who President` suggests rather than answers; a given name and a surname open only an entity whose
         surname it is (`Pavel Orlov` never opens Pavel Zimin). When nothing matches, the answer carries
-        the sentences that name the words, and whether a search for them finds anything."""
-        answer, may_name = await self._match(name)
+        the sentences that name the words, and whether a search for them finds anything. With `page=False`, a
+        found entity comes without its sentences, agreements and figures: which entity it is, for a caller that
+        may hold its page already."""
+        answer, may_name = await self._match(name, page)
         if answer.status in ("found", "ambiguous"):
             return answer
         updates: dict[str, object] = {"searchable": await self._finds_every_word(name)}
@@ -531,7 +533,7 @@ class Index:
             updates.update(named=named, named_more=more, places=places)
         return answer.model_copy(update=updates)
 
-    async def _match(self, name: str) -> tuple[WhoAnswer, bool]:
+    async def _match(self, name: str, page: bool = True) -> tuple[WhoAnswer, bool]:
         """The answer by names, and whether the query could be a name the index does not hold as an entity
         (not titles or countries alone, nor generic words some entity's name holds)."""
         query = fold(name)
@@ -539,10 +541,10 @@ class Index:
             return self._none(name), False
         exact = self._exact.get(query)
         if exact:
-            return await self._decide(name, exact), False
+            return await self._decide(name, exact, page=page), False
         described = self._by_description(query)
         if described:
-            return await self._decide(name, described, described_as=name, ordered=True), False
+            return await self._decide(name, described, described_as=name, ordered=True, page=page), False
         words = [w for w in query.split() if w not in _IGNORED_WORDS] or query.split()
         specific = [w for w in words if not self._is_generic(w)]
         if not specific:
@@ -552,20 +554,20 @@ class Index:
             return by_role, False
         containing = self._aliases_containing(specific)
         if containing:
-            return await self._decide(name, containing), False
+            return await self._decide(name, containing, page=page), False
         as_name = len(words) >= 2 and len(specific) == len(words)  # `Pavel Orlov`, not `Orlov's adviser`
         contained = self._aliases_within(words, specific)
         if as_name:
             contained = {key for key in contained if self._names_match(words, key)}
         if contained:
-            return await self._decide(name, contained), False
+            return await self._decide(name, contained, page=page), False
         ranked = self._ranked(self._fuzzy(query, specific))
         fitting = [(key, score) for key, score in ranked if not as_name or self._names_match(words, key)]
         if fitting:
             best_key, best = fitting[0]
             runner_up = fitting[1][1] if len(fitting) > 1 else 0.0
             if best >= FOUND_SCORE and best - runner_up >= CLEAR_LEAD:
-                return await self._found(best_key, name), False
+                return await self._opened(best_key, name, page), False
         suggestions = [key for key, score in ranked[:3] if score >= SUGGEST_SCORE]
         if as_name:
             suggestions += [key for key in self._sharing_a_word(specific) if key not in suggestions]
@@ -712,12 +714,12 @@ class Index:
         return WhoAnswer(status="none", query=query, candidates=self.best_known())
 
     async def _decide(
-        self, query: str, keys: Iterable[str], described_as: str | None = None, ordered: bool = False
+        self, query: str, keys: Iterable[str], described_as: str | None = None, ordered: bool = False, page: bool = True
     ) -> WhoAnswer:
         """One entity is its page; several are a choice (best known first, or in the order given)."""
         keys = list(dict.fromkeys(keys)) if ordered else sorted(set(keys), key=self._popularity)
         if len(keys) == 1:
-            found = await self._found(keys[0], query)
+            found = await self._opened(keys[0], query, page)
             return found.model_copy(update={"described_as": described_as}) if described_as else found
         return WhoAnswer(
             status="ambiguous", query=query, candidates=[self._entities[key].ref() for key in keys],
@@ -827,6 +829,18 @@ class Index:
             note(number, total / len(words))
         return scores
 
+    async def _opened(self, key: str, query: str, page: bool) -> WhoAnswer:
+        """The `found` answer: with its page, or (page=False) the entity alone."""
+        if page:
+            return await self._found(key, query)
+        entity = self._entities[key]
+        if entity.kind == "person":
+            return WhoAnswer(status="found", query=query, person=self._person(entity, []))
+        organization = Organization(
+            key=entity.key, name=entity.name, aliases=_shown_aliases(entity), description=entity.description, citations=[]
+        )
+        return WhoAnswer(status="found", query=query, organization=organization)
+
     async def _found(self, key: str, query: str) -> WhoAnswer:
         entity = self._entities[key]
         sentence_ids = [
@@ -876,13 +890,21 @@ class Index:
             organization=entity.organization, organization_key=entity.org_key, citations=citations,
         )
 
+    def sector_key(self, name: str | None) -> str | None:
+        """The key of the sector a name or synonym means (what its page is found and paged by), "" for no name
+        (the list of sectors), None for a name no sector of this index has."""
+        if name is None or not name.strip():
+            return ""
+        key = taxonomy().resolve(name)
+        return key if key is not None and key in self._sectors else None
+
     async def sector(self, name: str | None) -> SectorAnswer:
         """No name: `list` with counts. A name or synonym: `found` with sub-sectors' facts. Else `unknown`."""
         known = sorted((s for s in self._sectors.values() if s.count > 0), key=lambda s: (-s.count, s.name))
-        if name is None or not name.strip():
+        key = self.sector_key(name)
+        if key == "":
             return SectorAnswer(status="list", known=known)
-        key = taxonomy().resolve(name)
-        if key is None or key not in self._sectors:
+        if key is None:
             return SectorAnswer(status="unknown", query=name, known=known)
         family = taxonomy().family(key)
         agreements, shown = await self._agreement_models(self._in_family(key)[:AGREEMENT_LIMIT])
