@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 AgreementStatus = Literal["signed", "initialled", "adopted", "planned", "under negotiation", "not concluded"]
 STATUS_ORDER: tuple[str, ...] = ("signed", "initialled", "adopted", "under negotiation", "planned", "not concluded")  # how answers list agreements
+STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}  # another status: after them
 EntityKind = Literal["person", "organization"]
 
 

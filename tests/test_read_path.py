@@ -240,6 +240,11 @@ async def test_stored_citation_counts_are_the_citations_counted(dev_db: Path) ->
             assert stored and stored == {key: counted.get(key, (0, 0)) for key in stored}, table
             dense = con.execute(f"SELECT count(*) FROM {owner}_citations GROUP BY {owner} HAVING max(ord) + 1 != count(*)")
             assert dense.fetchall() == []  # 0, 1 … per owner: "ord < n" is its first n
+        first = con.execute(
+            "SELECT a.id, a.first_sentence, a.first_article, s.article, (SELECT min(sentence) FROM agreement_citations "
+            "WHERE agreement = a.id) FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence"
+        ).fetchall()
+        assert first and all(row[1] == row[4] and row[2] == row[3] for row in first)  # the earliest, and its article
     finally:
         con.close()
 
@@ -290,3 +295,39 @@ def test_each_entitys_agreements_are_its_parties_and_the_ones_its_sentences_cite
         assert stored and stored == joined
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def bench_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """80 generated bench articles: agreements reported by several articles, cited first by a later one."""
+    from bench.corpus import generate
+    from bot.index.build import build_index
+
+    folder = tmp_path_factory.mktemp("bench")
+    generate(80, folder / "seeds")
+    build_index(folder / "seeds", folder / "bench.sqlite3", cache=False)
+    return folder / "bench.sqlite3"
+
+
+async def test_agreements_are_ranked_by_status_then_the_date_of_their_earliest_sentence(bench_db: Path) -> None:
+    import sqlite3
+
+    from bot.models import STATUS_ORDER
+
+    ranks = " ".join(f"WHEN '{status}' THEN {rank}" for rank, status in enumerate(STATUS_ORDER))
+    con = sqlite3.connect(bench_db)
+    try:
+        later_first = con.execute(
+            "SELECT count(*) FROM agreements a JOIN agreement_citations c ON c.agreement = a.id AND c.ord = 0 "
+            "WHERE c.sentence != a.first_sentence"
+        ).fetchone()[0]
+        expected = [row[0] for row in con.execute(
+            "SELECT a.id FROM agreements a LEFT JOIN sentences s ON s.id = (SELECT min(sentence) FROM agreement_citations "
+            f"WHERE agreement = a.id) LEFT JOIN articles r ON r.id = s.article ORDER BY CASE a.status {ranks} ELSE 99 END, "
+            "r.date IS NULL, r.date DESC, coalesce(a.first_sentence, 0), a.id"
+        )]
+    finally:
+        con.close()
+    assert later_first > 0  # the case that needs the earliest sentence, not the first cited
+    async with await Index.open(bench_db) as index:
+        assert list(index._agreements) == expected

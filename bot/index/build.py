@@ -6,6 +6,7 @@ Readers that still hold the old file keep reading it; a build that fails leaves 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import sqlite3
@@ -24,15 +25,15 @@ from pydantic import BaseModel, Field
 from bot.ingest.lexicon import READ_TAGS, lexicon, taxonomy, vocabulary
 from bot.ingest.names import fold
 from bot.text import searchable as _searchable
-from bot.models import Citation, Facts, Skipped, plural
+from bot.models import STATUS_RANK, Citation, Facts, Skipped, plural
 
 if TYPE_CHECKING:
     from bot.ingest.pipeline import Ingested
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags;
-# 6: agreements' and figures' citation counts, lexicon words; 7: each entity's agreements
+SCHEMA_VERSION = 8  # 3: person descriptions; 4: the meta table (what the index was built from); 5: alias flags;
+# 6: agreements' and figures' citation counts, lexicon words; 7: each entity's agreements; 8: agreements' rank
 # (generic, shown), alias words with theirs, figures' first cited sentence (their keyset)
 # PRAGMA application_id of every index file ('cite'): what tells a citebot index from any other SQLite file.
 APPLICATION_ID = 0x63697465
@@ -389,6 +390,17 @@ class _Rows:
                 words.setdefault(word, len(words))
         self.alias_words = [(number, word, int(generic_word(word))) for word, number in words.items()]
 
+    def rank_agreements(self, dates: dict[str, dt.date]) -> None:
+        """Each agreement's place in the order answers list them: by status, newest first (the date of the article
+        that first reported it), then as first written; so the reader sorts integers at open, not tuples."""
+        def order(row: tuple) -> tuple[int, int, int, int]:
+            number, status, first, article = row[0], row[4], row[5], row[11]
+            reported = dates.get(article) if article is not None else None
+            return (STATUS_RANK.get(status, len(STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0, number)
+
+        place = {row[0]: rank for rank, row in enumerate(sorted(self.agreements, key=order))}
+        self.agreements = [(*row, place[row[0]]) for row in self.agreements]
+
     def add_entity_agreements(self, mentioned: dict[str, set[int]]) -> None:
         """Each entity's agreements: those it is a party to, and those a sentence naming it cites — so that /who
         reads one key range instead of joining every sentence that names, say, a country."""
@@ -547,7 +559,8 @@ class _Rows:
                 (number, agreement.key, agreement.title, agreement.type, agreement.status, min(cited, default=None),
                  UNIT_SEPARATOR.join(agreement.parties),
                  " | ".join(folded_party[party][0] for party in agreement.parties),
-                 UNIT_SEPARATOR.join(sector_keys), len(cited), len({article_of[s] for s in cited}))
+                 UNIT_SEPARATOR.join(sector_keys), len(cited), len({article_of[s] for s in cited}),
+                 article_of[min(cited)] if cited else None)
             )
             for ord_, sector in enumerate(sector_keys):
                 rows.agreement_sectors.append((number, ord_, sector))
@@ -555,6 +568,7 @@ class _Rows:
                 rows.agreement_citations.append((number, ord_, sentence))
                 facts_in[article_of[sentence]].add(("agreement", number))
         rows.add_entity_agreements(mentioned)
+        rows.rank_agreements({article.id: article.date for article in facts.articles})
 
         for number, figure in enumerate(facts.figures, start=1):
             cited_figure = list(dict.fromkeys(sid(c) for c in figure.citations))
@@ -699,7 +713,7 @@ _INSERTS = {
     "mentions": "INSERT OR IGNORE INTO mentions (entity, sentence) VALUES (?, ?)",
     "entity_citations": "INSERT INTO entity_citations (entity, sentence, ord) VALUES (?, ?, ?)",
     "agreements": "INSERT INTO agreements (id, key, title, type, status, first_sentence, parties, parties_folded, sectors, "
-    "sources, articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "sources, articles, first_article, rank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "agreement_parties": "INSERT INTO agreement_parties (agreement, ord, party, folded, entity) VALUES (?, ?, ?, ?, ?)",
     "agreement_sectors": "INSERT INTO agreement_sectors (agreement, ord, sector) VALUES (?, ?, ?)",
     "agreement_citations": "INSERT INTO agreement_citations (agreement, ord, sentence) VALUES (?, ?, ?)",

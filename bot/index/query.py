@@ -12,6 +12,7 @@ import asyncio
 import bisect
 import contextlib
 import datetime as dt
+import operator
 import os
 import re
 import sqlite3
@@ -34,7 +35,7 @@ from bot.index.build import (
 )
 from bot.ingest.lexicon import GENERIC_TAGS, TITLE_TAGS, lexicon, taxonomy
 from bot.models import (
-    STATUS_ORDER,
+    STATUS_RANK,
     Agreement,
     AgreementFilter,
     Citation,
@@ -52,7 +53,6 @@ from bot.models import (
 )
 from bot.text import DIGEST_PREFIX, STOP_WORDS, compact, content_query_words, fold, key_digest, query_words, search_tokens
 
-_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 CITATION_LIMIT = 100  # sentences per who/sector answer, oldest first (a chat shows a few pages at most)
 AGREEMENT_LIMIT = 50  # agreements per who/sector answer, in agreement order
 AGREEMENTS_PER_STATUS = 60  # agreements of each status in an /agreements answer (the rest are counted)
@@ -275,23 +275,19 @@ class Index:
         ]
 
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
-        self._agreements: dict[int, _Agreement] = {}  # in answer order (`_Agreement.order`, then id): SQLite sorts
-        ranks = " ".join(f"WHEN ? THEN {rank}" for rank in range(len(STATUS_ORDER)))
-        for number, key, title, type_, status, first, parties, parties_folded, sectors, sources, articles, article in (
-            await self._rows(
-                "SELECT a.id, a.key, a.title, a.type, a.status, a.first_sentence, a.parties, a.parties_folded, "
-                "a.sectors, a.sources, a.articles, s.article FROM agreements a LEFT JOIN sentences s ON s.id = a.first_sentence "
-                f"LEFT JOIN articles r ON r.id = s.article ORDER BY CASE a.status {ranks} ELSE {len(STATUS_ORDER)} END, "
-                "r.date IS NULL, r.date DESC, coalesce(a.first_sentence, 0), a.id",
-                STATUS_ORDER,
-            )
-        ):
+        self._agreements: dict[int, _Agreement] = {}  # in answer order (`_Agreement.order`, then id): the build's rank
+        rows = await self._rows(
+            "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors, sources, articles, "
+            "first_article, rank FROM agreements"
+        )
+        rows.sort(key=operator.itemgetter(12))
+        for number, key, title, type_, status, first, parties, parties_folded, sectors, sources, articles, article, _ in rows:
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
             reported = self._articles[article].date if article in self._articles else None
             # by status, then newest first (the date of the article that first reported it), then as written
-            order = (_STATUS_RANK.get(status, len(_STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0)
+            order = (STATUS_RANK.get(status, len(STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0)
             self._agreements[number] = _Agreement(
                 number, key, title, type_, status, order,
                 tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys, reported,

@@ -127,7 +127,9 @@ CREATE TABLE agreements (
     parties_folded TEXT NOT NULL,           -- folded parties joined by ' | ', for substring filters
     sectors        TEXT NOT NULL,           -- agreement_sectors joined by char(31)
     sources        INTEGER NOT NULL,        -- how many sentences cite it (an answer reads only the first few)
-    articles       INTEGER NOT NULL         -- how many articles those sentences are in
+    articles       INTEGER NOT NULL,        -- how many articles those sentences are in
+    first_article  TEXT,                    -- the article of first_sentence: its date is when it was first reported
+    rank           INTEGER NOT NULL         -- its place in answers: status, newest first, then as first written
 );
 CREATE INDEX agreements_key ON agreements(key);
 
