@@ -73,9 +73,12 @@ def html_problems(text: str) -> list[str]:
     return problems
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
 def html_to_text(text: str) -> str:
     """The plain text Telegram would display for this HTML (links lose their address)."""
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
+    return html.unescape(_ANY_TAG.sub("", text))
 
 
 def utf16_len(text: str) -> int:

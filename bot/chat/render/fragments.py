@@ -57,9 +57,12 @@ def echo(text: str, units: int = ECHO_UNITS) -> str:
     return esc("".join(kept).rstrip() + "…")
 
 
+_LINKABLE = re.compile(r"https?://[^\s<>\"]+$")
+
+
 def link(url: str | None, label: str) -> str:
     """A link when the URL is http(s) (Telegram refuses other schemes), else the escaped label."""
-    if url and re.match(r"https?://[^\s<>\"]+$", url):
+    if url and _LINKABLE.match(url):
         return f'<a href="{html.escape(url, quote=True)}">{esc(label)}</a>'
     return esc(label)
 

@@ -174,8 +174,9 @@ _EXPANDABLE = re.compile(r"<blockquote expandable>(.*?)</blockquote>", flags=re.
 
 def visible_size(html: str) -> int:
     """Characters a reader sees of a block before tapping anything: an expandable quote shows its first lines."""
-    collapsed = _EXPANDABLE.sub(lambda m: "x" * min(len(html_to_text(m.group(1))), COLLAPSED_QUOTE), html)
-    return len(html_to_text(collapsed))
+    if "<blockquote expandable>" in html:
+        html = _EXPANDABLE.sub(lambda m: "x" * min(len(html_to_text(m.group(1))), COLLAPSED_QUOTE), html)
+    return len(html_to_text(html))
 
 
 _HTML_TOKEN = re.compile(r"<[^>]*>|&[#a-zA-Z0-9]+;|[^<&]")
