@@ -395,13 +395,29 @@ def _first_pass(line: str, main_script: str, agencies: frozenset[str]) -> tuple[
     return "short", ""
 
 
+# `_first_pass` of short lines: a site's chrome (menus, share buttons, contact lines) repeats on all its pages
+_FIRST_PASSES: dict[tuple[str, str, frozenset[str]], tuple[str, str]] = {}
+_FIRST_PASSES_KEPT = 65_536
+_CACHED_LINE = 200
+
+
 def classify(lines: list[str], agencies: frozenset[str]) -> Page:
     """Give every line of a page its kind (see the module docstring); `agencies` are folded agency names."""
     page = Page(lines=[Line(text=text) for text in lines])
     main_script = script(" ".join(lines)[:20_000])
     data = chrome()
+    known = _FIRST_PASSES
     for line in page.lines:
-        line.kind, line.why = _first_pass(line.text, main_script, agencies)
+        if len(line.text) <= _CACHED_LINE:
+            key = (line.text, main_script, agencies)
+            found = known.get(key)
+            if found is None:
+                if len(known) >= _FIRST_PASSES_KEPT:
+                    known.clear()
+                found = known[key] = _first_pass(line.text, main_script, agencies)
+            line.kind, line.why = found
+        else:
+            line.kind, line.why = _first_pass(line.text, main_script, agencies)
         if line.kind == "chrome" and line.why == "overlong line":
             page.warnings.append(f"a line of {len(line.text):,} characters with no sentence end was skipped")
         if page.url is None and line.why == "address":
