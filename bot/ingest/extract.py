@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter, defaultdict
 
@@ -56,13 +57,7 @@ class ArticleCandidates:
 
 def candidates_of(article: Article) -> ArticleCandidates:
     """Stage 1 for one article. The parse of a sentence is dropped once read, so candidates travel light."""
-    entities = []
-    for sentence in article.sentences:
-        found = find_entities(sentence.text, sentence.kind)
-        if found.sentence is not None:
-            found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
-            found.sentence = None
-        entities.append(found)
+    entities = [_sentence_entities(sentence.text, sentence.kind) for sentence in article.sentences]
     tax = taxonomy()
     statements = [s for s in article.sentences if s.kind in STATEMENT_KINDS]
     masked = {s.index: _without_names(s.text, entities[s.index]) for s in article.sentences}
@@ -76,6 +71,30 @@ def candidates_of(article: Article) -> ArticleCandidates:
         document.sectors = tax.tag(title) or tagged.get(document.sentence.index) or tax.tag(text)
     figures = [(s.index, figure) for s in statements for figure in find_figures(s.text)]
     return ArticleCandidates(entities=entities, documents=documents, figures=figures, sectors=sectors)
+
+
+# (sentence, kind) → its candidates, pickled: a sentence an earlier article of this process held (a site's
+# boilerplate, a wire story's stock line) is not parsed again, and each use gets objects of its own (later stages
+# change them)
+_PARSED: dict[tuple[str, str], bytes] = {}
+_PARSED_KEPT = 32_768
+_PARSED_LENGTH = 400  # longer sentences rarely repeat
+
+
+def _sentence_entities(text: str, kind: str) -> SentenceEntities:
+    key = (text, kind)
+    blob = _PARSED.get(key)
+    if blob is not None:
+        return pickle.loads(blob)
+    found = find_entities(text, kind)
+    if found.sentence is not None:
+        found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
+        found.sentence = None
+    if len(text) <= _PARSED_LENGTH:
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.clear()
+        _PARSED[key] = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
+    return found
 
 
 _HEAD = re.compile(r"([^\W\d_][\w’'-]*)(?=\s+of\b)")
