@@ -57,11 +57,11 @@ class ArticleCandidates:
 
 def candidates_of(article: Article) -> ArticleCandidates:
     """Stage 1 for one article. The parse of a sentence is dropped once read, so candidates travel light."""
-    entities = [_sentence_entities(sentence.text, sentence.kind) for sentence in article.sentences]
     tax = taxonomy()
-    statements = [s for s in article.sentences if s.kind in STATEMENT_KINDS]
-    masked = {s.index: _without_names(s.text, entities[s.index]) for s in article.sentences}
-    sectors = [(s.index, keys) for s in statements if (keys := tax.tag(masked[s.index]))]
+    per_sentence = [_sentence_stage(sentence.text, sentence.kind) for sentence in article.sentences]
+    entities = [found for found, _, _, _ in per_sentence]
+    masked = {s.index: text for s, (_, text, _, _) in zip(article.sentences, per_sentence)}
+    sectors = [(s.index, keys) for s, (_, _, keys, _) in zip(article.sentences, per_sentence) if keys]
     tagged = dict(sectors)
     documents = find_documents(article)
     for document in documents:
@@ -69,11 +69,15 @@ def candidates_of(article: Article) -> ArticleCandidates:
         start, end = document.span
         title = text[start:end] if document.title in document.sentence.text[start:end] else document.title
         document.sectors = tax.tag(title) or tagged.get(document.sentence.index) or tax.tag(text)
-    figures = [(s.index, figure) for s in statements for figure in find_figures(s.text)]
+    figures = [(s.index, figure) for s, (_, _, _, found) in zip(article.sentences, per_sentence) for figure in found]
     return ArticleCandidates(entities=entities, documents=documents, figures=figures, sectors=sectors)
 
 
-# (sentence, kind) → its candidates, pickled: a sentence an earlier article of this process held (a site's
+# What one sentence gives alone: its candidates, its text with their names blanked (`_without_names`), and for a
+# statement its sectors and its figures.
+SentenceStage = tuple[SentenceEntities, str, list[str], list[FigureCandidate]]
+
+# (sentence, kind) → its SentenceStage, pickled: a sentence an earlier article of this process held (a site's
 # boilerplate, a wire story's stock line) is not parsed again, and each use gets objects of its own (later stages
 # change them)
 _PARSED: dict[tuple[str, str], bytes] = {}
@@ -81,20 +85,27 @@ _PARSED_KEPT = 32_768
 _PARSED_LENGTH = 400  # longer sentences rarely repeat
 
 
-def _sentence_entities(text: str, kind: str) -> SentenceEntities:
+def _sentence_stage(text: str, kind: str) -> SentenceStage:
     key = (text, kind)
     blob = _PARSED.get(key)
     if blob is not None:
-        return pickle.loads(blob)
+        found, masked, keys, figures = pickle.loads(blob)
+        return found, masked if masked is not None else text, keys, figures
     found = find_entities(text, kind)
     if found.sentence is not None:
         found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
         found.sentence = None
+    masked = _without_names(text, found)
+    keys: list[str] = []
+    figures: list[FigureCandidate] = []
+    if kind in STATEMENT_KINDS:
+        keys = taxonomy().tag(masked)
+        figures = find_figures(text)
     if len(text) <= _PARSED_LENGTH:
         if len(_PARSED) >= _PARSED_KEPT:
             _PARSED.clear()
-        _PARSED[key] = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
-    return found
+        _PARSED[key] = pickle.dumps((found, masked if masked != text else None, keys, figures), pickle.HIGHEST_PROTOCOL)
+    return found, masked, keys, figures
 
 
 _HEAD = re.compile(r"([^\W\d_][\w’'-]*)(?=\s+of\b)")
