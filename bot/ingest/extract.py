@@ -77,10 +77,11 @@ def candidates_of(article: Article) -> ArticleCandidates:
 # statement its sectors and its figures.
 SentenceStage = tuple[SentenceEntities, str, list[str], list[FigureCandidate]]
 
-# (sentence, kind) → its SentenceStage, pickled: a sentence an earlier article of this process held (a site's
-# boilerplate, a wire story's stock line) is not parsed again, and each use gets objects of its own (later stages
-# change them)
+# (sentence, kind) → its SentenceStage, pickled: a sentence this process met twice already (a site's boilerplate,
+# a wire story's stock line) is not parsed again, and each use gets objects of its own (later stages change them).
+# A sentence seen once is only noted: most never come back, and pickling them would cost more than it saves.
 _PARSED: dict[tuple[str, str], bytes] = {}
+_SEEN: set[tuple[str, str]] = set()
 _PARSED_KEPT = 32_768
 _PARSED_LENGTH = 400  # longer sentences rarely repeat
 
@@ -102,9 +103,14 @@ def _sentence_stage(text: str, kind: str) -> SentenceStage:
         keys = taxonomy().tag(masked)
         figures = find_figures(text)
     if len(text) <= _PARSED_LENGTH:
-        if len(_PARSED) >= _PARSED_KEPT:
-            _PARSED.clear()
-        _PARSED[key] = pickle.dumps((found, masked if masked != text else None, keys, figures), pickle.HIGHEST_PROTOCOL)
+        if key not in _SEEN:  # most sentences are never seen again: kept from their second time on
+            if len(_SEEN) >= _PARSED_KEPT:
+                _SEEN.clear()
+            _SEEN.add(key)
+        else:
+            if len(_PARSED) >= _PARSED_KEPT:
+                _PARSED.clear()
+            _PARSED[key] = pickle.dumps((found, masked if masked != text else None, keys, figures), pickle.HIGHEST_PROTOCOL)
     return found, masked, keys, figures
 
 
