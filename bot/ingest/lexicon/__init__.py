@@ -153,7 +153,7 @@ def _runs(folded: str) -> list[list[str]]:
     run: list[str] = []
     for word, mark in _RUN_PIECE.findall(folded):
         if word:
-            run.append(word if word.endswith("'s") else word.replace("'", ""))
+            run.append(word if "'" not in word or word.endswith("'s") else word.replace("'", ""))
         elif mark.isalnum():  # a letter folding left as it is (另, ب): a word of its own
             run.append(mark)
         elif run:
