@@ -129,6 +129,20 @@ def name_words(sentence: Sentence, first: int, last: int) -> tuple[str, ...]:
 
 def valid_person(words: tuple[str, ...], lex: Lexicon) -> bool:
     """Could be a person's name: 1–7 words, at least one not a generic word, no digits, no organisation head."""
+    entry = _VALID.get(words)
+    if entry is not None and entry[0] is lex:
+        return entry[1]
+    valid = _valid_person(words, lex)
+    if len(_VALID) >= 65_536:
+        _VALID.clear()
+    _VALID[words] = (lex, valid)
+    return valid
+
+
+_VALID: dict[tuple[str, ...], tuple[Lexicon, bool]] = {}  # a name's words → (the lexicon asked, valid_person)
+
+
+def _valid_person(words: tuple[str, ...], lex: Lexicon) -> bool:
     if not words or len(words) > 7:
         return False
     distinctive = 0
