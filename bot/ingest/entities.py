@@ -497,8 +497,17 @@ def _past_organ(sentence: Sentence, role: str, org_range: tuple[int, int], lex: 
 
 def _organ_of(name: str) -> str | None:
     """The organisation an organ belongs to: 'Board of Directors of TH Group' → 'TH Group'."""
+    if name in _ORGANS:
+        return _ORGANS[name]
     inner = _without_organ(name, lexicon())
-    return inner if inner != name and not lexicon().tags(inner).keys() & {"country", "city", "region"} else None
+    organ = inner if inner != name and not lexicon().tags(inner).keys() & {"country", "city", "region"} else None
+    if len(_ORGANS) >= 65_536:
+        _ORGANS.clear()
+    _ORGANS[name] = organ
+    return organ
+
+
+_ORGANS: dict[str, str | None] = {}  # an organisation's name → _organ_of, once per name per process
 
 
 def _without_organ(name: str, lex: Lexicon) -> str:
