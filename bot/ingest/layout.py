@@ -281,8 +281,14 @@ def is_prose(line: str) -> bool:
     words = line.split()
     if len(words) < 8 or not _HAS_SENTENCE_END.search(line):
         return False
-    lower = sum(1 for w in words if w[:1].islower())
-    return lower >= len(words) * 0.35 or (len(words) >= 12 and lower >= len(words) * 0.15 and bool(SENTENCE_END.search(line)))
+    enough = len(words) * 0.35
+    lower = 0
+    for word in words:
+        if word[0].islower():
+            lower += 1
+            if lower >= enough:
+                return True  # a paragraph's words are mostly lower case: no need to count them all
+    return len(words) >= 12 and lower >= len(words) * 0.15 and bool(SENTENCE_END.search(line))
 
 
 def looks_like_headline(line: str) -> bool:
