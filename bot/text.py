@@ -224,10 +224,35 @@ def _kept_search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def _search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(_named(_word_tokens(text)))
+
+
+_RUN_WORDS: dict[str, tuple[str, ...]] = {}  # a run of word characters → its folded words (a plain cache)
+_SIMPLE: dict[str, str] = {}  # a run → its folded word when it is one word that no spelling changes, else ""
+_RUNS_KEPT = 131_072
+
+
+def _run_words(raw: str) -> tuple[str, ...]:
+    parts = _RUN_WORDS.get(raw)
+    if parts is None:
+        if len(_RUN_WORDS) >= _RUNS_KEPT:
+            _RUN_WORDS.clear()
+        parts = _RUN_WORDS[raw] = tuple(fold(raw).split())
+    return parts
+
+
+def _word_tokens(text: str) -> list[tuple[str, int, int]]:
+    """(folded word, start, end) of each word of each run of word characters, in order."""
     tokens: list[tuple[str, int, int]] = []
     for match in TOKEN.finditer(text):
-        for word in fold(match.group()).split():
-            tokens.append((word, match.start(), match.end()))
+        start, end = match.span()
+        for word in _run_words(match.group()):
+            tokens.append((word, start, end))
+    return tokens
+
+
+def _named(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The tokens with the words of each spelling of a name as the one word it is searched by, longest first."""
     runs, longest = _spellings()
     out: list[tuple[str, int, int]] = []
     i = 0
@@ -242,7 +267,22 @@ def _search_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
         else:
             out.append(tokens[i])
             i += 1
-    return tuple(out)
+    return out
+
+
+def _simple(raw: str) -> str:
+    """The run's one folded word when it folds to exactly one and no spelling starts with it (or the only one
+    that does is the word itself), so that a sentence of such runs is its words; "" otherwise."""
+    parts = _run_words(raw)
+    word = ""
+    if len(parts) == 1:
+        runs, longest = _spellings()
+        if longest.get(parts[0], 0) <= 1 and runs.get((parts[0],), parts[0]) == parts[0]:
+            word = parts[0]
+    if len(_SIMPLE) >= _RUNS_KEPT:
+        _SIMPLE.clear()
+    _SIMPLE[raw] = word
+    return word
 
 
 def query_words(text: str) -> list[str]:
@@ -254,9 +294,21 @@ def searchable(text: str) -> str:
     """What the full-text index holds for a text: its folded words, and after the words of a name spelled one of
     several ways the one word that name is searched by (`Việt Nam` → `viet nam vietnam`), so a query for either
     spelling finds it while its own words stay searchable too."""
-    own = [(word, start, end) for match in TOKEN.finditer(text) for word, start, end in
-           ((w, match.start(), match.end()) for w in fold(match.group()).split())]
-    names = {start: (word, end) for word, start, end in search_tokens(text)}
+    out: list[str] = []
+    simple = _SIMPLE
+    for raw in TOKEN.findall(text):
+        word = simple.get(raw)
+        if word is None:
+            word = _simple(raw)
+        if not word:
+            return _searchable(text)  # a spelling to add, or a run of several words: the general way
+        out.append(word)
+    return " ".join(out)
+
+
+def _searchable(text: str) -> str:
+    own = _word_tokens(text)
+    names = {start: (word, end) for word, start, end in _named(own)}
     out: list[str] = []
     pending: tuple[str, int] | None = None
     for word, start, end in own:

@@ -184,15 +184,27 @@ def _items(sentence: Sentence, lex: Lexicon) -> list[Item]:
     i = 0
     n = len(tokens)
     matches = sentence.matches
+    may_title = sentence.may_title
+    singles = sentence.singles
     while i < n:
         token = tokens[i]
         shape = token.shape
-        if not matches[i] and (shape == "x" or shape == "d" or shape == "p"):
-            # a plain word or mark: no title, honorific or name starts here
-            items.append(Item("punct" if shape == "p" else "word", i, i, token.start, token.end, token.text, _NO_TYPES,
-                              False, token.low, _NO_TAGS))
-            i += 1
-            continue
+        if shape == "x" or shape == "d" or shape == "p":
+            if not matches[i]:
+                # a plain word or mark: no title, honorific or name starts here
+                items.append(Item("punct" if shape == "p" else "word", i, i, token.start, token.end, token.text, _NO_TYPES,
+                                  False, token.low, _NO_TAGS))
+                i += 1
+                continue
+            if not may_title[i]:
+                # a word the lexicon knows, but not as a title: a word with its tags (what the last branch makes)
+                text = token.text
+                if token.possessive:
+                    text = text[:-2] if text.endswith(("'s", "’s")) else text.rstrip("'’")
+                items.append(Item("punct" if shape == "p" else "word", i, i, token.start, token.end, text, _NO_TYPES,
+                                  token.possessive, token.low, singles[i]))
+                i += 1
+                continue
         honorific = honorific_at(sentence, i) if token.is_cap else 0
         width = title_at(sentence, i, capitalised=token.is_cap)
         if width and width >= honorific and not (token.is_cap and _org_word_follows(sentence, i, width, opening=True)):

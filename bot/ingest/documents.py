@@ -136,7 +136,10 @@ def find_documents(article: Article, rejected: list[tuple[int, str, str]] | None
 def _list_status(text: str, words: DocumentVocabulary) -> str | None:
     """'Agreements signed:', 'The following documents were signed and exchanged', 'witnessed the exchange of
     45 cooperation documents': the status of the documents a list or a later sentence names."""
-    low = set(re.findall(r"[a-z]+", text.lower()))
+    lowered = text.lower()
+    if not _whole_word_of(words.heading_documents).search(lowered):
+        return None  # no document noun among its words: the set of its words is not needed
+    low = set(re.findall(r"[a-z]+", lowered))
     if low & words.heading_documents and low & words.heading_signed:
         if low & {"initialled", "initialed"}:
             return "initialled"
@@ -158,6 +161,12 @@ def _bullet_document(sentence: Sentence, status: str, words: DocumentVocabulary)
         rule="document-list",
         subject=_subject(title),
     )
+
+
+@cache
+def _whole_word_of(words: frozenset[str]) -> re.Pattern[str]:
+    """Finds one of the words as a whole run of a-z letters: whether `re.findall("[a-z]+", text)` holds one."""
+    return re.compile(r"(?<![a-z])(?:" + alternation(sorted(w for w in words if re.fullmatch("[a-z]+", w))) + r")(?![a-z])")
 
 
 def _states_a_fact(text: str, words: DocumentVocabulary) -> bool:

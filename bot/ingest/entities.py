@@ -129,6 +129,20 @@ def name_words(sentence: Sentence, first: int, last: int) -> tuple[str, ...]:
 
 def valid_person(words: tuple[str, ...], lex: Lexicon) -> bool:
     """Could be a person's name: 1–7 words, at least one not a generic word, no digits, no organisation head."""
+    entry = _VALID.get(words)
+    if entry is not None and entry[0] is lex:
+        return entry[1]
+    valid = _valid_person(words, lex)
+    if len(_VALID) >= 65_536:
+        _VALID.clear()
+    _VALID[words] = (lex, valid)
+    return valid
+
+
+_VALID: dict[tuple[str, ...], tuple[Lexicon, bool]] = {}  # a name's words → (the lexicon asked, valid_person)
+
+
+def _valid_person(words: tuple[str, ...], lex: Lexicon) -> bool:
     if not words or len(words) > 7:
         return False
     distinctive = 0
@@ -483,8 +497,17 @@ def _past_organ(sentence: Sentence, role: str, org_range: tuple[int, int], lex: 
 
 def _organ_of(name: str) -> str | None:
     """The organisation an organ belongs to: 'Board of Directors of TH Group' → 'TH Group'."""
+    if name in _ORGANS:
+        return _ORGANS[name]
     inner = _without_organ(name, lexicon())
-    return inner if inner != name and not lexicon().tags(inner).keys() & {"country", "city", "region"} else None
+    organ = inner if inner != name and not lexicon().tags(inner).keys() & {"country", "city", "region"} else None
+    if len(_ORGANS) >= 65_536:
+        _ORGANS.clear()
+    _ORGANS[name] = organ
+    return organ
+
+
+_ORGANS: dict[str, str | None] = {}  # an organisation's name → _organ_of, once per name per process
 
 
 def _without_organ(name: str, lex: Lexicon) -> str:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter, defaultdict
 
@@ -56,17 +57,11 @@ class ArticleCandidates:
 
 def candidates_of(article: Article) -> ArticleCandidates:
     """Stage 1 for one article. The parse of a sentence is dropped once read, so candidates travel light."""
-    entities = []
-    for sentence in article.sentences:
-        found = find_entities(sentence.text, sentence.kind)
-        if found.sentence is not None:
-            found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
-            found.sentence = None
-        entities.append(found)
     tax = taxonomy()
-    statements = [s for s in article.sentences if s.kind in STATEMENT_KINDS]
-    masked = {s.index: _without_names(s.text, entities[s.index]) for s in article.sentences}
-    sectors = [(s.index, keys) for s in statements if (keys := tax.tag(masked[s.index]))]
+    per_sentence = [_sentence_stage(sentence.text, sentence.kind) for sentence in article.sentences]
+    entities = [found for found, _, _, _ in per_sentence]
+    masked = {s.index: text for s, (_, text, _, _) in zip(article.sentences, per_sentence)}
+    sectors = [(s.index, keys) for s, (_, _, keys, _) in zip(article.sentences, per_sentence) if keys]
     tagged = dict(sectors)
     documents = find_documents(article)
     for document in documents:
@@ -74,8 +69,49 @@ def candidates_of(article: Article) -> ArticleCandidates:
         start, end = document.span
         title = text[start:end] if document.title in document.sentence.text[start:end] else document.title
         document.sectors = tax.tag(title) or tagged.get(document.sentence.index) or tax.tag(text)
-    figures = [(s.index, figure) for s in statements for figure in find_figures(s.text)]
+    figures = [(s.index, figure) for s, (_, _, _, found) in zip(article.sentences, per_sentence) for figure in found]
     return ArticleCandidates(entities=entities, documents=documents, figures=figures, sectors=sectors)
+
+
+# What one sentence gives alone: its candidates, its text with their names blanked (`_without_names`), and for a
+# statement its sectors and its figures.
+SentenceStage = tuple[SentenceEntities, str, list[str], list[FigureCandidate]]
+
+# (sentence, kind) → its SentenceStage, pickled: a sentence this process met twice already (a site's boilerplate,
+# a wire story's stock line) is not parsed again, and each use gets objects of its own (later stages change them).
+# A sentence seen once is only noted: most never come back, and pickling them would cost more than it saves.
+_PARSED: dict[tuple[str, str], bytes] = {}
+_SEEN: set[tuple[str, str]] = set()
+_PARSED_KEPT = 32_768
+_PARSED_LENGTH = 400  # longer sentences rarely repeat
+
+
+def _sentence_stage(text: str, kind: str) -> SentenceStage:
+    key = (text, kind)
+    blob = _PARSED.get(key)
+    if blob is not None:
+        found, masked, keys, figures = pickle.loads(blob)
+        return found, masked if masked is not None else text, keys, figures
+    found = find_entities(text, kind)
+    if found.sentence is not None:
+        found.place_names = [found.sentence.text[s:e] for s, e, _ in found.places]
+        found.sentence = None
+    masked = _without_names(text, found)
+    keys: list[str] = []
+    figures: list[FigureCandidate] = []
+    if kind in STATEMENT_KINDS:
+        keys = taxonomy().tag(masked)
+        figures = find_figures(text)
+    if len(text) <= _PARSED_LENGTH:
+        if key not in _SEEN:  # most sentences are never seen again: kept from their second time on
+            if len(_SEEN) >= _PARSED_KEPT:
+                _SEEN.clear()
+            _SEEN.add(key)
+        else:
+            if len(_PARSED) >= _PARSED_KEPT:
+                _PARSED.clear()
+            _PARSED[key] = pickle.dumps((found, masked if masked != text else None, keys, figures), pickle.HIGHEST_PROTOCOL)
+    return found, masked, keys, figures
 
 
 _HEAD = re.compile(r"([^\W\d_][\w’'-]*)(?=\s+of\b)")

@@ -281,8 +281,14 @@ def is_prose(line: str) -> bool:
     words = line.split()
     if len(words) < 8 or not _HAS_SENTENCE_END.search(line):
         return False
-    lower = sum(1 for w in words if w[:1].islower())
-    return lower >= len(words) * 0.35 or (len(words) >= 12 and lower >= len(words) * 0.15 and bool(SENTENCE_END.search(line)))
+    enough = len(words) * 0.35
+    lower = 0
+    for word in words:
+        if word[0].islower():
+            lower += 1
+            if lower >= enough:
+                return True  # a paragraph's words are mostly lower case: no need to count them all
+    return len(words) >= 12 and lower >= len(words) * 0.15 and bool(SENTENCE_END.search(line))
 
 
 def looks_like_headline(line: str) -> bool:
@@ -395,13 +401,29 @@ def _first_pass(line: str, main_script: str, agencies: frozenset[str]) -> tuple[
     return "short", ""
 
 
+# `_first_pass` of short lines: a site's chrome (menus, share buttons, contact lines) repeats on all its pages
+_FIRST_PASSES: dict[tuple[str, str, frozenset[str]], tuple[str, str]] = {}
+_FIRST_PASSES_KEPT = 65_536
+_CACHED_LINE = 200
+
+
 def classify(lines: list[str], agencies: frozenset[str]) -> Page:
     """Give every line of a page its kind (see the module docstring); `agencies` are folded agency names."""
     page = Page(lines=[Line(text=text) for text in lines])
     main_script = script(" ".join(lines)[:20_000])
     data = chrome()
+    known = _FIRST_PASSES
     for line in page.lines:
-        line.kind, line.why = _first_pass(line.text, main_script, agencies)
+        if len(line.text) <= _CACHED_LINE:
+            key = (line.text, main_script, agencies)
+            found = known.get(key)
+            if found is None:
+                if len(known) >= _FIRST_PASSES_KEPT:
+                    known.clear()
+                found = known[key] = _first_pass(line.text, main_script, agencies)
+            line.kind, line.why = found
+        else:
+            line.kind, line.why = _first_pass(line.text, main_script, agencies)
         if line.kind == "chrome" and line.why == "overlong line":
             page.warnings.append(f"a line of {len(line.text):,} characters with no sentence end was skipped")
         if page.url is None and line.why == "address":

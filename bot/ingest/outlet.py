@@ -50,6 +50,19 @@ def agency(text: str) -> str | None:
 
 def agency_in(text: str) -> str | None:
     """A known agency named by a run of words inside text ('by PIB Delhi', 'AA News Broadcasting System')."""
+    if text in _AGENCY_IN:
+        return _AGENCY_IN[text]
+    found = _agency_in(text)
+    if len(_AGENCY_IN) >= 16_384:
+        _AGENCY_IN.clear()
+    _AGENCY_IN[text] = found
+    return found
+
+
+_AGENCY_IN: dict[str, str | None] = {}  # a site's lines repeat on all its pages: each is read once per process
+
+
+def _agency_in(text: str) -> str | None:
     table = agencies()
     words = re.findall(r"[^\W_][\w&.’'-]*", text)
     for width in range(min(table.longest, len(words)), 0, -1):
@@ -76,7 +89,7 @@ def address_clue(url: str | None) -> OutletClue | None:
     for known_site, name in _domains().items():
         if site == known_site or site.endswith("." + known_site):
             return OutletClue(name, "address")
-    names = {compact(alias).removeprefix("the"): entry for alias, entry in _aliases().items()}
+    names = _compact_aliases()
     for label in candidates:
         known = names.get(label.replace("-", ""))
         if known:
@@ -87,6 +100,12 @@ def address_clue(url: str | None) -> OutletClue | None:
 @cache
 def _domains() -> dict[str, str]:
     return {domain: entry["name"] for entry in lexicon.load("outlets.json")["outlets"] for domain in entry.get("domains", [])}
+
+
+@cache
+def _compact_aliases() -> dict[str, str]:
+    """`_aliases` by their compact form without a leading 'the' ('thehanoitimes' → 'hanoitimes')."""
+    return {compact(alias).removeprefix("the"): entry for alias, entry in _aliases().items()}
 
 
 @cache

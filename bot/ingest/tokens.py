@@ -7,7 +7,6 @@ its lower-case and bare forms (possessive and trailing full stop removed), and i
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.text import fold
 
@@ -29,13 +28,12 @@ class Token:
         self.text = text
         self.start = start
         self.end = end
-        self.shape, self.bare, self.low, self.possessive, self.fold, self.is_cap, self.is_word = _derived(text)
+        self.shape, self.bare, self.low, self.possessive, self.fold, self.is_cap, self.is_word = _DERIVED.get(text) or _derived(text)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start})"
 
 
-@lru_cache(maxsize=131_072)
 def _derived(text: str) -> tuple[str, str, str, bool, str, bool, bool]:
     """(shape, bare, low, possessive, fold, is_cap, is_word) of a token's text. `fold` is the folded bare word
     ('Việt' → 'viet'); punctuation stands for itself, so phrases can hold commas."""
@@ -60,8 +58,33 @@ def _derived(text: str) -> tuple[str, str, str, bool, str, bool, bool]:
     return shape, bare, bare.lower(), possessive, folded, shape in ("X", "XX"), shape in ("X", "XX", "x", "d")
 
 
+_DERIVED: dict[str, tuple[str, str, str, bool, str, bool, bool]] = {}  # `_derived`, looked up without a call
+_DERIVED_KEPT = 131_072
+_new = object.__new__
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """The tokens of a text. `findall` makes no match objects; a token's offset is where its text is next found,
+    since every character a token can start with starts one wherever it stands (nothing skipped between two
+    tokens can begin a third)."""
+    tokens: list[Token] = []
+    append = tokens.append
+    find = text.find
+    derived = _DERIVED
+    end = 0
+    for word in _TOKEN.findall(text):
+        forms = derived.get(word)
+        if forms is None:
+            if len(derived) >= _DERIVED_KEPT:
+                derived.clear()
+            forms = derived[word] = _derived(word)
+        token = _new(Token)
+        token.text = word
+        token.start = start = find(word, end)
+        token.end = end = start + len(word)
+        token.shape, token.bare, token.low, token.possessive, token.fold, token.is_cap, token.is_word = forms
+        append(token)
+    return tokens
 
 
 def adjacent(text: str, left: Token, right: Token) -> bool:

@@ -154,7 +154,7 @@ def _runs(folded: str) -> list[list[str]]:
     run: list[str] = []
     for word, mark in _RUN_PIECE.findall(folded):
         if word:
-            run.append(word if word.endswith("'s") else word.replace("'", ""))
+            run.append(word if "'" not in word or word.endswith("'s") else word.replace("'", ""))
         elif mark.isalnum():  # a letter folding left as it is (另, ب): a word of its own
             run.append(mark)
         elif run:
@@ -198,8 +198,9 @@ class Gazetteer:
     def __init__(self) -> None:
         self._index: dict[tuple[str, ...], Tags] = {}
         self._lengths: dict[str, tuple[int, ...]] = {}  # first word → the lengths of its phrases, longest first
-        # for scan: flagged tags → word → (its tags, flagged) for a word whose one phrase is itself
-        self._alone: dict[frozenset[str], dict[str, tuple[Tags, bool]]] = {}
+        # for scan: flagged tags → word → (its tags, flagged, its phrases) for a word whose one phrase is itself;
+        # what scan gives is read, never changed, so a word's entries are shared by every place it stands
+        self._alone: dict[frozenset[str], dict[str, tuple[Tags, bool, list[tuple[int, Tags]]]]] = {}
 
     def add(self, phrase: str, tag: str, value: str = "") -> None:
         from bot.ingest.tokens import tokenize
@@ -246,15 +247,15 @@ class Gazetteer:
         for i, word in enumerate(folds):
             known = alone.get(word)
             if known is not None:
-                found.append([(1, known[0])])
+                found.append(known[2])
                 flags.append(known[1])
                 singles.append(known[0])
                 continue
             lengths = lengths_of.get(word) if word else None
             if not lengths:
-                found.append([])
+                found.append(_NO_PHRASES)
                 flags.append(False)
-                singles.append({})
+                singles.append(_NO_TAGS)
                 continue
             here = []
             single: Tags = {}
@@ -273,7 +274,7 @@ class Gazetteer:
             flags.append(flag)
             singles.append(single)
             if lengths == (1,) and here:
-                alone[word] = (single, flag)
+                alone[word] = (single, flag, here)
         return found, flags, singles
 
     def get(self, phrase_folds: tuple[str, ...]) -> Tags:
@@ -288,6 +289,10 @@ class Gazetteer:
         from bot.ingest.tokens import tokenize
 
         return self._index.get(tuple(token.fold for token in tokenize(text)), {})
+
+
+_NO_PHRASES: list[tuple[int, Tags]] = []  # scan's entry for a word that starts no phrase: shared, read only
+_NO_TAGS: Tags = {}
 
 
 @lru_cache(maxsize=32_768)
