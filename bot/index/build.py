@@ -168,8 +168,15 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
     (`<index>.cache`, see bot.ingest.cache), so only new and changed files are read and extracted again.
     `bot.ingest.pipeline.SeedsError` (missing folder) propagates unchanged.
     """
+    from bot.ingest.pipeline import no_collections  # the ingest layer is only needed when building
+
+    with no_collections():  # until the build's facts and rows are gone (pipeline.no_collections says why)
+        return _build_index(seeds_dir, db_path, progress, cache)
+
+
+def _build_index(seeds_dir: Path, db_path: Path, progress: Progress | None, cache: bool) -> BuildReport:
     from bot.ingest.cache import ArticleCache, cache_path, extractor_version
-    from bot.ingest.pipeline import ingest_folder  # the ingest layer is only needed when building
+    from bot.ingest.pipeline import ingest_folder
 
     started = time.perf_counter()
     db_path = Path(db_path)
