@@ -187,3 +187,105 @@ def test_a_rebuild_takes_the_full_text_forms_from_the_cache_and_writes_the_same_
     build_index(corpus, db)
     assert len(folded) == first.agreements > 0
     assert_same_index(db, reference)
+
+
+def _article(folder: Path, name: str, date: str, title: str, body: str) -> None:
+    (folder / name).write_text(f" date {date} {title}\n{title}\n\n{body}\n", encoding="utf-8")
+
+
+def _people_of(db: Path, article: str) -> set[str]:
+    """The keys of the people the index says an article's sentences mention."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        return {row[0] for row in con.execute(
+            "SELECT m.entity FROM mentions m JOIN sentences s ON s.id = m.sentence JOIN entities e ON e.key = m.entity "
+            "WHERE s.article = ? AND e.kind = 'person'", (article,))}
+
+
+def test_kept_mentions_give_the_index_of_a_full_build_when_articles_come_change_and_go(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article's mentions are kept from the last build unless what they depend on changed, here or elsewhere:
+    a new article naming another Korsakin makes 'Korsakin' no one's alone, so an older article that called
+    the minister only that loses the mention; removing it gives it back. Each time, the index is a full build's."""
+    from bot.ingest import extract as extract_module
+
+    calls: list[str] = []
+    real = extract_module.article_mentions
+    monkeypatch.setattr(extract_module, "article_mentions", lambda article, *rest: calls.append(article.id) or real(article, *rest))
+    db, full = tmp_path / "warm.sqlite3", tmp_path / "full.sqlite3"
+
+    def rebuild() -> list[str]:
+        """The articles whose mentions the warm build found again."""
+        calls.clear()
+        build_index(corpus, db)
+        again = list(calls)
+        build_index(corpus, full, cache=False)
+        assert_same_index(db, full)
+        return again
+
+    _article(corpus, "k1.txt", "2024-03-01", "Freedonia and Sylvania sign port deal",
+             "Freedonian Transport Minister Pavel Korsakin met Sylvanian officials in Harbor City on Monday. "
+             "Korsakin said the two countries signed a memorandum on port cooperation.")
+    _article(corpus, "k2.txt", "2024-03-04", "Port talks continue",
+             "Talks on the Harbor City terminal continued on Thursday. Korsakin said the terminal would open in 2026. "
+             "The minister added that trade grew by 12 percent.")
+    total = len(rebuild())
+    minister = _people_of(db, "k2")
+    assert len(minister) == 1 and minister <= _people_of(db, "k1")
+
+    calls.clear()
+    build_index(corpus, db)  # nothing changed: every article keeps its mentions
+    assert calls == []
+
+    _article(corpus, "k3.txt", "2024-03-06", "Sylvania names new governor",
+             "Sylvanian President Lena Varga appointed Anton Korsakin governor of the northern province on Wednesday. "
+             "Anton Korsakin, a former banker, thanked the president.")
+    found = rebuild()
+    assert "k3" in found and "k2" in found and len(found) < total / 2
+    assert _people_of(db, "k2") == set()  # 'Korsakin' alone is no one's now
+
+    changed = corpus / "503_vns-napas-nspk-card-payment-mou.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nPavel Korsakin welcomed the memorandum.\n", encoding="utf-8")
+    found = rebuild()
+    assert "503_vns-napas-nspk-card-payment-mou" in found and len(found) < total / 2
+
+    (corpus / "k3.txt").unlink()
+    found = rebuild()
+    assert "k2" in found and "k3" not in found
+    assert _people_of(db, "k2") == minister
+
+
+def test_damaged_or_foreign_kept_mentions_are_found_again(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "citebot.sqlite3"
+    build_index(corpus, db)
+    reference = tmp_path / "reference.sqlite3"
+    shutil.copy(db, reference)
+    con = sqlite3.connect(cache.cache_path(db))
+    con.execute("UPDATE mentions SET entry = x'00ff00ff' WHERE key = (SELECT min(key) FROM mentions)")
+    con.execute("UPDATE mentions SET entry = ? WHERE key = (SELECT max(key) FROM mentions)", (cache.pack(("not", "an", "entry")),))
+    con.commit()
+    build_index(corpus, db)
+    assert_same_index(db, reference)
+    con.execute("UPDATE mention_state SET state = x'00ff00ff'")
+    con.commit()
+    build_index(corpus, db)
+    assert_same_index(db, reference)
+    con.execute("DELETE FROM mention_state")
+    con.commit()
+    con.close()
+    build_index(corpus, db)
+    assert_same_index(db, reference)
+
+
+def test_mentions_are_not_kept_over_those_of_a_build_that_wrote_meanwhile(tmp_path: Path) -> None:
+    """Kept mentions hold for the state they were compared with: a build whose state was replaced by another's
+    while it ran writes none of its own (theirs stay, with their state)."""
+    with cache.ArticleCache(tmp_path / "x.cache") as store:
+        assert store.load_mention_state() is None
+        store.store_mentions({"a": b"first"}, keep=["a"], state=b"one", token=None)
+        token, state = store.load_mention_state()
+        assert state == b"one" and store.load(["a"], table="mentions") == {"a": b"first"}
+        store.store_mentions({"a": b"second"}, keep=["a"], state=b"two", token="an older build's")
+        assert store.load_mention_state() == (token, b"one") and store.load(["a"], table="mentions") == {"a": b"first"}
+        store.store_mentions({"b": b"third"}, keep=["b"], state=b"three", token=token)
+        assert store.load_mention_state()[1] == b"three" and store.load(["a", "b"], table="mentions") == {"b": b"third"}

@@ -170,8 +170,15 @@ def build_index(seeds_dir: Path, db_path: Path, progress: Progress | None = None
     (`<index>.cache`, see bot.ingest.cache), so only new and changed files are read and extracted again.
     `bot.ingest.pipeline.SeedsError` (missing folder) propagates unchanged.
     """
+    from bot.ingest.pipeline import no_collections  # the ingest layer is only needed when building
+
+    with no_collections():  # until the build's facts and rows are gone (pipeline.no_collections says why)
+        return _build_index(seeds_dir, db_path, progress, cache)
+
+
+def _build_index(seeds_dir: Path, db_path: Path, progress: Progress | None, cache: bool) -> BuildReport:
     from bot.ingest.cache import ArticleCache, cache_path, extractor_version
-    from bot.ingest.pipeline import ingest_folder  # the ingest layer is only needed when building
+    from bot.ingest.pipeline import ingest_folder
 
     started = time.perf_counter()
     db_path = Path(db_path)
@@ -435,7 +442,11 @@ class _Rows:
                     )
                 own.setdefault((sentence.start, sentence.end), (sentence.index, sentence.text, sentence.kind, sentence.heading))
         extra_index = defaultdict(lambda: 1_000_000)
+        checked: set[int] = set()  # a sentence's Citation is one object, cited by many facts: checked once
         for citation in _all_citations(facts):
+            if id(citation) in checked:
+                continue
+            checked.add(id(citation))
             article = articles.get(citation.article)
             if article is None:
                 raise BuildError(f"a citation points at an unknown article {citation.article!r}")
@@ -473,8 +484,13 @@ class _Rows:
                 row = rows.sentences[number]  # a bullet's heading: from its index in the article to its id
                 rows.sentences[number] = (*row[:7], by_index.get(row[7]) if row[7] is not None else None)
 
+        by_object: dict[int, int] = {}  # id(citation) → sentence id; the citations outlive this function
+
         def sid(citation: Citation) -> int:
-            return sentence_id[(citation.article, citation.start, citation.end)]
+            known = by_object.get(id(citation))
+            if known is None:
+                known = by_object[id(citation)] = sentence_id[(citation.article, citation.start, citation.end)]
+            return known
 
         article_of = {row[0]: row[1] for row in rows.sentences}
         facts_in: dict[str, set[tuple[str, object]]] = defaultdict(set)
@@ -731,6 +747,19 @@ _INSERTS = {
 }
 
 
+def schema_parts() -> tuple[str, list[str]]:
+    """The schema as (the tables, each index's statement): an index made after its table is filled is made by
+    one sort, where one made before is updated by each insert, in no order."""
+    tables, indexes, statement = [], [], ""
+    for line in schema_sql().splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            code = "".join(part for part in statement.splitlines(keepends=True) if not part.lstrip().startswith("--"))
+            (indexes if code.lstrip().upper().startswith("CREATE INDEX") else tables).append(statement)
+            statement = ""
+    return "".join(tables) + statement, indexes
+
+
 def _write(rows: _Rows, path: Path) -> None:
     con = sqlite3.connect(path, isolation_level=None)
     try:
@@ -738,10 +767,13 @@ def _write(rows: _Rows, path: Path) -> None:
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
         con.execute("PRAGMA cache_size = -65536")
-        con.executescript(schema_sql())
+        tables, indexes = schema_parts()
+        con.executescript(tables)
         con.execute("BEGIN")
         for table, sql in _INSERTS.items():
             con.executemany(sql, getattr(rows, table))
+        for statement in indexes:
+            con.execute(statement)
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
         con.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
         con.execute("COMMIT")

@@ -6,7 +6,10 @@ its ArticleCandidates and the full-text form of its sentences (what the index's 
 the file is not an article. Beside the entries, `folded` keeps the full-text form of the texts the index makes
 of several articles (an agreement's title, parties and cited sentences), by a digest of the text: the
 agreements of untouched articles read the same at the next build. The corpus-wide stages (resolution,
-mentions, merging) are always run again, on the cached candidates: they depend on every article at once.
+mentions, merging) are always run again, on the cached candidates: they depend on every article at once. Only
+an article's mentions are kept too (`mentions`, by file key), with the corpus-wide inputs they were all made of
+(`mention_state`: every alias's owner, every entity's facets): the next build finds again only the mentions of
+articles that what changed since can reach (extract.MentionMemo).
 
 The cache is one SQLite file (`<index>.cache`). It is stamped with `extractor_version()`, a digest of the code
 and lexicon data the per-article stages run, so any change to the extractor empties it rather than serving
@@ -22,6 +25,7 @@ import contextlib
 import hashlib
 import logging
 import platform
+import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -30,7 +34,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # of the entries (2: with the sentences' full-text form); part of the version, so a change of layout empties old caches
+FORMAT = 3  # of the entries (2: with the sentences' full-text form; 3: the mentions table); part of the version, so a change of layout empties old caches
 _SOURCES = ("ingest", "models.py", "text.py")  # under bot/: what the per-article stages run
 
 
@@ -100,11 +104,15 @@ class ArticleCache:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             con.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL)")
             con.execute("CREATE TABLE IF NOT EXISTS folded (key TEXT PRIMARY KEY, text TEXT NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS mentions (key TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+            con.execute("CREATE TABLE IF NOT EXISTS mention_state (token TEXT NOT NULL, state BLOB NOT NULL)")
             row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None or row[0] != self.version:
                 con.execute("BEGIN IMMEDIATE")
                 con.execute("DELETE FROM entries")
                 con.execute("DELETE FROM folded")
+                con.execute("DELETE FROM mentions")
+                con.execute("DELETE FROM mention_state")
                 con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", (self.version,))
                 con.execute("COMMIT")
                 if row is not None:
@@ -126,17 +134,19 @@ class ArticleCache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def load(self, keys: Iterable[str]) -> dict[str, bytes]:
-        """The stored entries (as `pack` made them) of those keys that have one."""
+    def load(self, keys: Iterable[str], table: str = "entries") -> dict[str, bytes]:
+        """The stored entries (as `pack` made them) of those keys that have one; `table="mentions"` for the last
+        build's mentions of each article (see `store_mentions`)."""
         if self._con is None:
             return {}
+        assert table in ("entries", "mentions")
         found: dict[str, bytes] = {}
         wanted = list(dict.fromkeys(keys))
         try:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found.update(self._con.execute(f"SELECT key, entry FROM entries WHERE key IN ({marks})", chunk))
+                found.update(self._con.execute(f"SELECT key, entry FROM {table} WHERE key IN ({marks})", chunk))
         except sqlite3.Error as error:
             log.warning("the article cache %s cannot be read (%s); reading every file anew", self.path, error)
             return {}
@@ -155,6 +165,44 @@ class ArticleCache:
                 self._con.execute("DELETE FROM kept")
                 self._con.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((k,) for k in keep))
                 self._con.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM kept)")
+            self._con.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                self._con.execute("ROLLBACK")
+            log.warning("could not write the article cache %s: %s", self.path, error)
+
+    def load_mention_state(self) -> tuple[str, bytes] | None:
+        """(token, packed state) of the corpus-wide inputs the kept mentions were made of; None when none is kept."""
+        if self._con is None:
+            return None
+        try:
+            row = self._con.execute("SELECT token, state FROM mention_state").fetchone()
+        except sqlite3.Error as error:
+            log.warning("the article cache %s cannot be read (%s); finding every mention anew", self.path, error)
+            return None
+        return (row[0], row[1]) if row else None
+
+    def store_mentions(self, entries: dict[str, bytes], keep: Iterable[str], state: bytes, token: str | None) -> None:
+        """Add (or replace) the mentions of these files, drop those of every file not among `keep`, and keep
+        `state`, the corpus-wide inputs every kept mention now holds for (extract.MentionMemo). `token` is the
+        one `load_mention_state` gave: when another build wrote since (its state is not the one this build
+        compared with, so the entries this one kept may not hold for this one's), nothing is written."""
+        if self._con is None:
+            return
+        try:
+            self._con.execute("BEGIN IMMEDIATE")
+            row = self._con.execute("SELECT token FROM mention_state").fetchone()
+            if (row[0] if row else None) != token:
+                self._con.execute("ROLLBACK")
+                log.info("another build wrote the article cache %s meanwhile; keeping its mentions", self.path)
+                return
+            self._con.executemany("INSERT OR REPLACE INTO mentions (key, entry) VALUES (?, ?)", entries.items())
+            self._con.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            self._con.execute("DELETE FROM kept")
+            self._con.executemany("INSERT OR IGNORE INTO kept (key) VALUES (?)", ((k,) for k in keep))
+            self._con.execute("DELETE FROM mentions WHERE key NOT IN (SELECT key FROM kept)")
+            self._con.execute("DELETE FROM mention_state")
+            self._con.execute("INSERT INTO mention_state (token, state) VALUES (?, ?)", (secrets.token_hex(16), state))
             self._con.execute("COMMIT")
         except sqlite3.Error as error:
             with contextlib.suppress(sqlite3.Error):

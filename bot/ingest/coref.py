@@ -10,8 +10,11 @@ bullets under a heading that names a person are that person's.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.ingest.lexicon import Lexicon, lexicon
@@ -84,7 +87,7 @@ class AliasMatcher:
             token = match.group()
             if match.start() < free_from or not token[0].isupper():
                 continue
-            bare = token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
+            bare = _bare(token)
             parts = fold(bare).split()
             if not parts:
                 continue
@@ -118,6 +121,34 @@ class AliasMatcher:
                 free_from = end
                 break
         return found
+
+
+def _bare(token: str) -> str:
+    """A capitalised word without its possessive or final full stop: what an alias's first word is compared with."""
+    return token[:-2] if token.endswith(("’s", "'s")) else token.rstrip(".")
+
+
+WINDOW = 8  # words: how much of what follows a capitalised word `alias_windows` keeps
+
+
+def alias_windows(texts: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """The folded words `AliasMatcher.find` reads from each capitalised word on (at most WINDOW of them): an alias
+    can be found in the texts only if it is the start of one of these (or, longer than WINDOW, opens with one).
+    Per article and pure, so kept with its mentions: what tells which aliases its mentions depend on."""
+    windows: set[tuple[str, ...]] = set()
+    for text in texts:
+        for match in _CAPITALISED.finditer(text):
+            token = match.group()
+            if not token[0].isupper() or not fold(_bare(token)).split():
+                continue
+            words: list[str] = []
+            for word in _WORD.finditer(text, match.start()):  # as `find` reads them
+                piece = _bare(word.group())
+                words.extend(fold(piece).split() if piece[:1].isupper() or piece[:1].isdigit() else [piece.lower()])
+                if len(words) >= WINDOW:
+                    break
+            windows.add(tuple(sys.intern(w) for w in words[:WINDOW]))
+    return frozenset(windows)
 
 
 @dataclass
@@ -184,6 +215,70 @@ def article_mentions(article: Article, a: int, index: EntityIndex, found_people:
         if hits:
             result[sentence.index] = hits
     return result
+
+
+class MentionInputs:
+    """The corpus-wide inputs of `article_mentions`, kept by a build (`state`) so the next can tell which articles
+    they changed for (`MentionChanges`): the owner of every alias (and whether it matches upper case only), and
+    a digest of every entity's kind, facets, and organisation name and heads (the name: for the parties of the
+    documents an article names, made of its mentions, merge.document_parties). An article's own inputs (its article-local
+    aliases and the people the grammar found in it) are digested per article (`local`)."""
+
+    def __init__(self, index: EntityIndex) -> None:
+        self._index = index
+        upper = index.matcher._upper
+        self.aliases = {words: (key, words in upper) for words, key in index.matcher._owner.items()}
+        keys = sorted(index.people | index.org_names.keys() | index.org_heads.keys())
+        self.entities = {key: _digest(_entity(index, key)) for key in keys}
+
+    def state(self) -> tuple[dict[tuple[str, ...], tuple[str, bool]], dict[str, bytes]]:
+        return self.aliases, self.entities
+
+    def local(self, a: int, found_people: dict[int, list[Hit]]) -> bytes:
+        upper = self._index.matcher._upper
+        local = self._index.local.get(a, {})
+        return _digest(repr((sorted((words, key, words in upper) for words, key in local.items()), sorted(found_people.items()))))
+
+
+class MentionChanges:
+    """What changed between the inputs a build kept (`MentionInputs.state`) and this build's: the aliases whose
+    owner came, went or changed, and the entities whose digest did. An article's mentions can change only if
+    one of those aliases starts one of its `alias_windows` (or, longer than a window, opens with one), or one of
+    those entities is among those it mentions (a description, a pronoun, 'the two leaders' reach only an entity
+    named before them, so with the same aliases no other is reached), or its own inputs changed."""
+
+    def __init__(self, previous: tuple[dict, dict], current: MentionInputs) -> None:
+        aliases, entities = previous
+        changed = {words for words in aliases.keys() | current.aliases.keys() if aliases.get(words) != current.aliases.get(words)}
+        self._aliases = changed
+        self._firsts = {words[0] for words in changed}
+        self._longer = {words[:WINDOW] for words in changed if len(words) > WINDOW}
+        self._entities = {key for key in entities.keys() | current.entities.keys() if entities.get(key) != current.entities.get(key)}
+
+    def touch(self, windows: frozenset[tuple[str, ...]], firsts: frozenset[str], keys: frozenset[str]) -> bool:
+        if not keys.isdisjoint(self._entities):
+            return True
+        if firsts.isdisjoint(self._firsts):
+            return False
+        for window in windows:
+            if window[0] in self._firsts:
+                if any(window[:n] in self._aliases for n in range(1, len(window) + 1)):
+                    return True
+                if len(window) == WINDOW and window in self._longer:
+                    return True
+        return False
+
+
+def _entity(index: EntityIndex, key: str) -> str:
+    if key in index.people:
+        f = index.facets.get(key)
+        parts = [sorted(part) for part in (f.role_words, f.organizations, f.countries)] if f else []
+        return repr(("person", key, *parts))
+    return repr(("org", key, index.org_names.get(key), sorted(index.org_heads.get(key, ()))))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _descriptions(text: str, index: EntityIndex, recent: list[str], recent_orgs: list[str], hits: list[Hit], lex: Lexicon) -> list[Hit]:

@@ -16,12 +16,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from bot.ingest.appositions import apposition
-from bot.ingest.coref import AliasMatcher, EntityIndex, Facets, Hit, article_mentions
+from bot.ingest.coref import AliasMatcher, EntityIndex, Facets, Hit, MentionChanges, MentionInputs, alias_windows, article_mentions
 from bot.ingest.documents import DocumentCandidate, find_documents
 from bot.ingest.figures import FigureCandidate, find_figures
 from bot.ingest.entities import OrgCandidate, PersonCandidate, SentenceEntities, find_entities
 from bot.ingest.lexicon import lexicon, taxonomy
-from bot.ingest.merge import agreements_of, figures_of
+from bot.ingest.merge import Sided, agreements_of, document_parties, figures_of
 from bot.ingest.resolve import OrgRecord, PersonRecord, best_role, org_keys, resolve_orgs, resolve_people
 from bot.models import STATEMENT_KINDS, Article, Citation, Facts, Mention, Organization, Person, SectorHit
 from bot.text import compact, fold, slug
@@ -138,9 +138,31 @@ def _without_names(text: str, found: SentenceEntities) -> str:
     return "".join(chars)  # as long as the sentence: a document's span reads the same stretch
 
 
-def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None = None) -> Facts:
+# What a build keeps of one article's mentions for the next (bot.ingest.cache): the words an alias could match
+# in it (coref.alias_windows) and their first words, the keys its mentions name, the digest of its own inputs
+# (coref.MentionInputs.local), its hits by sentence, the (sentence, person key, description) its definite
+# descriptions gave, and its documents' parties (merge.document_parties, made of those hits).
+MentionEntry = tuple[
+    frozenset[tuple[str, ...]], frozenset[str], frozenset[str], bytes, dict[int, list[Hit]], list[tuple[int, str, str]], Sided
+]
+
+
+class MentionMemo:
+    """The mentions of the last build by article (`previous`, aligned with the articles, None where it has none)
+    with the corpus-wide inputs they were made of (`state`, coref.MentionInputs.state; None: none kept, every
+    article's are found again), and what this build made: `made` by article position, and its own `state`. An
+    article whose inputs did not change (coref.MentionChanges) keeps its mentions."""
+
+    def __init__(self, previous: list[MentionEntry | None], state: tuple[dict, dict] | None = None) -> None:
+        self.previous = previous
+        self.state = state
+        self.made: dict[int, MentionEntry] = {}
+
+
+def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None = None, memo: MentionMemo | None = None) -> Facts:
     """Everything the articles say, as facts with citations; `precomputed` holds stage 1 when a pool of
-    processes ran it already (one per article, as `candidates_of` gives it)."""
+    processes ran it already (one per article, as `candidates_of` gives it); `memo`, the mentions of the last
+    build to keep where their inputs are unchanged (the facts are the same with it or without)."""
     lex = lexicon()
     stage = precomputed if precomputed is not None else [candidates_of(article) for article in articles]
     found = {
@@ -174,24 +196,49 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
     citations = Citations(articles)
     mentions: dict[str, list[Citation]] = defaultdict(list)
     descriptions: dict[str, list[str]] = defaultdict(list)  # person key → the descriptions that referred to them
-    sentence_hits: dict[tuple[int, int], list[Hit]] = {}
     forms_in: dict[int, dict[str, str]] = defaultdict(dict)  # article → compact full name → person key
     for person, key in zip(people, person_keys):
         for a in person.articles:
             for form in person.aliases:
                 forms_in[a][compact(form)] = key
+    org_name = {key: org.name for org, key in zip(orgs, org_keys_)}
+    sided: list[Sided] = []
+    inputs = MentionInputs(index) if memo is not None else None
+    changes = MentionChanges(memo.state, inputs) if memo is not None and memo.state is not None and inputs is not None else None
     for a, article in enumerate(articles):
         grammar_hits = _grammar_hits(a, article, found, forms_in[a])
-        for s, hits in article_mentions(article, a, index, grammar_hits, lex).items():
-            sentence_hits[(a, s)] = hits
+        kept = entry = memo.previous[a] if memo is not None and a < len(memo.previous) else None
+        if inputs is not None:
+            local = inputs.local(a, grammar_hits)
+            if entry is not None and (changes is None or entry[3] != local or changes.touch(entry[0], entry[1], entry[2])):
+                entry = None
+        if entry is not None:
+            by_sentence, described, parties = entry[4], entry[5], entry[6]
+        else:
+            by_sentence = article_mentions(article, a, index, grammar_hits, lex)
+            described = [
+                (s, key, description)
+                for s, hits in by_sentence.items()
+                if article.sentences[s].kind != "heading"
+                for key, description in described_people(article.sentences[s].text, hits, index.people)
+            ]
+            parties = document_parties(article, stage[a].documents, by_sentence, org_name)
+            if inputs is not None and memo is not None:
+                windows = kept[0] if kept is not None else alias_windows(s.text for s in article.sentences)
+                firsts = frozenset(words[0] for words in windows)
+                keys = frozenset(hit[0] for hits in by_sentence.values() for hit in hits)
+                memo.made[a] = (windows, firsts, keys, local, by_sentence, described, parties)
+        sided.append(parties)
+        for s, hits in by_sentence.items():
             if article.sentences[s].kind == "heading":
                 continue  # a heading attributes its bullets; it is not itself something said
             for key in dict.fromkeys(key for key, _, _ in hits):
                 mentions[key].append(citations.of(a, s))
-            for key, description in described_people(article.sentences[s].text, hits, index.people):
-                descriptions[key].append(description)
+        for _, key, description in described:
+            descriptions[key].append(description)
 
-    org_name = {key: org.name for org, key in zip(orgs, org_keys_)}
+    if memo is not None and inputs is not None:
+        memo.state = inputs.state()
     org_by_alias = {k: org.name for k, org in _orgs_by_key(orgs, lex).items()}
     return Facts(
         articles=list(articles),
@@ -201,16 +248,31 @@ def extract(articles: list[Article], precomputed: list[ArticleCandidates] | None
         ],
         organizations=[_organization(o, key, mentions) for o, key in zip(orgs, org_keys_)],
         # many thousands of rows of a key and a Citation already made: built without validating each again
-        mentions=[Mention.model_construct(entity=key, citation=c) for key, cited in mentions.items() for c in cited],
-        agreements=agreements_of(articles, [c.documents for c in stage], sentence_hits, org_name, citations),
+        mentions=[_constructed(Mention, {"entity": key, "citation": c}) for key, cited in mentions.items() for c in cited],
+        agreements=agreements_of(articles, [c.documents for c in stage], sided, citations),
         figures=figures_of(articles, [c.figures for c in stage], citations),
         sector_hits=[
-            SectorHit.model_construct(sector=sector, citation=citations.of(a, index))
+            _constructed(SectorHit, {"sector": sector, "citation": citations.of(a, index)})
             for a, per_article in enumerate(stage)
             for index, keys in per_article.sectors
             for sector in keys
         ],
     )
+
+
+_set = object.__setattr__
+
+
+def _constructed(cls: type[Mention] | type[SectorHit], fields: dict) -> Mention | SectorHit:
+    """`cls.model_construct(**fields)` for a model whose every field is given, as pydantic makes one (its
+    `__dict__`, the fields set, no extra, no private attributes), without looking up each field's aliases and
+    default: hundreds of thousands of mentions and sector hits, a second of every build."""
+    made = object.__new__(cls)
+    _set(made, "__dict__", fields)
+    _set(made, "__pydantic_fields_set__", set(fields))
+    _set(made, "__pydantic_extra__", None)
+    _set(made, "__pydantic_private__", None)
+    return made
 
 
 def described_people(text: str, hits: list[Hit], people: set[str]) -> list[tuple[str, str]]:
@@ -378,5 +440,5 @@ def compact_name(text: str) -> str:
     return compact(text)
 
 
-__all__ = ["ArticleCandidates", "Citations", "candidates_of", "compact", "extract"]
+__all__ = ["ArticleCandidates", "Citations", "MentionEntry", "MentionMemo", "candidates_of", "compact", "extract"]
 _ = Counter  # re-exported names used by callers of the former module

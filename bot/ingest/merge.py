@@ -70,31 +70,44 @@ def _days_around(day: Date) -> list[Date]:
     return [day + timedelta(days=n) for n in range(-SAME_EVENT_DAYS, SAME_EVENT_DAYS + 1)]
 
 
+# Per document of an article: its parties and the content words it is matched on (what `document_parties` gives)
+Sided = list[tuple[list[str], set[str]]]
+
+
+def document_parties(article: Article, found: list[DocumentCandidate], hits: dict[int, list[Hit]], org_names: dict[str, str]) -> Sided:
+    """The parties and the subject's content words of each document of one article, from its mentions by sentence
+    (`hits`) and the names of the organisations they are: per article, so a rebuild that kept the article's
+    mentions (extract.MentionMemo; an organisation's name is among what they were made of) keeps these too."""
+    sided: Sided = []
+    last_parties: list[str] = []
+    last_index = -10
+    for doc in found:
+        parties = _parties(doc, hits.get(doc.sentence.index, []), org_names)
+        if not parties and _SIDES.search(doc.sentence.text) and doc.sentence.index - last_index <= 1:
+            parties = last_parties  # 'The sides also signed a protocol …': the sides of the document just before
+        if not parties and _TWO_COUNTRIES.search(doc.sentence.text):
+            parties = _lead_countries(article)  # 'The two countries signed …': the two the article opens with
+        if parties:
+            last_parties, last_index = parties, doc.sentence.index
+        sided.append((parties, content(doc.subject) - {w for p in parties for w in content(p)} or content(doc.title)))
+    return sided
+
+
 def agreements_of(
     articles: list[Article],
     documents: list[list[DocumentCandidate]],
-    sentence_hits: dict[tuple[int, int], list[Hit]],
-    org_names: dict[str, str],
+    sided: list[Sided],
     citations,  # noqa: ANN001 - extract.Citations
 ) -> list[Agreement]:
-    """Every document of every article as an agreement, the same document from two outlets one agreement."""
+    """Every document of every article as an agreement, the same document from two outlets one agreement;
+    `sided` is each article's `document_parties`."""
     merged: list[tuple[Agreement, set[str]]] = []
     cited_in: list[set[int]] = []  # per merged agreement, the ids of its citations (each sentence's is one object)
     by_word = Buckets()  # by (type, date of the first article) and content word
-    for a, (article, found) in enumerate(zip(articles, documents)):
-        last_parties: list[str] = []
-        last_index = -10
-        for doc in found:
-            parties = _parties(doc, sentence_hits.get((a, doc.sentence.index), []), org_names)
-            if not parties and _SIDES.search(doc.sentence.text) and doc.sentence.index - last_index <= 1:
-                parties = last_parties  # 'The sides also signed a protocol …': the sides of the document just before
-            if not parties and _TWO_COUNTRIES.search(doc.sentence.text):
-                parties = _lead_countries(article)  # 'The two countries signed …': the two the article opens with
-            if parties:
-                last_parties, last_index = parties, doc.sentence.index
+    for a, (article, found, of_article) in enumerate(zip(articles, documents, sided)):
+        for doc, (parties, words) in zip(found, of_article):
             sectors = doc.sectors
             citation = citations.of(a, doc.sentence.index)
-            words = content(doc.subject) - {w for p in parties for w in content(p)} or content(doc.title)
             kinds = [(doc.type, day) for day in _days_around(article.date)]
             same_at = next(
                 (

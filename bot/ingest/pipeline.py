@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from bot.ingest.cache import ArticleCache, file_key, pack, unpack
-from bot.ingest.extract import ArticleCandidates, candidates_of, extract
+from bot.ingest.extract import ArticleCandidates, MentionEntry, MentionMemo, candidates_of, extract
 from bot.ingest.reader import MAX_BYTES, ArticleError, parse_article, read_article
 from bot.models import Article, Facts, Skipped
 from bot.text import searchable
@@ -185,7 +185,7 @@ def ingest_folder(
         if progress:
             progress(done, len(files), files[i].name)
 
-    with contextlib.ExitStack() as stack, _fewer_collections():
+    with contextlib.ExitStack() as stack, no_collections():
         stored: dict[str, bytes] = {}
         if store is not None and store.open():
             stack.callback(store.close)
@@ -198,7 +198,7 @@ def ingest_folder(
         new: dict[str, bytes] = {}
         processes = workers_for(len(misses), workers)
         jobs = [(read[i][0], files[i].name) for i in misses]
-        with _pool(processes) as pool:
+        with _collections(), _pool(processes) as pool:  # parsing makes and drops cycles: collect them here
             blobs = pool.map(_extract, jobs, chunksize=8) if pool is not None else map(_extract, jobs)
             for i, blob in zip(misses, blobs):
                 new[keys[i]] = blob
@@ -206,27 +206,30 @@ def ingest_folder(
                 finished(i)
         del jobs, read
         reused = 0
-        with _no_collections():  # what is unpacked is kept: nothing for the cycle collector to find meanwhile
-            for i, key in enumerate(keys):
-                if results[i] is not None:
-                    continue
-                try:
-                    results[i] = unpack(stored[key])  # type: ignore[assignment]
-                    reused += 1
-                except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
-                    log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
-                    raw, reason = _read_bytes(files[i])
-                    blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None, None))
-                    new[key] = blob
-                    results[i] = unpack(blob)  # type: ignore[assignment]
-                finished(i)
+        for i, key in enumerate(keys):
+            if results[i] is not None:
+                continue
+            try:
+                results[i] = unpack(stored[key])  # type: ignore[assignment]
+                reused += 1
+            except Exception as error:  # noqa: BLE001 - a damaged entry is a miss, never a failed build
+                log.warning("a cache entry of %s cannot be read (%s); reading the file anew", files[i].name, error)
+                raw, reason = _read_bytes(files[i])
+                blob = _extract((raw, files[i].name)) if raw is not None else pack((None, reason, None, None))
+                new[key] = blob
+                results[i] = unpack(blob)  # type: ignore[assignment]
+            finished(i)
         stored.clear()
         if store is not None:
             store.store(new, keep=keys)
-        articles, found, warnings, fts = _collect(files, results, skipped)  # type: ignore[arg-type]
+        articles, found, warnings, fts, article_keys = _collect(files, results, skipped, keys)  # type: ignore[arg-type]
         for item in skipped:
             log.warning("skipped %s: %s", item.file, item.reason)
-        facts = extract(articles, found if found else None)
+        memo, token = _mention_memo(store, article_keys) if store is not None else (None, None)
+        facts = extract(articles, found if found else None, memo)
+        if store is not None and memo is not None and memo.state is not None:
+            made = {article_keys[a]: pack(entry) for a, entry in memo.made.items()}
+            store.store_mentions(made, keep=article_keys, state=pack(memo.state), token=token)
     return Ingested(
         facts=facts, skipped=skipped, warnings=warnings, seeds_digest=folder_digest(keys), reused=reused,
         extracted=len(misses), workers=processes, searchable=fts,
@@ -258,6 +261,7 @@ def _worker_started() -> None:
     it inherits, is for the process that writes the index. It writes nothing to stdout, which a bot reads the
     build's progress from, so it lets go of it."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
@@ -265,7 +269,12 @@ def _worker_started() -> None:
 
 
 @contextlib.contextmanager
-def _no_collections() -> Iterator[None]:
+def no_collections() -> Iterator[None]:
+    """A build makes millions of objects that nearly all live until it ends (unpacked entries, facts, rows);
+    Python's cycle collector would walk them again and again, finding nothing to free (a third of unpickling the
+    cache, seconds of every rebuild), and walk them all once more the moment it is enabled again. So it is off
+    while a build runs (`build_index` holds it off until the build's objects are gone), except while files are
+    read and extracted (`_collections`), which make and drop cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -276,28 +285,58 @@ def _no_collections() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build makes millions of objects that all live until it ends; Python's cycle collector would walk them
-    again and again (a third of unpickling the cache). Collect young objects less often while it runs."""
-    threshold = gc.get_threshold()
+def _collections() -> Iterator[None]:
+    """The cycle collector on (young objects collected less often), whatever the caller's state; restored after."""
+    enabled, threshold = gc.isenabled(), gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    gc.enable()
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
+        if not enabled:
+            gc.disable()
+
+
+def _mention_memo(store: ArticleCache, keys: list[str]) -> tuple[MentionMemo, str | None]:
+    """The last build's mentions of each article (by its file key; None where there are none or they cannot be
+    read: those are found again) and what they were made of, with the token of that state."""
+    kept = store.load_mention_state()
+    state = None
+    if kept is not None:
+        try:
+            state = unpack(kept[1])
+        except Exception:  # noqa: BLE001 - a damaged state is no state: every mention is found again
+            state = None
+        if not (isinstance(state, tuple) and len(state) == 2 and all(isinstance(part, dict) for part in state)):
+            state = None
+    stored = store.load(keys, table="mentions") if state is not None else {}
+    entries: list[MentionEntry | None] = []
+    for key in keys:
+        entry = None
+        if key in stored:
+            try:
+                entry = unpack(stored[key])
+            except Exception:  # noqa: BLE001 - a damaged entry is a miss
+                entry = None
+            if not (isinstance(entry, tuple) and len(entry) == 7 and all(isinstance(part, frozenset) for part in entry[:3])):
+                entry = None
+        entries.append(entry)  # type: ignore[arg-type]
+    return MentionMemo(entries, state), kept[0] if kept is not None else None
 
 
 def _collect(
-    files: list[Path], results: list[Result], skipped: list[Skipped]
-) -> tuple[list[Article], list[ArticleCandidates | None], list[Skipped], dict[str, list[str]]]:
-    """The articles read (a duplicate of an earlier one's text skipped), their candidates, their warnings, and
-    the full-text form of their sentences by article id (of those that came with it)."""
+    files: list[Path], results: list[Result], skipped: list[Skipped], keys: list[str] | None = None
+) -> tuple[list[Article], list[ArticleCandidates | None], list[Skipped], dict[str, list[str]], list[str]]:
+    """The articles read (a duplicate of an earlier one's text skipped), their candidates, their warnings, the
+    full-text form of their sentences by article id (of those that came with it), and their file keys."""
     articles: list[Article] = []
     found: list[ArticleCandidates | None] = []
     warnings: list[Skipped] = []
     fts: dict[str, list[str]] = {}
     seen: dict[str, str] = {}
-    for path, (article, reason, entities, texts) in zip(files, results):
+    article_keys: list[str] = []
+    for i, (path, (article, reason, entities, texts)) in enumerate(zip(files, results)):
         name = printable(path.name)
         if article is None:
             skipped.append(Skipped(file=name, reason=reason or "cannot be read"))
@@ -306,15 +345,16 @@ def _collect(
         else:
             seen[article.content_hash] = name
             articles.append(article)
+            article_keys.append(keys[i] if keys is not None else "")
             found.append(entities)
             warnings.extend(Skipped(file=name, reason=warning) for warning in article.warnings)
             if texts is not None and len(texts) == len(article.sentences):
                 fts[article.id] = texts
-    return articles, found, warnings, fts
+    return articles, found, warnings, fts, article_keys
 
 
 def read_folder(seeds_dir: Path) -> tuple[list[Article], list[Skipped], list[Skipped]]:
     """The articles of a folder, the files skipped and the warnings, without extraction."""
     files, skipped = article_files(seeds_dir)
-    articles, _, warnings, _ = _collect(files, [(*_read(path), None, None) for path in files], skipped)
+    articles, _, warnings, _, _ = _collect(files, [(*_read(path), None, None) for path in files], skipped)
     return articles, skipped, warnings
