@@ -267,12 +267,19 @@ async def test_agreements_per_status_are_the_first_of_each_status_in_list_order(
 
 
 async def test_agreements_load_in_answer_order_and_party_filters_find_what_a_scan_finds(dev_db: Path) -> None:
-    """SQLite sorts the agreements at open as `_Agreement.order` says (status, newest first, as written); a
-    party filter over all of them at once finds what a test of each one finds."""
+    """The agreements are held in the build's rank order; a party filter over all of them at once finds what a
+    test of each one finds."""
+    import sqlite3
+
+    con = sqlite3.connect(dev_db)
+    try:
+        ranked = [row[0] for row in con.execute("SELECT id FROM agreements ORDER BY rank")]
+    finally:
+        con.close()
     async with await Index.open(dev_db) as index:
         rows = list(index._agreements.values())
         assert len(rows) > 20
-        assert [row.id for row in rows] == [row.id for row in sorted(rows, key=lambda row: (row.order, row.id))]
+        assert [row.id for row in rows] == ranked
         some = {row.id for row in rows[::3]}
         assert index._ordered(some) == [row.id for row in rows if row.id in some]
         assert index._ordered(list(some)[:2]) == [row.id for row in rows if row.id in set(list(some)[:2])]

@@ -35,7 +35,6 @@ from bot.index.build import (
 )
 from bot.ingest.lexicon import GENERIC_TAGS, TITLE_TAGS, lexicon, taxonomy
 from bot.models import (
-    STATUS_RANK,
     Agreement,
     AgreementFilter,
     Citation,
@@ -139,7 +138,6 @@ class _Agreement:
     title: str
     type: str
     status: str
-    order: tuple[int, int, int]
     parties: tuple[str, ...]
     parties_folded: str
     sectors: tuple[str, ...]
@@ -275,21 +273,21 @@ class Index:
         ]
 
         self._agreements_in: dict[str, list[int]] = defaultdict(list)
-        self._agreements: dict[int, _Agreement] = {}  # in answer order (`_Agreement.order`, then id): the build's rank
+        # in answer order: by status, then newest first (the date of the article that first reported it), then as
+        # written — the build's rank
+        self._agreements: dict[int, _Agreement] = {}
         rows = await self._rows(
             "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors, sources, articles, "
             "first_article, rank FROM agreements"
         )
         rows.sort(key=operator.itemgetter(12))
-        for number, key, title, type_, status, first, parties, parties_folded, sectors, sources, articles, article, _ in rows:
+        for number, key, title, type_, status, _first, parties, parties_folded, sectors, sources, articles, article, _ in rows:
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
             reported = self._articles[article].date if article in self._articles else None
-            # by status, then newest first (the date of the article that first reported it), then as written
-            order = (STATUS_RANK.get(status, len(STATUS_RANK)), -(reported.toordinal() if reported else 0), first or 0)
             self._agreements[number] = _Agreement(
-                number, key, title, type_, status, order,
+                number, key, title, type_, status,
                 tuple(parties.split(UNIT_SEPARATOR)) if parties else (), parties_folded, sector_keys, reported,
                 sources, articles,
             )
