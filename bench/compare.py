@@ -63,7 +63,12 @@ print(json.dumps({{"p50": answered["p50_ms"], "p99": answered["p99_ms"], "update
 
 
 def _answer(root: Path, seeds: Path, db: Path, queries: Path, core: int | None) -> dict:
-    command = [sys.executable, "-c", _QUERIES.format(root=str(root), seeds=str(seeds), db=str(db), queries=str(queries))]
+    return _run(root, _QUERIES.format(root=str(root), seeds=str(seeds), db=str(db), queries=str(queries)), core)
+
+
+def _run(root: Path, script: str, core: int | None) -> dict:
+    """A script in a fresh interpreter of this Python, pinned to `core`; its last line of output, as JSON."""
+    command = [sys.executable, "-c", script]
     if core is not None and hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", str(core), *command]
     result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=root)
@@ -109,11 +114,7 @@ def _worktree(revision: str, folder: Path) -> Path:
 def _build(root: Path, seeds: Path, db: Path, core: int | None) -> dict:
     db.unlink(missing_ok=True)
     db.with_name(db.name + ".cache").unlink(missing_ok=True)  # a full build each time, also where builds are cached
-    command = [sys.executable, "-c", _BUILD.format(root=str(root), seeds=str(seeds), db=str(db))]
-    if core is not None and hasattr(os, "sched_setaffinity"):
-        command = ["taskset", "-c", str(core), *command]
-    result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=root)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _run(root, _BUILD.format(root=str(root), seeds=str(seeds), db=str(db)), core)
 
 
 def main() -> None:

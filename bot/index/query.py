@@ -277,11 +277,11 @@ class Index:
         # written — the build's rank
         self._agreements: dict[int, _Agreement] = {}
         rows = await self._rows(
-            "SELECT id, key, title, type, status, first_sentence, parties, parties_folded, sectors, sources, articles, "
-            "first_article, rank FROM agreements"
+            "SELECT id, key, title, type, status, parties, parties_folded, sectors, sources, articles, first_article, rank "
+            "FROM agreements"
         )
-        rows.sort(key=operator.itemgetter(12))
-        for number, key, title, type_, status, _first, parties, parties_folded, sectors, sources, articles, article, _ in rows:
+        rows.sort(key=operator.itemgetter(11))
+        for number, key, title, type_, status, parties, parties_folded, sectors, sources, articles, article, _ in rows:
             sector_keys = tuple(sectors.split(UNIT_SEPARATOR)) if sectors else ()
             for sector in sector_keys:
                 self._agreements_in[sector].append(number)
