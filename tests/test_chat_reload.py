@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -302,3 +303,30 @@ async def test_the_index_holder_rebuilds_and_swaps_on_request_and_keeps_the_inde
             assert (await index.stats()).articles == 2
     finally:
         await holder.close()
+
+
+async def test_a_swap_cut_short_by_the_stop_still_closes_the_old_index(seeds_db: Path, tmp_path: Path) -> None:
+    """Bug caught: the bot stopped while a swap waited for the old index's last reader, so the old index was
+    never closed; its connections' threads kept the process from exiting until the stop's time limit killed
+    it. Closing the holder closes every index it ever held, and an index closes all its connections even when
+    one close is interrupted."""
+    from bot.chat.holder import IndexHolder
+    from bot.index.query import Index
+
+    old, new = await Index.open(seeds_db), await Index.open(seeds_db)
+    holder = IndexHolder(old)
+    threads = [connection._thread for index in (old, new) for connection in index._connections]
+    reading = holder.use()
+    await reading.__aenter__()  # a query in flight on the old index
+    swapping = asyncio.ensure_future(holder.swap(new))
+    await asyncio.sleep(0.05)
+    assert holder.current is new and not swapping.done()
+    swapping.cancel()  # the bot stops
+    with contextlib.suppress(asyncio.CancelledError):
+        await swapping
+    await reading.__aexit__(None, None, None)
+    await holder.close()
+    assert not old._connections and not new._connections
+    for thread in threads:
+        await asyncio.to_thread(thread.join, 10)
+    assert not any(thread.is_alive() for thread in threads)

@@ -99,6 +99,9 @@ class IndexHolder:
         self.build_environment: dict[str, str] = {}  # what the child must see of the settings
         self.building: int | None = None  # the process id of the build running now
         self.read_only = False  # INDEX_READ_ONLY: the index is built elsewhere; a rebuild is refused
+        # Indexes swapped out but not closed yet (their last readers are still at work). `close` closes them too:
+        # a swap cut short by the bot stopping must not leave their connections' threads to keep the process alive.
+        self._retired: list[Index] = []
 
     @property
     def current(self) -> Index | None:
@@ -132,17 +135,22 @@ class IndexHolder:
                 log.exception("a swap hook failed; the new index is in place")
         if old is None:
             return
+        self._retired.append(old)
+        await self._retire(old)
+
+    async def _retire(self, index: Index) -> None:
         async with self._idle:
-            await self._idle.wait_for(lambda: id(old) not in self._readers)
-        await old.close()
+            await self._idle.wait_for(lambda: id(index) not in self._readers)
+        await index.close()
+        if index in self._retired:
+            self._retired.remove(index)
 
     async def close(self) -> None:
+        """Close the current index and any swapped-out one still open, each once its readers are done."""
         index, self._index = self._index, None
         self.screens.clear()
-        if index is not None:
-            async with self._idle:
-                await self._idle.wait_for(lambda: id(index) not in self._readers)
-            await index.close()
+        for each in ([index] if index is not None else []) + list(self._retired):
+            await self._retire(each)
 
     async def claim_rebuild(self) -> bool:
         """Take the one rebuild slot; False when a rebuild holds it. Whoever asks for a rebuild takes it before the
@@ -183,10 +191,14 @@ class IndexHolder:
             return False
         finally:
             self.release_rebuild()
-        await self.swap(index)
+        try:
+            articles = (await index.stats()).articles
+        except BaseException:  # the bot stopping: the new index is nobody's to close but ours
+            await index.close()
+            raise
         self.file = state
-        articles = (await index.stats()).articles
         log.info("switched to the index file written beside the bot (%s)", plural(articles, "article"))
+        await self.swap(index)
         return True
 
     async def rebuild(

@@ -183,8 +183,11 @@ class Index:
         return index
 
     async def close(self) -> None:
-        for connection in self._connections:
-            await connection.close()
+        """Close every connection; one left open is a thread that keeps the process from exiting. A close cut
+        short leaves the connections not yet closed for the next call."""
+        while self._connections:
+            await self._connections[-1].close()  # aiosqlite stops the connection's thread even when cancelled
+            self._connections.pop()
 
     @contextlib.asynccontextmanager
     async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:

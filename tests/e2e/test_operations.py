@@ -91,7 +91,7 @@ def test_citebot_index_beside_the_running_bot_is_switched_to(api: FakeBotAPI, tm
         assert built.returncode == 0, built.stderr[-2000:]
         assert "Files read anew: 1, unchanged and taken from the cache: 2" in built.stdout
         until(lambda: "I hold 3 articles" in shown(say(api, USER_ID, "/start")), "the switch to the new index")
-        assert "switched to the index file written beside the bot (3 articles)" in process.output()
+        until(lambda: "switched to the index file written beside the bot (3 articles)" in process.output(), "the log line")
     finally:
         stop(process)
 
