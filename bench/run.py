@@ -297,8 +297,7 @@ def command_lines(queries: dict[str, list[str | None]]) -> list[str]:
 async def _send(conversation: Any, request: Any, text: str) -> list[Any]:
     calls = await conversation.send(text)
     conversation.history.clear()
-    update_ids = {c.update_id for c in calls}
-    request.calls[:] = [c for c in request.calls if c.update_id not in update_ids]  # keep calls_for O(recent)
+    request.forget({c.update_id for c in calls})  # keep calls_for O(recent)
     return calls
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT, SEEDS
 
@@ -133,3 +137,37 @@ def test_an_interactive_console_numbers_the_buttons() -> None:
     call = ApiCall("sendMessage", {"text": "Page", "reply_markup": markup})
     assert readable(call).endswith("Page\n[◀] [▶]\n[🏢 Board]")
     assert readable(call, numbered=True).endswith("Page\n[1 ◀] [2 ▶]\n[3 🏢 Board]")
+
+
+async def test_a_console_left_running_remembers_a_bounded_amount(
+    seeds_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bug caught: the offline transport under the console kept every message, call and update it ever saw (a
+    benchmark's serving process grew by 12 MB per 1,000 queries, and each line's calls were looked for among
+    all of them). Now it keeps the newest of each; buttons on the newest answer still work."""
+    from bot.chat import console, offline
+    from bot.config import Settings
+
+    monkeypatch.setattr(offline, "MESSAGES_KEPT", 6)
+    monkeypatch.setattr(offline, "CALLS_KEPT", 40)
+    monkeypatch.setattr(offline, "UPDATES_KEPT", 5)
+    made: list[offline.OfflineRequest] = []
+
+    class Remembered(offline.OfflineRequest):
+        def __init__(self, **options: bool) -> None:
+            super().__init__(**options)
+            made.append(self)
+
+    monkeypatch.setattr(console, "OfflineRequest", Remembered)
+    db_path = tmp_path / "citebot.sqlite3"
+    shutil.copy(seeds_db, db_path)
+    settings = Settings(_env_file=None, bot_token=None, db_path=db_path, seeds_dir=SEEDS, admin_ids=frozenset())
+    lines = ["/help", "/sources"] * 20 + ["/agreements", "[1]"]
+    out = io.StringIO()
+    assert await console._run(settings, 4242, None, True, io.StringIO("\n".join(lines) + "\n"), out) == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == len(lines) and all(record["replies"] for record in records)
+    assert "error" not in records[-1]  # the newest answer's first button was pressed
+    request = made[0]
+    assert all(len(messages) <= 6 for messages in request.messages.values())
+    assert len(request.calls) <= 40

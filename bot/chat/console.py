@@ -75,6 +75,7 @@ async def _run(settings: Settings, user_id: int, chat_id: int | None, as_json: b
             if not line.strip():
                 continue
             calls, problem = await _handle(conversation, line)
+            request.forget({call.update_id for call in calls})  # shown now: a console left running stays small
             if as_json:
                 record: dict[str, Any] = {"input": line, "replies": [c.as_reply() for c in calls]}
                 if problem:

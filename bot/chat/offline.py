@@ -16,7 +16,8 @@ import itertools
 import json
 import re
 import time
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,12 +114,20 @@ class ApiCall:
 # ---------------------------------------------------------------- the transport
 
 
+# What the offline transport remembers, so that a console left running (or a benchmark of 100,000 updates) does
+# not grow without end: the newest messages of each chat (older ones can no longer be edited or pressed), the
+# newest calls (the oldest half is dropped when there are more), and a conversation's newest updates and calls.
+MESSAGES_KEPT = 1000
+CALLS_KEPT = 20_000
+UPDATES_KEPT = 1000
+
+
 class OfflineRequest(BaseRequest):
     """A `BaseRequest` that never touches the network: records calls and answers like the Bot API."""
 
     def __init__(self, *, strict: bool = True) -> None:
         self.strict = strict  # refuse what Telegram refuses (HTTP 400) rather than accept it silently
-        self.calls: list[ApiCall] = []
+        self.calls: list[ApiCall] = []  # the newest CALLS_KEPT or more
         self.messages: dict[int, dict[int, dict[str, Any]]] = {}  # chat id → message id → message
         self.blocked: set[int] = set()  # users who blocked the bot: sending to them is refused with 403
         self._message_ids = itertools.count(1)
@@ -138,6 +147,11 @@ class OfflineRequest(BaseRequest):
 
     def calls_for(self, update_id: int) -> list[ApiCall]:
         return [call for call in self.calls if call.update_id == update_id]
+
+    def forget(self, update_ids: Iterable[int | None]) -> None:
+        """Drop the calls of updates whose calls were taken already (what a console has shown)."""
+        done = set(update_ids)
+        self.calls[:] = [call for call in self.calls if call.update_id not in done]
 
     def newest_keyboard_message(self, chat_id: int) -> dict[str, Any] | None:
         """The most recent bot message in the chat that still carries an inline keyboard."""
@@ -161,6 +175,8 @@ class OfflineRequest(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         files = {name: bytes(value[1]) for name, value in ((request_data.multipart_data or {}) if request_data else {}).items()}
         self.calls.append(ApiCall(api_method, params, _current_update.get(), files))
+        if len(self.calls) > CALLS_KEPT:
+            del self.calls[: len(self.calls) // 2]
         try:
             result = self._answer(api_method, params, files)
         except TelegramForbidden as refusal:
@@ -257,11 +273,10 @@ class OfflineRequest(BaseRequest):
             message["text"] = shown
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
-        self.messages.setdefault(chat_id, {})[message_id] = {
-            **message,
-            "_html": text,
-            "_parse_mode": params.get("parse_mode"),
-        }
+        chat = self.messages.setdefault(chat_id, {})
+        chat[message_id] = {**message, "_html": text, "_parse_mode": params.get("parse_mode")}
+        if len(chat) > MESSAGES_KEPT:  # ids only grow: the first in the dict is the oldest
+            del chat[next(iter(chat))]
         return message
 
 
@@ -313,8 +328,9 @@ class Conversation:
     chat_id: int | None = None  # default: the user's private chat
     first_name: str = "Analyst"
     language_code: str = "en"
-    history: list[ApiCall] = field(default_factory=list)  # every call caused by this conversation's updates
-    fed: list[dict[str, Any]] = field(default_factory=list)  # every update it sent
+    # the calls this conversation's updates caused, and the updates it sent: the newest UPDATES_KEPT of each
+    history: deque[ApiCall] = field(default_factory=lambda: deque(maxlen=20 * UPDATES_KEPT))
+    fed: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=UPDATES_KEPT))
 
     def __post_init__(self) -> None:
         if self.chat_id is None:
