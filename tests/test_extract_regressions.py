@@ -141,3 +141,16 @@ def test_a_description_starts_after_the_conjunction_before_it() -> None:
                           "launching new routes.", "paragraph")
     descriptions = {o.name: o.description for o in found.orgs}
     assert descriptions["SkyJet Air"] == "private carrier"
+
+
+def test_two_documents_of_one_title_in_one_article_have_two_keys(tmp_path: Path) -> None:
+    """Bug caught at 10,000 bench articles: two documents of one article with the same title but other parties
+    (so not one agreement) got one key, and the second could never be opened from a timeline's button."""
+    facts = _facts(tmp_path, (
+        "Freedonia and Sylvania signed an agreement on scientific research on Tuesday.\n"
+        "Separately, Freedonia Grain Corporation and Marsovia Seed Institute signed an agreement on scientific "
+        "research.\n"
+    ))
+    research = [a for a in facts.agreements if a.title.lower().startswith("agreement on scientific research")]
+    assert len(research) == 2, [(a.title, a.parties) for a in facts.agreements]
+    assert research[0].key != research[1].key

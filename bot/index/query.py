@@ -307,6 +307,7 @@ class Index:
             )
         del same, split
         self._rank = {number: place for place, number in enumerate(self._agreements)}
+        self._agreement_keys: dict[str, int] | None = None
         self._parties_text: tuple[str, list[int], list[int]] | None = None  # made by the first party filter
 
         taxonomy()  # compiled once here rather than inside the first /sector
@@ -960,7 +961,11 @@ class Index:
     async def agreement(self, key: str) -> Agreement | None:
         """One agreement by its key (buttons carry it), with its first citations; None when the index has no such
         agreement."""
-        number = next((row.id for row in self._agreements.values() if row.key == key), None)
+        if self._agreement_keys is None:  # made at the first timeline button, not at every open
+            self._agreement_keys = {}
+            for row in self._agreements.values():  # in answer order: the first of a key, as a scan would find
+                self._agreement_keys.setdefault(row.key, row.id)
+        number = self._agreement_keys.get(key)
         if number is None:
             return None
         return (await self._agreement_models([number]))[0][0]

@@ -104,6 +104,7 @@ def agreements_of(
     merged: list[tuple[Agreement, set[str]]] = []
     cited_in: list[set[int]] = []  # per merged agreement, the ids of its citations (each sentence's is one object)
     by_word = Buckets()  # by (type, date of the first article) and content word
+    keys: set[str] = set()
     for a, (article, found, of_article) in enumerate(zip(articles, documents, sided)):
         for doc, (parties, words) in zip(found, of_article):
             sectors = doc.sectors
@@ -128,13 +129,25 @@ def agreements_of(
                 same.sectors = list(dict.fromkeys([*same.sectors, *sectors]))
                 same.parties = list(dict.fromkeys([*same.parties, *parties]))
                 continue
-            key = "a-" + hashlib.sha1(f"{article.id}:{doc.title}".encode()).hexdigest()[:10]
+            key = _agreement_key(article.id, doc.title, keys)
             agreement = Agreement(key=key, title=doc.title, type=doc.type, parties=parties, status=doc.status, sectors=sectors,
                                   citations=[citation] + ([opener] if opener is not None else []))
             by_word.add((doc.type, article.date), words, len(merged))
             merged.append((agreement, words))
             cited_in.append({id(c) for c in agreement.citations})
     return [agreement for agreement, _ in merged]
+
+
+def _agreement_key(article: str, title: str, taken: set[str]) -> str:
+    """A key from the article and the title, the same in every build; a second document of that title in that
+    article (other parties, so not the same agreement) is numbered, so that each key opens one agreement."""
+    number = 1
+    key = "a-" + hashlib.sha1(f"{article}:{title}".encode()).hexdigest()[:10]
+    while key in taken:
+        number += 1
+        key = "a-" + hashlib.sha1(f"{article}:{title}:{number}".encode()).hexdigest()[:10]
+    taken.add(key)
+    return key
 
 
 _SIDES = re.compile(r"\b(?:the|both)\s+(?:two\s+)?(?:sides|parties|companies|countries|governments|ministries|partners)\b", re.I)
