@@ -240,14 +240,17 @@ class Index:
 
         aliases: dict[str, list[str]] = defaultdict(list)
         shown: dict[str, list[str]] = defaultdict(list)
-        self._exact: dict[str, set[str]] = defaultdict(set)
+        exact: dict[str, set[str]] = defaultdict(set)
         for entity, alias, folded, flagged_shown in await self._rows(
             "SELECT entity, alias, folded, shown FROM aliases ORDER BY entity, ord"
         ):
             aliases[entity].append(alias)
             if flagged_shown:
                 shown[entity].append(alias)
-            self._exact[folded].add(entity)
+            exact[folded].add(entity)
+        # folded alias → the entities it names, held as a tuple (a set is 216 bytes for the one entity most name)
+        self._exact: dict[str, tuple[str, ...]] = {folded: tuple(keys) for folded, keys in exact.items()}
+        del exact
         self._entities: dict[str, _Entity] = {}
         self._people_of: dict[str, list[str]] = defaultdict(list)
         same: dict[str | None, str | None] = {}  # kinds, roles and organisations repeat: one object each
