@@ -307,7 +307,7 @@ class Index:
             "FROM agreements ORDER BY rank"
         )
         # One object for each distinct value: half of 36,000 agreements' titles, types, statuses, parties and
-        # sector lists repeat another's, and each row of SQLite is a fresh string (30 → 15 MB at 10,000 articles).
+        # sector lists repeat another's, and each row of SQLite is a fresh string (30 → 13 MB at 10,000 articles).
         same: dict[object, object] = {}
         one = same.setdefault
         split: dict[str, tuple[str, ...]] = {}
