@@ -227,11 +227,15 @@ class Index:
         if version != SCHEMA_VERSION:
             raise IndexUnavailable(f"{self.path} has schema version {version}, this citebot reads {SCHEMA_VERSION}")
 
-        outlets: dict[str, str] = {}  # one object per outlet and per date, not one per article
+        # One object for each distinct value, not one per row (each row of SQLite is a fresh string): outlets,
+        # entity kinds, roles and organisations, and the agreements' titles, types, statuses, parties and sectors
+        # repeat — half of 36,000 agreements' repeat another's (30 → 13 MB at 10,000 articles).
+        same: dict = {}
+        one = same.setdefault
         dates: dict[str, dt.date] = {}
         self._articles = {
             row[0]: _Article(
-                row[0], outlets.setdefault(row[1], row[1]),
+                row[0], one(row[1], row[1]),
                 dates.get(row[2]) or dates.setdefault(row[2], dt.date.fromisoformat(row[2])),
                 row[3], row[4], row[5], bool(row[6]),
             )
@@ -263,8 +267,6 @@ class Index:
         del exact
         self._entities: dict[str, _Entity] = {}
         self._people_of: dict[str, list[str]] = defaultdict(list)
-        same: dict[str | None, str | None] = {}  # kinds, roles and organisations repeat: one object each
-        one = same.setdefault
         for key, kind, name, role, organization, org_key, description, mentions in await self._rows(
             "SELECT key, kind, name, role, organization, org_key, description, mentions FROM entities ORDER BY ord"
         ):
@@ -306,10 +308,6 @@ class Index:
             "SELECT id, key, title, type, status, parties, parties_folded, sectors, sources, articles, first_article "
             "FROM agreements ORDER BY rank"
         )
-        # One object for each distinct value: half of 36,000 agreements' titles, types, statuses, parties and
-        # sector lists repeat another's, and each row of SQLite is a fresh string (30 → 13 MB at 10,000 articles).
-        same: dict[object, object] = {}
-        one = same.setdefault
         split: dict[str, tuple[str, ...]] = {}
 
         def units(text: str) -> tuple[str, ...]:
@@ -327,7 +325,7 @@ class Index:
                 number, key, one(title, title), one(type_, type_), one(status, status), units(parties),
                 one(parties_folded, parties_folded), sector_keys, reported, sources, articles,
             )
-        del same, split
+        del same, split, dates
         self._rank = {number: place for place, number in enumerate(self._agreements)}
         self._agreement_keys: dict[str, int] | None = None
         self._parties_text: tuple[str, list[int], list[int]] | None = None  # made by the first party filter
